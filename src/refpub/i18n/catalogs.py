@@ -1,0 +1,122 @@
+"""Per-locale translations for the interface (messages.po) and the content (content.po).
+
+The build reads the ``.po`` files directly with Babel (no compiled ``.mo`` is needed, so a
+translator's edit shows in the next build). Fuzzy and empty translations are not used: the
+source text is shown instead, marked as a fallback, and counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gettext import c2py
+
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po
+
+from ..text import Text
+
+MESSAGES_DOMAIN = "messages"
+CONTENT_DOMAIN = "content"
+
+
+def catalog_path(root: Path, lang: str, domain: str) -> Path:
+    return root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def template_path(root: Path, domain: str) -> Path:
+    return root / "locales" / f"{domain}.pot"
+
+
+def content_context(kind: str, entry_id: str | None, field_name: str) -> str:
+    """The msgctxt of a content string: names the entry and field (``reading:foo:title``)."""
+    return f"{kind}:{entry_id}:{field_name}" if entry_id else f"{kind}:{field_name}"
+
+
+def _read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object]:
+    """(msgctxt, msgid) -> msgstr (a str, or a tuple for plurals) for translated, non-fuzzy messages."""
+    if not path.is_file():
+        return {}
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang.replace("-", "_"), abort_invalid=False)
+    table: dict[tuple[str | None, str], object] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy:
+            continue
+        if isinstance(message.id, (list, tuple)):
+            strings = tuple(message.string or ())
+            if strings and all(strings):
+                table[(message.context, message.id[0])] = strings
+        elif message.string:
+            table[(message.context, message.id)] = message.string
+    return table
+
+
+@dataclass
+class Translations:
+    """Everything one locale needs: interface gettext and content lookups, with fallback."""
+
+    lang: str
+    source_lang: str
+    messages: dict = field(default_factory=dict)
+    content_messages: dict = field(default_factory=dict)
+    plural_func: object = None
+    # Interface strings that fell back to the source language during rendering.
+    missing_messages: set = field(default_factory=set)
+
+    @property
+    def is_source(self) -> bool:
+        return self.lang == self.source_lang
+
+    # -- interface (jinja2.ext.i18n callables) --------------------------------------
+    def gettext(self, message: str) -> str:
+        if self.is_source:
+            return message
+        translated = self.messages.get((None, message))
+        if translated is None or isinstance(translated, tuple):
+            self.missing_messages.add(message)
+            return message
+        return translated
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if self.is_source:
+            return singular if n == 1 else plural
+        forms = self.messages.get((None, singular))
+        if not isinstance(forms, tuple):
+            self.missing_messages.add(singular)
+            return singular if n == 1 else plural
+        index = self.plural_func(n) if self.plural_func else 0
+        return forms[min(index, len(forms) - 1)]
+
+    def pgettext(self, context: str, message: str) -> str:
+        if self.is_source:
+            return message
+        translated = self.messages.get((context, message))
+        if translated is None or isinstance(translated, tuple):
+            self.missing_messages.add(message)
+            return message
+        return translated
+
+    # -- content ------------------------------------------------------------------
+    def content(self, context: str, source: str) -> Text:
+        """The translation of a content field, or the source text marked as a fallback."""
+        if self.is_source or not source:
+            return Text(source, self.source_lang)
+        translated = self.content_messages.get((context, source))
+        if translated and isinstance(translated, str):
+            return Text(translated, self.lang)
+        return Text(source, self.source_lang, fallback=True)
+
+
+def load_translations(root: Path, lang: str, source_lang: str) -> Translations:
+    """Read ``locales/<lang>/LC_MESSAGES/{messages,content}.po`` of a project."""
+    if lang == source_lang:
+        return Translations(lang, source_lang)
+    messages = _read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang)
+    content = _read_messages(catalog_path(root, lang, CONTENT_DOMAIN), lang)
+    try:
+        plural = c2py(get_plural(lang.replace("-", "_")).plural_expr)
+    except (ValueError, LookupError):  # an unknown locale still builds, with one plural form
+        plural = None
+    return Translations(lang, source_lang, messages, content, plural)

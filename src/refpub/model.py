@@ -1,0 +1,186 @@
+"""The content model: plain, immutable data with the source location of every field. No I/O."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+from .diagnostics import Location
+
+_EMPTY: Mapping = MappingProxyType({})
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date known to a year, a month or a day (``2008``, ``2020-05``, ``2020-05-04``)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "PartialDate":
+        """Parse ISO 8601 at any of the three precisions; raises ValueError with a reason."""
+        m = _DATE_RE.match(text)
+        if not m:
+            raise ValueError("not in the form YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in m.groups())
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"month {month} does not exist")
+        if day is not None:
+            _dt.date(year, month, day)  # raises ValueError("day is out of range for month")
+        return cls(year, month, day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def as_date(self) -> _dt.date:
+        """The first day the date could mean (for sorting and age computations)."""
+        return _dt.date(self.year, self.month or 1, self.day or 1)
+
+    def isoformat(self) -> str:
+        parts = [f"{self.year:04d}"]
+        if self.month:
+            parts.append(f"{self.month:02d}")
+        if self.day:
+            parts.append(f"{self.day:02d}")
+        return "-".join(parts)
+
+    def __str__(self) -> str:
+        return self.isoformat()
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    # Where each field was written (field name -> location); "" is the entry itself.
+    locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+    def location(self, field_name: str = "") -> Location | None:
+        return self.locations.get(field_name) or self.locations.get("")
+
+
+@dataclass(frozen=True)
+class Reading(Entry):
+    title: str = ""
+    summary: str = ""
+    publisher: str = ""
+    section: str = ""
+    kind: str = "article"
+    topics: tuple[str, ...] = ()
+    language: str = "en"
+    date: PartialDate | None = None
+    authors: tuple[str, ...] = ()
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Organisation(Entry):
+    name: str = ""
+    alt_names: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    abbreviation: str = ""
+    description: str = ""
+    services: tuple[str, ...] = ()
+    url: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    region: str = ""
+    languages: tuple[str, ...] = ()
+    checked: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Section(Entry):
+    title: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Topic(Entry):
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationSelection:
+    ids: tuple[str, ...] = ()
+    services: tuple[str, ...] = ()
+    region: str = ""
+    locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.ids or self.services or self.region)
+
+
+@dataclass(frozen=True)
+class ReadingSelection:
+    ids: tuple[str, ...] = ()
+    section: str = ""
+    topics: tuple[str, ...] = ()
+    newest: int | None = None
+    locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.ids or self.section or self.topics or self.newest)
+
+
+@dataclass(frozen=True)
+class Handout(Entry):
+    title: str = ""
+    languages: tuple[str, ...] = ()
+    paper: str = ""
+    pages: int = 1
+    two_up: bool = False
+    organisations: OrganisationSelection = field(default_factory=OrganisationSelection)
+    readings: ReadingSelection = field(default_factory=ReadingSelection)
+
+
+@dataclass(frozen=True)
+class Publication:
+    title: str
+    languages: tuple[str, ...]
+    sections: tuple[Section, ...]
+    subtitle: str = ""
+    source_language: str = "en"
+    edition: PartialDate | None = None
+    publisher: str = ""
+    latest_url: str = ""
+    paper: str = "A4"
+    stale_after_months: int = 12
+    vertical_epub: bool = False
+    embed_fonts_in_epub: bool = False
+    topics: tuple[Topic, ...] = ()
+    handouts: tuple[Handout, ...] = ()
+    locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything under ``content/``, loaded and checked."""
+
+    publication: Publication
+    readings: tuple[Reading, ...]
+    organisations: tuple[Organisation, ...]
+
+    def readings_in(self, section_id: str) -> tuple[Reading, ...]:
+        return tuple(r for r in self.readings if r.section == section_id)
+
+    def reading(self, reading_id: str) -> Reading | None:
+        return next((r for r in self.readings if r.id == reading_id), None)
+
+    def organisation(self, org_id: str) -> Organisation | None:
+        return next((o for o in self.organisations if o.id == org_id), None)

@@ -1,0 +1,71 @@
+"""A refpub project on disk: where its parts live, and loading + checking it as a whole."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Reporter
+from .errors import ContentError, ProjectNotFound
+from .load import load_content
+from .model import Content
+from .validate import validate
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+    content: Content
+    warnings: tuple[Diagnostic, ...] = ()
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / "locales"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.content.publication.languages
+
+    @property
+    def source_language(self) -> str:
+        return self.content.publication.source_language
+
+
+def find_root(path: str | Path | None) -> Path:
+    root = Path(path if path is not None else ".").resolve()
+    if not root.is_dir():
+        raise ProjectNotFound(f"{path}: no such directory")
+    if not (root / "content").is_dir():
+        raise ProjectNotFound(
+            f"{root} has no content/ folder; run refpub in a project folder, "
+            "or create one with `refpub init DIR`"
+        )
+    return root
+
+
+def check_project(root: Path, reporter: Reporter, today: _dt.date | None = None) -> Content | None:
+    """Load and check everything: content, cross references and catalogs."""
+    content = load_content(root, reporter)
+    if content is None:
+        return None
+    validate(content, reporter, today=today)
+    return content
+
+
+def load_project(path: str | Path | None = None) -> Project:
+    """Load a project, raising :class:`ContentError` with every problem if it has errors."""
+    root = find_root(path)
+    reporter = Reporter()
+    content = check_project(root, reporter)
+    if content is None or reporter.has_errors:
+        raise ContentError(reporter.sorted())
+    return Project(root, content, tuple(reporter.sorted()))

@@ -1,0 +1,113 @@
+"""The faces refpub typesets with, found once per process through fontconfig.
+
+Latin text is set in a Latin face and Japanese in a Japanese face: the CSS font stacks below
+name the Latin family first, so Pango takes Japanese glyphs from the CJK family. A build
+without a Japanese face fails early with the package to install, and a character no installed
+font can draw is reported with the entry that contains it (never a silent tofu box).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from ..errors import EnvironmentProblem
+
+
+@dataclass(frozen=True)
+class Face:
+    family: str
+    package: str  # the Debian package that provides it
+
+
+LATIN_SERIF = Face("DejaVu Serif", "fonts-dejavu-core")
+LATIN_SANS = Face("DejaVu Sans", "fonts-dejavu-core")
+JAPANESE_SERIF = Face("Noto Serif CJK JP", "fonts-noto-cjk")
+JAPANESE_SANS = Face("Noto Sans CJK JP", "fonts-noto-cjk")
+FACES = (LATIN_SERIF, LATIN_SANS, JAPANESE_SERIF, JAPANESE_SANS)
+
+# CSS font stacks, used by every stylesheet through the `fonts` template global.
+CSS_STACKS = {
+    "serif": f'"{LATIN_SERIF.family}", "{JAPANESE_SERIF.family}", serif',
+    "sans": f'"{LATIN_SANS.family}", "{JAPANESE_SANS.family}", sans-serif',
+    "serif_ja": f'"{JAPANESE_SERIF.family}", "{LATIN_SERIF.family}", serif',
+    "sans_ja": f'"{JAPANESE_SANS.family}", "{LATIN_SANS.family}", sans-serif',
+}
+
+
+def _fc_list(*args: str) -> list[str]:
+    if not shutil.which("fc-list"):
+        raise EnvironmentProblem(
+            "fontconfig (fc-list) is not installed; run `make setup` (or apt-get install fontconfig)"
+        )
+    result = subprocess.run(["fc-list", *args], capture_output=True, text=True, check=False)
+    return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+@lru_cache(maxsize=None)
+def font_file(family: str) -> str | None:
+    """The file of the regular style of ``family``, or None if it is not installed."""
+    files = _fc_list(f"{family}:style=Regular", "file")
+    if not files:
+        files = _fc_list(family, "file")
+    return files[0].rstrip(":") if files else None
+
+
+def require_faces(faces: Iterable[Face] = FACES) -> None:
+    """Fail early, with what to install, when a face the templates use is missing."""
+    missing = [face for face in faces if font_file(face.family) is None]
+    if missing:
+        names = ", ".join(f.family for f in missing)
+        packages = " ".join(sorted({f.package for f in missing}))
+        raise EnvironmentProblem(
+            f"the font(s) {names} are not installed, so text would print as empty boxes; "
+            f"install them with `apt-get install {packages}` (or run `make setup`)"
+        )
+
+
+@lru_cache(maxsize=None)
+def _cmap(path: str) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=0, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or ())
+    finally:
+        font.close()
+
+
+@lru_cache(maxsize=None)
+def _primary_coverage() -> frozenset[int]:
+    covered: set[int] = set()
+    for face in FACES:
+        path = font_file(face.family)
+        if path:
+            covered |= _cmap(path)
+    return frozenset(covered)
+
+
+@lru_cache(maxsize=4096)
+def _any_font_has(char: str) -> bool:
+    return bool(_fc_list(f":charset={ord(char):x}", "family"))
+
+
+def _needs_glyph(char: str) -> bool:
+    category = unicodedata.category(char)
+    # Controls, format characters (joiners, bidi marks) and separators draw nothing.
+    return not (category.startswith("C") or category.startswith("Z") or char.isspace())
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters of ``text`` that no installed font can draw."""
+    covered = _primary_coverage()
+    missing = []
+    for char in set(text):
+        if ord(char) < 0x80 or ord(char) in covered or not _needs_glyph(char):
+            continue
+        if not _any_font_has(char):
+            missing.append(char)
+    return sorted(missing)

@@ -1,0 +1,59 @@
+"""Locale-aware formatting through Babel (CLDR data). Never touches the process locale."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date, format_skeleton
+from babel.numbers import format_decimal
+
+from ..model import PartialDate
+
+
+@lru_cache(maxsize=None)
+def babel_locale(lang: str) -> Locale:
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+def format_partial_date(date: PartialDate | None, lang: str) -> str:
+    """A date at its own precision: ``2020`` / ``May 2020`` / ``May 4, 2020`` (``2020年5月``…)."""
+    if date is None:
+        return ""
+    locale = babel_locale(lang)
+    if date.precision == "day":
+        return format_date(date.as_date(), "long", locale=locale)
+    if date.precision == "month":
+        return format_skeleton("yMMMM", date.as_date(), locale=locale)
+    return format_skeleton("y", date.as_date(), locale=locale)
+
+
+def format_month(date: PartialDate | _dt.date | None, lang: str) -> str:
+    if date is None:
+        return ""
+    d = date.as_date() if isinstance(date, PartialDate) else date
+    return format_skeleton("yMMMM", d, locale=babel_locale(lang))
+
+
+def format_number(n: int | float, lang: str) -> str:
+    return format_decimal(n, locale=babel_locale(lang))
+
+
+def language_name(code: str, in_lang: str) -> str:
+    """The name of language ``code`` written in ``in_lang`` (``ja`` in English: Japanese)."""
+    try:
+        name = babel_locale(in_lang).languages.get(code.replace("-", "_").split("_")[0])
+    except (UnknownLocaleError, ValueError):
+        name = None
+    return name or code
+
+
+def collation_key(text: str):
+    """A sort key close enough to CLDR root collation for names (case and width folded)."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", text).casefold()

@@ -1,0 +1,213 @@
+"""The schema of every content file, declared once.
+
+The loader (`load.py`) checks each value against these declarations, the i18n extractor
+(`i18n/extract.py`) takes the fields marked ``translatable`` from here, and the editors' guide
+documents the same names. Nothing else in refpub spells out which fields an entry has.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Kinds of value a field may hold. The loader knows how to read and check each.
+TEXT = "text"  # non-empty single string
+OPTIONAL_TEXT = "optional-text"  # string that may be empty
+SLUG = "slug"  # a-z, 0-9 and hyphens
+LANG = "lang"  # a language code (en, ja, pt-BR)
+DATE = "date"  # YYYY, YYYY-MM or YYYY-MM-DD
+FULL_DATE = "full-date"  # YYYY-MM-DD only
+URL = "url"  # http, https or mailto
+EMAIL = "email"
+PHONE = "phone"
+INT = "int"
+BOOL = "bool"
+CHOICE = "choice"  # one of ``choices``
+TEXT_LIST = "text-list"
+SLUG_LIST = "slug-list"
+LANG_LIST = "lang-list"
+CHOICE_LIST = "choice-list"
+LANG_MAP = "lang-map"  # {lang: text}
+RECORD = "record"  # a nested mapping with its own schema
+RECORD_LIST = "record-list"
+
+# The fixed vocabularies of the content model. Labels for display live in the templates'
+# message catalog (see render/labels.py), so translators see them like any other UI string.
+SERVICES = (
+    "legal",
+    "shelter",
+    "medical",
+    "language",
+    "detention-visits",
+    "advocacy",
+    "research",
+    "education",
+    "employment",
+    "counselling",
+    "financial",
+    "food-clothing",
+    "community",
+    "information",
+    "resettlement",
+    "self-help",
+)
+READING_KINDS = (
+    "article",
+    "report",
+    "video",
+    "audio",
+    "book",
+    "blog",
+    "journal-article",
+    "data",
+    "website",
+)
+PAPER_SIZES = ("A4", "A5", "Letter")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    translatable: bool = False
+    record: "Record | None" = None  # for RECORD and RECORD_LIST
+    default: object = None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Record:
+    """A mapping with named fields (an entry, or a nested part of the settings)."""
+
+    name: str  # what an editor calls it: "reading", "organisation", "handout"
+    fields: tuple[Field, ...]
+
+    def field(self, name: str) -> Field | None:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        return None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+
+READING = Record(
+    "reading",
+    (
+        Field("id", SLUG, required=True),
+        Field("title", TEXT, required=True, translatable=True),
+        Field("summary", TEXT, required=True, translatable=True),
+        Field("publisher", OPTIONAL_TEXT),
+        Field("section", SLUG, required=True),
+        Field("kind", CHOICE, required=True, choices=READING_KINDS),
+        Field("topics", SLUG_LIST, required=True),
+        Field("language", LANG, required=True),
+        Field("date", DATE),
+        Field("authors", TEXT_LIST),
+        Field("url", URL),
+        Field("note", OPTIONAL_TEXT, translatable=True),
+    ),
+)
+
+ORGANISATION = Record(
+    "organisation",
+    (
+        Field("id", SLUG, required=True),
+        Field("name", TEXT, required=True, translatable=True),
+        Field("alt_names", LANG_MAP),
+        Field("abbreviation", OPTIONAL_TEXT),
+        Field("description", TEXT, required=True, translatable=True),
+        Field("services", CHOICE_LIST, required=True, choices=SERVICES),
+        Field("url", URL),
+        Field("email", EMAIL),
+        Field("phone", PHONE),
+        Field("address", OPTIONAL_TEXT),
+        Field("region", OPTIONAL_TEXT),
+        Field("languages", LANG_LIST),
+        Field("checked", FULL_DATE),
+    ),
+)
+
+SECTION = Record(
+    "section",
+    (
+        Field("id", SLUG, required=True),
+        Field("title", TEXT, required=True, translatable=True),
+        Field("description", OPTIONAL_TEXT, translatable=True),
+    ),
+)
+
+TOPIC = Record(
+    "topic",
+    (
+        Field("id", SLUG, required=True),
+        Field("title", TEXT, required=True, translatable=True),
+    ),
+)
+
+ORGANISATION_SELECTION = Record(
+    "organisation selection",
+    (
+        Field("ids", SLUG_LIST),
+        Field("services", CHOICE_LIST, choices=SERVICES),
+        Field("region", OPTIONAL_TEXT),
+    ),
+)
+
+READING_SELECTION = Record(
+    "reading selection",
+    (
+        Field("ids", SLUG_LIST),
+        Field("section", SLUG),
+        Field("topics", SLUG_LIST),
+        Field("newest", INT),
+    ),
+)
+
+HANDOUT = Record(
+    "handout",
+    (
+        Field("id", SLUG, required=True),
+        Field("title", TEXT, required=True, translatable=True),
+        Field("languages", LANG_LIST),
+        Field("paper", CHOICE, choices=PAPER_SIZES),
+        Field("pages", INT, default=1),
+        Field("two_up", BOOL, default=False),
+        Field("organisations", RECORD, record=ORGANISATION_SELECTION),
+        Field("readings", RECORD, record=READING_SELECTION),
+    ),
+)
+
+PUBLICATION = Record(
+    "publication",
+    (
+        Field("title", TEXT, required=True, translatable=True),
+        Field("subtitle", OPTIONAL_TEXT, translatable=True),
+        Field("source_language", LANG, default="en"),
+        Field("languages", LANG_LIST, required=True),
+        Field("edition", FULL_DATE),
+        Field("publisher", OPTIONAL_TEXT),
+        Field("latest_url", URL),
+        Field("paper", CHOICE, choices=PAPER_SIZES, default="A4"),
+        Field("stale_after_months", INT, default=12),
+        Field("vertical_epub", BOOL, default=False),
+        Field("embed_fonts_in_epub", BOOL, default=False),
+        Field("sections", RECORD_LIST, required=True, record=SECTION),
+        Field("topics", RECORD_LIST, record=TOPIC),
+        Field("handouts", RECORD_LIST, record=HANDOUT),
+    ),
+)
+
+# The content files of a project, in the order they are loaded.
+PUBLICATION_FILE = "content/publication.yaml"
+READINGS_FILE = "content/readings.yaml"
+ORGANISATIONS_FILE = "content/organisations.yaml"
+ENTRY_FILES = {READINGS_FILE: READING, ORGANISATIONS_FILE: ORGANISATION}
+
+# Bounds on input, so a hostile or broken file fails clearly instead of exhausting the machine.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_ENTRIES = 50_000
+MAX_TEXT_CHARS = 100_000

@@ -1,0 +1,36 @@
+"""Which links content may carry. One place, used by the loader and by every renderer."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+# Schemes a reader can follow safely from a PDF or an e-book. `tel:` links are made by the
+# handout template from a checked phone number, never taken from content.
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def check_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
+    """Return why ``url`` is not an acceptable link, or None when it is."""
+    if not url:
+        return "is empty"
+    if any(ch.isspace() or ord(ch) < 0x20 for ch in url):
+        return "contains spaces or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"is not a valid link ({exc})"
+    scheme = parts.scheme.lower()
+    if not scheme:
+        return f"has no scheme; write the full link, such as https://{url}"
+    if scheme not in schemes:
+        allowed = ", ".join(schemes[:-1]) + f" and {schemes[-1]}" if len(schemes) > 1 else schemes[0]
+        return f"uses the scheme '{scheme}'; only {allowed} links are allowed"
+    if scheme in ("http", "https") and not parts.hostname:
+        return "has no host name"
+    if scheme == "mailto" and "@" not in parts.path:
+        return "is not an email link (mailto:name@example.org)"
+    return None
+
+
+def is_safe_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> bool:
+    return check_url(url, schemes) is None
