@@ -39,6 +39,37 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if reporter.has_errors else EXIT_OK
 
 
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    def show(result) -> None:
+        if args.quiet:
+            for line in result.errors:
+                print(line, file=sys.stderr)
+            return
+        size = f"{result.size / 1024:,.0f} KiB" if result.size else ""
+        extra = f", {result.fallbacks} strings fell back" if result.fallbacks else ""
+        print(f"{result.state:>10}  {result.path.name}  {size}  {result.seconds:.1f} s{extra}", file=sys.stderr)
+        for line in result.errors:
+            print(f"  {line}", file=sys.stderr)
+
+    result = build(args.project, out=args.out, only=args.only, langs=args.lang, on_output=show)
+    _print_diagnostics(result.diagnostics)
+    failed = [o for o in result.outputs if o.state == "failed"]
+    if not args.quiet:
+        print(
+            f"built {len(result.built)} output(s) in {result.seconds:.1f} s"
+            + (f", {len(failed)} failed" if failed else "")
+            + f", {result.fallbacks} strings fell back to the source language",
+            file=sys.stderr,
+        )
+    return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def _split_list(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="refpub",
@@ -52,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     check.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     check.set_defaults(func=cmd_check)
+
+    from .build import OUTPUT_KINDS
+
+    build = sub.add_parser("build", help="build the publications into build/")
+    build.add_argument("project", nargs="?", default=".", help="project folder (default: current folder)")
+    build.add_argument("--only", type=_split_list, help=f"build only these outputs ({', '.join(OUTPUT_KINDS)})")
+    build.add_argument("--lang", type=_split_list, help="build only these languages (e.g. ja or en,ja)")
+    build.add_argument("--out", help="output folder (default: build/ in the project)")
+    build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    build.set_defaults(func=cmd_build)
     return parser
 
 

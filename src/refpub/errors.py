@@ -36,3 +36,11 @@ class EnvironmentProblem(RefpubError):
 
 class BuildError(RefpubError):
     """An output could not be produced (layout overflow, missing glyph, refused resource)."""
+
+
+class BuildErrors(BuildError):
+    """Several build errors of one output, reported together."""
+
+    def __init__(self, errors: list[BuildError]):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors

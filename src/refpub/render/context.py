@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..i18n.catalogs import Translations, content_context
-from ..model import Content, Handout, Organisation, Reading
+from ..model import Content, Handout, Organisation, PartialDate, Reading
+from ..reproducible import source_date
 from ..text import Text
 from .formats import collation_key, format_month, format_partial_date, language_name
 from .labels import KIND_LABELS, SERVICE_LABELS
@@ -131,6 +132,14 @@ class PublicationView:
     service_index: tuple[ServiceIndexEntry, ...]
 
 
+def edition_date(pub) -> PartialDate:
+    """The edition date of the publication: as set, else the build's date (SOURCE_DATE_EPOCH)."""
+    if pub.edition:
+        return pub.edition
+    today = source_date()
+    return PartialDate(today.year, today.month, today.day)
+
+
 class ViewBuilder:
     """Builds views of entries for one language; one instance per output."""
 
@@ -222,6 +231,7 @@ class ViewBuilder:
             for s in pub.sections
         )
         organisations = tuple(self.organisation(o) for o in content.organisations)
+        edition = edition_date(pub)
         index = []
         for service_id in SERVICE_LABELS:
             members = tuple(
@@ -237,8 +247,8 @@ class ViewBuilder:
             source_lang=pub.source_language,
             title=loc.field("publication", None, "title", pub.title),
             subtitle=loc.field("publication", None, "subtitle", pub.subtitle) if pub.subtitle else Text("", self.lang),
-            edition=format_partial_date(pub.edition, self.lang) if pub.edition else "",
-            edition_iso=pub.edition.isoformat() if pub.edition else "",
+            edition=format_partial_date(edition, self.lang),
+            edition_iso=edition.isoformat(),
             publisher=pub.publisher,
             latest_url=pub.latest_url,
             paper=pub.paper,

@@ -1,0 +1,129 @@
+"""What every exporter shares: targets, the render session, and the result of a rendering.
+
+An exporter is a small object with a ``kind`` (handbook, reader, handouts), the ``targets`` it
+would produce for some content, and ``render(target, session) -> Rendered``. Exporters never
+write files: the build writes every output atomically (see build.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Protocol
+
+import jinja2
+
+from ..diagnostics import Diagnostic, Location
+from ..errors import BuildError
+from ..i18n.catalogs import Translations, load_translations
+from ..model import Content
+from ..project import Project
+from ..render.context import OrganisationView, PublicationView, ReadingView
+from ..render.environment import make_environment, template_dirs
+from ..render.fonts import missing_glyphs
+
+
+@dataclass(frozen=True)
+class Target:
+    kind: str  # the exporter's kind
+    filename: str  # relative to the output folder, e.g. "handbook-ja.pdf"
+    lang: str | None = None  # one language, or None for multilingual outputs
+    handout_id: str | None = None
+    variant: str = ""  # e.g. "vertical" for the vertical-writing EPUB
+
+    @property
+    def label(self) -> str:
+        return self.filename
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    fallbacks: int = 0  # strings that fell back to the source language
+    warnings: list[Diagnostic] = field(default_factory=list)
+    pages: int | None = None
+
+
+class RenderSession:
+    """Per-process caches for one build: translations and Jinja environments, made once."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._translations: dict[str, Translations] = {}
+        self._environments: dict[tuple, jinja2.Environment] = {}
+
+    @property
+    def content(self) -> Content:
+        return self.project.content
+
+    def translations(self, lang: str) -> Translations:
+        if lang not in self._translations:
+            self._translations[lang] = load_translations(self.project.root, lang, self.project.source_language)
+        return self._translations[lang]
+
+    def environment(self, lang: str, *, xhtml: bool = False, phrase_breaking: bool = False) -> jinja2.Environment:
+        key = (lang, xhtml, phrase_breaking)
+        if key not in self._environments:
+            self._environments[key] = make_environment(
+                self.project.root, self.translations(lang), xhtml=xhtml, phrase_breaking=phrase_breaking
+            )
+        return self._environments[key]
+
+    @property
+    def resource_roots(self) -> list[Path]:
+        """Folders a renderer may read from: the project and the template folders."""
+        return [self.project.root, *template_dirs(self.project.root)]
+
+
+class Exporter(Protocol):
+    kind: str
+
+    def targets(self, content: Content) -> list[Target]: ...
+
+    def render(self, target: Target, session: RenderSession) -> Rendered: ...
+
+
+# ----------------------------------------------------------------------------- glyphs
+
+
+def _reading_texts(r: ReadingView) -> Iterable[str]:
+    yield from (r.title, r.summary, r.note, r.publisher, *r.authors)
+
+
+def _organisation_texts(o: OrganisationView) -> Iterable[str]:
+    yield from (o.name, *o.other_names, o.description, o.address, o.region)
+
+
+def check_glyphs(
+    readings: Iterable[ReadingView],
+    organisations: Iterable[OrganisationView],
+    extra: Iterable[tuple[str, str, Location | None]] = (),
+) -> list[BuildError]:
+    """A build error for every character that no installed font can draw, naming its entry."""
+    problems: list[BuildError] = []
+
+    def check(label: str, texts: Iterable[str], location: Location | None) -> None:
+        chars = missing_glyphs("".join(t for t in texts if t))
+        if chars:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
+            problems.append(
+                BuildError(
+                    f"{label}: no installed font can draw {shown}; remove the character(s) or install a font that has them",
+                    location,
+                )
+            )
+
+    for r in readings:
+        check(f"reading '{r.id}'", _reading_texts(r), r.source.location())
+    for o in organisations:
+        check(f"organisation '{o.id}'", _organisation_texts(o), o.source.location())
+    for label, text, location in extra:
+        check(label, [text], location)
+    return problems
+
+
+def publication_glyph_problems(pub: PublicationView) -> list[BuildError]:
+    readings = [r for s in pub.sections for r in s.readings]
+    extra = [(f"section '{s.id}'", f"{s.title}{s.description}", None) for s in pub.sections]
+    extra.append(("publication", f"{pub.title}{pub.subtitle}", None))
+    return check_glyphs(readings, pub.organisations, extra)
