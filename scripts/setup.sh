@@ -14,7 +14,7 @@ apt_packages=(
   gettext                 # msgfmt --check for catalogs
 )
 if [ "$extras" = "dev" ]; then
-  apt_packages+=(default-jre-headless poppler-utils qpdf libzbar0)
+  apt_packages+=(default-jre-headless poppler-utils qpdf libzbar0)   # EPUBCheck, pdftotext/pdffonts, qpdf --check, QR decoding
 fi
 
 missing=()

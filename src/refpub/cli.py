@@ -93,6 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="output folder (default: build/ in the project)")
     build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     build.set_defaults(func=cmd_build)
+
+    from .i18n.cli import register as register_i18n
+
+    register_i18n(sub)
     return parser
 
 

@@ -274,10 +274,10 @@ class _FieldReader:
         return f"unknown {f.name.rstrip('s')} '{value}'{hint}; known: {', '.join(f.choices)}"
 
     def _list(self, f: S.Field, node: yaml.Node) -> tuple:
-        if isinstance(node, yaml.ScalarNode) and not node.style and node.value.strip() == "[]":
-            return ()
         if not isinstance(node, yaml.SequenceNode):
             raise _Invalid(f"'{f.name}' must be a list, not {_describe(node)}")
+        if len(node.value) < f.min_items:
+            raise _Invalid(f"'{f.name}' is empty; name at least {f.min_items}")
         items = []
         for item in node.value:
             try:

@@ -73,7 +73,7 @@ class Field:
     translatable: bool = False
     record: "Record | None" = None  # for RECORD and RECORD_LIST
     default: object = None
-    help: str = ""
+    min_items: int = 0  # for lists
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ ORGANISATION = Record(
         Field("alt_names", LANG_MAP),
         Field("abbreviation", OPTIONAL_TEXT),
         Field("description", TEXT, required=True, translatable=True),
-        Field("services", CHOICE_LIST, required=True, choices=SERVICES),
+        Field("services", CHOICE_LIST, required=True, choices=SERVICES, min_items=1),
         Field("url", URL),
         Field("email", EMAIL),
         Field("phone", PHONE),

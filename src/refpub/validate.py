@@ -88,8 +88,6 @@ def validate(content: Content, reporter: Reporter, today: _dt.date | None = None
             )
         else:
             names[key] = o
-        if not o.services:
-            reporter.error(f"organisation '{o.id}': 'services' is empty; name at least one", o.location("services"))
 
     for handout in pub.handouts:
         _validate_handout(content, handout, section_ids, topic_ids, reporter, today)

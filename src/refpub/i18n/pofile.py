@@ -9,15 +9,16 @@ is byte-for-byte stable, so re-running a command on unchanged input changes no f
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from textwrap import TextWrapper
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileParser, denormalize, normalize
+
+from ..fsio import atomic_write_bytes
+from ..reproducible import source_datetime
 
 WIDTH = 76  # the width xgettext and msgmerge use, so Poedit's re-save changes little
 DATE_FORMAT = "%Y-%m-%d %H:%M+0000"
@@ -33,6 +34,16 @@ class PoFile:
     obsolete: list[Message] = field(default_factory=list)
     # Syntax problems found while reading: (1-based line, message).
     problems: list[tuple[int, str]] = field(default_factory=list)
+    # The text as read, to point diagnostics at a msgstr line.
+    lines: list[str] = field(default_factory=list, repr=False)
+
+    def msgstr_line(self, message: Message) -> int:
+        """The line of the message's (first) msgstr, or of its msgid if not found."""
+        start = (message.lineno or 1) - 1
+        for i in range(start, min(start + 200, len(self.lines))):
+            if self.lines[i].startswith("msgstr"):
+                return i + 1
+        return message.lineno or 0
 
     def header_value(self, name: str) -> str | None:
         for key, value in self.header:
@@ -144,7 +155,7 @@ def parse_po(data: bytes) -> PoFile:
         parser.parse(lines)
     except (ValueError, IndexError) as exc:  # Babel gives up on some malformed input
         parser.problems.append((parser.offset + 1, f"cannot read this message ({exc})"))
-    po = PoFile(problems=parser.problems)
+    po = PoFile(problems=parser.problems, lines=lines)
     if parser.raw_header is not None:
         po.header = _parse_header(parser.raw_header)
     po.header_comments = _header_comments(lines)
@@ -257,20 +268,8 @@ def same_except_dates(a: str, b: str) -> bool:
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write via a temporary file in the same folder, then rename: never a half-written catalog."""
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Temporary file in the same folder, then rename: never a half-written catalog."""
+    atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
 
 
 def write_po(path: Path, po: PoFile, *, keep_dates_if_unchanged: bool = True) -> bool:
@@ -286,10 +285,7 @@ def write_po(path: Path, po: PoFile, *, keep_dates_if_unchanged: bool = True) ->
 
 def build_date() -> _dt.datetime:
     """Now, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
-    return _dt.datetime.now(_dt.timezone.utc)
+    return source_datetime()
 
 
 def format_date(date: _dt.datetime) -> str:

@@ -1,0 +1,333 @@
+"""Checks of the translation catalogs, reported like compiler messages with file and line.
+
+Errors (the catalog is wrong; ``refpub i18n check`` and ``refpub check`` exit 1): syntax, a
+placeholder of the msgid missing or changed in the msgstr, the wrong number of plural forms,
+broken or changed HTML tags, a link that differs from the source or is unsafe.
+
+Warnings (someone should look): fuzzy translations, catalogs out of date with the content or
+the templates, a glossary term not rendered as agreed, an organisation name that is not its
+own name from ``alt_names``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+from babel.messages.catalog import Message
+from babel.messages.plurals import get_plural
+
+from ..diagnostics import Location, Reporter
+from ..urls import check_url
+from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path
+from .glossary import Term, load_glossary, missing_terms
+from .pofile import PoFile, is_translated, message_key, read_po
+
+# --------------------------------------------------------------------------- placeholders
+
+_PERCENT = re.compile(
+    r"%(?:\((?P<name>[A-Za-z_]\w*)\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa]"
+)
+_BRACE = re.compile(r"\{(?P<field>[A-Za-z_]\w*|\d*)(?:[.\[][^{}]*)?(?:![rsa])?(?::[^{}]*)?\}")
+
+
+def placeholders(text: str) -> tuple[Counter, list[str]]:
+    """(named placeholders, positional ones in order) of a Python format string."""
+    named: Counter = Counter()
+    positional: list[str] = []
+    stripped = text.replace("%%", "").replace("{{", "").replace("}}", "")
+    for m in _PERCENT.finditer(stripped):
+        if m.group("name"):
+            named[f"%({m.group('name')})"] += 1
+        else:
+            positional.append(m.group(0))
+    for m in _BRACE.finditer(stripped):
+        name = m.group("field")
+        if name and not name.isdigit():
+            named["{" + name + "}"] += 1
+        else:
+            positional.append(m.group(0))
+    return named, positional
+
+
+def _describe(ph: tuple[Counter, list[str]]) -> str:
+    named, positional = ph
+    items = sorted(named) + positional
+    return ", ".join(items) if items else "none"
+
+
+def placeholder_problem(source: str, translation: str) -> str | None:
+    src, dst = placeholders(source), placeholders(translation)
+    if set(src[0]) != set(dst[0]) or src[1] != dst[1]:
+        return (
+            f"placeholder mismatch: the source has {_describe(src)}, the translation has "
+            f"{_describe(dst)}; keep every placeholder exactly as in the msgid"
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- HTML and links
+
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)\b[^<>]*?(/?)>")
+_BROKEN_TAG = re.compile(r"<(/?[A-Za-z][\w:-]*)\b[^<>]*(?=<|$)")
+_VOID = {"br", "hr", "img", "wbr", "input", "meta", "link", "col", "area", "source"}
+_URL = re.compile(r"\b(?:[a-z][a-z0-9+.-]*):(?://)?[^\s\"'<>()\[\]{}、。「」]+", re.I)
+_URL_SCHEMES = ("http", "https", "mailto", "ftp", "file", "javascript", "data", "vbscript", "tel")
+
+
+def _tags(text: str) -> tuple[Counter, str | None]:
+    """(tag names with their count, a problem with the structure or None)."""
+    names: Counter = Counter()
+    stack: list[str] = []
+    problem = None
+    broken = _BROKEN_TAG.search(text)
+    if broken:
+        problem = f"unclosed tag '<{broken.group(1)}' (missing '>')"
+    for m in _TAG.finditer(text):
+        closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
+        names[("/" if closing else "") + name] += 1
+        if closing:
+            if stack and stack[-1] == name:
+                stack.pop()
+            elif problem is None:
+                problem = f"'</{name}>' does not close an open tag"
+        elif not selfclosing and name not in _VOID:
+            stack.append(name)
+    if stack and problem is None:
+        problem = f"'<{stack[-1]}>' is never closed"
+    return names, problem
+
+
+def html_problem(source: str, translation: str) -> str | None:
+    if "<" not in source and "<" not in translation:
+        return None
+    src_tags, src_problem = _tags(source)
+    dst_tags, dst_problem = _tags(translation)
+    if dst_problem and not src_problem:
+        return f"broken HTML in the translation: {dst_problem}"
+    if src_tags != dst_tags:
+        shown = lambda c: ", ".join(f"<{n}>" for n in sorted(c.elements())) or "none"  # noqa: E731
+        return f"HTML tags differ: the source has {shown(src_tags)}, the translation has {shown(dst_tags)}"
+    return None
+
+
+def urls(text: str) -> list[str]:
+    found = []
+    for m in _URL.finditer(text):
+        url = m.group(0).rstrip(".,;:!?")
+        if url.split(":", 1)[0].lower() in _URL_SCHEMES:
+            found.append(url)
+    return found
+
+
+def url_problems(source: str, translation: str) -> tuple[list[str], list[str]]:
+    """(errors, warnings) about the links of a translation."""
+    errors, warnings = [], []
+    src = urls(source)
+    for url in urls(translation):
+        reason = check_url(url)
+        if reason:
+            errors.append(f"unsafe link in the translation: '{url}' {reason}")
+        elif url not in src:
+            errors.append(
+                f"link '{url}' differs from the source ({', '.join(src) or 'no link'}); "
+                "copy links unchanged"
+            )
+    dst = set(urls(translation))
+    for url in src:
+        if url not in dst and check_url(url) is None:
+            warnings.append(f"the translation drops the link '{url}'")
+    return errors, warnings
+
+
+# --------------------------------------------------------------------------- one catalog
+
+
+def expected_plurals(lang: str) -> int | None:
+    try:
+        return get_plural(lang.replace("-", "_")).num_plurals
+    except (ValueError, LookupError):
+        return None
+
+
+def _strings(message: Message) -> list[str]:
+    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string or ""]
+
+
+def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
+    """Syntax and header problems as GNU msgfmt sees them, or None when msgfmt is not installed."""
+    msgfmt = shutil.which("msgfmt")
+    if not msgfmt:
+        return None
+    try:
+        proc = subprocess.run(
+            [msgfmt, "--check-header", "-o", "/dev/null", str(path)],
+            capture_output=True, text=True, timeout=60,
+            env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    problems = []
+    prefix = str(path) + ":"
+    for line in proc.stderr.splitlines():
+        if not line.startswith(prefix):
+            continue
+        rest = line[len(prefix):]
+        m = re.match(r"(\d+):(?:\d+:)?\s*(.*)", rest)
+        if m:
+            problems.append((int(m.group(1)), m.group(2)))
+        else:
+            problems.append((0, rest.strip()))
+    return problems
+
+
+def check_po(
+    po: PoFile,
+    rel: str,
+    lang: str,
+    domain: str,
+    reporter: Reporter,
+    *,
+    glossary: list[Term] = (),
+    own_names: dict[tuple[str | None, str], str] | None = None,
+    syntax: list[tuple[int, str]] | None = None,
+) -> None:
+    """Report the problems of one parsed catalog."""
+    for line, problem in (po.problems if syntax is None else syntax):
+        reporter.error(f"syntax: {problem}", Location(rel, line))
+
+    nplurals = po.num_plurals
+    expected = expected_plurals(lang)
+    header_line = 1
+    if nplurals is None:
+        if any(isinstance(m.id, (list, tuple)) for m in po.messages):
+            reporter.error(
+                "the header has no Plural-Forms but the catalog has plural messages; "
+                f"add one (refpub i18n update writes it for '{lang}')",
+                Location(rel, header_line),
+            )
+    elif expected is not None and nplurals != expected:
+        reporter.warning(
+            f"Plural-Forms says nplurals={nplurals}, but {lang} has {expected} plural form(s)",
+            Location(rel, header_line),
+        )
+
+    own_names = own_names or {}
+    for m in po.messages:
+        if not is_translated(m):
+            continue
+        line = po.msgstr_line(m)
+        loc = Location(rel, line)
+        if m.fuzzy:
+            reporter.warning(
+                "fuzzy translation: the source text changed; review the translation, then remove "
+                "the 'fuzzy' flag (until then the source text is shown)",
+                loc,
+            )
+            continue
+        strings = _strings(m)
+        if isinstance(m.id, (list, tuple)):
+            if nplurals is not None and len(strings) != nplurals:
+                reporter.error(
+                    f"{len(strings)} plural form(s) given, the header says nplurals={nplurals}", loc
+                )
+            sources = list(m.id)
+        else:
+            sources = [m.id]
+        for translation in strings:
+            if domain != CONTENT_DOMAIN:
+                problems = [placeholder_problem(s, translation) for s in sources]
+                if all(problems):
+                    reporter.error(problems[-1], loc)
+            problem = html_problem(sources[-1], translation)
+            if problem:
+                reporter.error(problem, loc)
+            url_errors, url_warnings = url_problems(" ".join(sources), translation)
+            for e in url_errors:
+                reporter.error(e, loc)
+            for w in url_warnings:
+                reporter.warning(w, loc)
+
+        key = message_key(m)
+        if key in own_names:
+            if strings[0] != own_names[key]:
+                reporter.warning(
+                    f"the organisation's own name in {lang} is '{own_names[key]}' (alt_names); "
+                    "it is used instead of this translation; run `refpub i18n update`",
+                    loc,
+                )
+            continue
+        for term in missing_terms(list(glossary), sources[0], strings[0]):
+            reporter.warning(
+                f"glossary: '{term.term}' should be rendered as '{term.translation}'"
+                + (f" (or {', '.join(term.accept)})" if term.accept else ""),
+                loc,
+            )
+
+
+def check_catalogs(
+    root: Path,
+    languages: tuple[str, ...],
+    source_language: str,
+    reporter: Reporter,
+    *,
+    use_msgfmt: bool = True,
+) -> None:
+    """Check every catalog of the project's languages (and the two templates' syntax)."""
+    from .extract import project_content_messages
+
+    current = project_content_messages(root, Reporter())
+    current_keys = {(m.context, m.msgid): (rel, m.line) for rel, m in current}
+    pot_keys: dict[str, set] = {}
+    for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN):
+        pot = template_path(root, domain)
+        if pot.is_file():
+            po = read_po(pot)
+            rel = pot.relative_to(root).as_posix()
+            syntax = msgfmt_problems(pot) if use_msgfmt else None
+            for line, problem in (po.problems if syntax is None else syntax):
+                reporter.error(f"syntax: {problem}", Location(rel, line))
+            pot_keys[domain] = {message_key(m) for m in po.messages}
+
+    for lang in languages:
+        if lang == source_language:
+            continue
+        glossary_terms = load_glossary(root, lang, reporter)
+        own_names = {}
+        for _rel, m in current:
+            for alt_lang, name in m.alt_names:
+                if alt_lang == lang:
+                    own_names[(m.context, m.msgid)] = name
+        for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN):
+            path = catalog_path(root, lang, domain)
+            rel = path.relative_to(root).as_posix()
+            if not path.is_file():
+                reporter.warning(
+                    f"no {domain} catalog for '{lang}': its strings fall back to {source_language}; "
+                    f"create it with `refpub i18n init {lang}`",
+                    Location(rel),
+                )
+                continue
+            po = read_po(path)
+            syntax = msgfmt_problems(path) if use_msgfmt else None
+            check_po(
+                po, rel, lang, domain, reporter,
+                glossary=glossary_terms if domain == CONTENT_DOMAIN else (),
+                own_names=own_names if domain == CONTENT_DOMAIN else None,
+                syntax=syntax,
+            )
+            have = {message_key(m) for m in po.messages}
+            if domain == CONTENT_DOMAIN:
+                missing = [where for key, where in current_keys.items() if key not in have]
+            else:
+                missing = [key for key in pot_keys.get(domain, ()) if key not in have]
+            if missing:
+                first = f" (first: {missing[0][0]}:{missing[0][1]})" if domain == CONTENT_DOMAIN else ""
+                reporter.warning(
+                    f"{len(missing)} string(s) are not in this catalog yet{first}; run "
+                    "`refpub i18n extract` then `refpub i18n update`",
+                    Location(rel),
+                )

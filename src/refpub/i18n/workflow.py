@@ -1,0 +1,326 @@
+"""The translator's commands: extract, update, compile, status, check, init.
+
+Each function takes the project root and a Reporter and returns what it did; the CLI
+(:mod:`refpub.i18n.cli`) only prints. Paths in messages are relative to the project root.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.mofile import write_mo
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+
+from ..diagnostics import Location, Reporter
+from ..load import load_publication
+from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path
+from .checks import check_catalogs
+from .extract import content_template, messages_template, project_content_messages
+from .merge import REVIEW_MARK, merge
+from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, read_po, write_po
+
+DOMAINS = (MESSAGES_DOMAIN, CONTENT_DOMAIN)
+
+
+@dataclass(frozen=True)
+class ProjectLanguages:
+    title: str
+    source_language: str
+    languages: tuple[str, ...]
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return tuple(lang for lang in self.languages if lang != self.source_language)
+
+
+def project_languages(root: Path, reporter: Reporter) -> ProjectLanguages | None:
+    """The languages of ``content/publication.yaml`` (the one place they are listed)."""
+    publication = load_publication(root, reporter)
+    if publication is None:
+        return None
+    return ProjectLanguages(publication.title, publication.source_language, publication.languages)
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+# --------------------------------------------------------------------------- extract
+
+
+def extract(root: Path, reporter: Reporter) -> list[tuple[str, bool]]:
+    """Regenerate locales/messages.pot and locales/content.pot. Returns (file, changed)."""
+    info = project_languages(root, reporter)
+    project = info.title if info else "refpub"
+    written = []
+    for domain, make in ((MESSAGES_DOMAIN, messages_template), (CONTENT_DOMAIN, content_template)):
+        before = len(reporter.errors)
+        template = make(root, reporter, project=project)
+        if len(reporter.errors) > before and domain == CONTENT_DOMAIN:
+            continue  # a broken content file: keep the old template rather than lose strings
+        path = template_path(root, domain)
+        written.append((_rel(root, path), write_po(path, template)))
+    return written
+
+
+# --------------------------------------------------------------------------- update / init
+
+
+def plural_forms(lang: str) -> str:
+    try:
+        return get_plural(lang.replace("-", "_")).plural_forms
+    except (ValueError, LookupError):
+        return "nplurals=2; plural=(n != 1);"
+
+
+def language_name(lang: str) -> str:
+    try:
+        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
+    except (ValueError, UnknownLocaleError):
+        return lang
+
+
+def new_catalog(template: PoFile, lang: str, domain: str, project: str) -> PoFile:
+    date = template.header_value("POT-Creation-Date") or format_date(build_date())
+    name = language_name(lang)
+    return PoFile(
+        header=[
+            ("Project-Id-Version", project),
+            ("Report-Msgid-Bugs-To", ""),
+            ("POT-Creation-Date", date),
+            ("PO-Revision-Date", date),
+            ("Last-Translator", ""),
+            ("Language-Team", name),
+            ("Language", lang),
+            ("MIME-Version", "1.0"),
+            ("Content-Type", "text/plain; charset=UTF-8"),
+            ("Content-Transfer-Encoding", "8bit"),
+            ("Plural-Forms", plural_forms(lang)),
+        ],
+        header_comments=[
+            f"{name} translation of the {domain} of {project}.",
+            "Edit with a PO editor (Poedit, Weblate, Lokalize); see docs/translators.md.",
+        ],
+    )
+
+
+def own_names(root: Path, lang: str, reporter: Reporter) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) -> an organisation's own name in ``lang`` from ``alt_names``."""
+    names = {}
+    for _rel, m in project_content_messages(root, reporter):
+        for alt_lang, name in m.alt_names:
+            if alt_lang == lang:
+                names[(m.context, m.msgid)] = name
+    return names
+
+
+def _templates(root: Path, reporter: Reporter) -> dict[str, PoFile] | None:
+    templates = {}
+    for domain in DOMAINS:
+        path = template_path(root, domain)
+        if not path.is_file():
+            reporter.error(f"the template is missing; run `refpub i18n extract` first", Location(_rel(root, path)))
+            continue
+        po = read_po(path)
+        for line, problem in po.problems:
+            reporter.error(f"syntax: {problem}", Location(_rel(root, path), line))
+        templates[domain] = po
+    return None if reporter.has_errors else templates
+
+
+def update_language(
+    root: Path, lang: str, templates: dict[str, PoFile], project: str, reporter: Reporter
+) -> list[tuple[str, bool]]:
+    written = []
+    names = own_names(root, lang, Reporter())
+    for domain in DOMAINS:
+        path = catalog_path(root, lang, domain)
+        old = None
+        if path.is_file():
+            old = read_po(path)
+            if old.problems:
+                for line, problem in old.problems:
+                    reporter.error(f"syntax: {problem}; fix it before updating", Location(_rel(root, path), line))
+                continue
+        else:
+            old = new_catalog(templates[domain], lang, domain, project)
+        merged = merge(
+            templates[domain], old,
+            by_context=domain == CONTENT_DOMAIN,
+            prefill=names if domain == CONTENT_DOMAIN else None,
+        )
+        if not merged.header_value("Language"):
+            merged.set_header("Language", lang)
+        if not merged.header_value("Plural-Forms"):
+            merged.set_header("Plural-Forms", plural_forms(lang))
+        written.append((_rel(root, path), write_po(path, merged)))
+    return written
+
+
+def update(root: Path, reporter: Reporter, languages: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
+    """Merge both templates into every target language's catalogs (creating missing ones)."""
+    info = project_languages(root, reporter)
+    if info is None:
+        return []
+    templates = _templates(root, reporter)
+    if templates is None:
+        return []
+    written = []
+    for lang in languages or info.targets:
+        written += update_language(root, lang, templates, info.title, reporter)
+    return written
+
+
+def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
+    """Create the catalogs of a new language from the templates (refuses to overwrite)."""
+    try:
+        Locale.parse(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        reporter.error(f"'{lang}' is not a language code Babel knows (such as fr, pt_BR, zh_Hant)")
+        return []
+    existing = [catalog_path(root, lang, d) for d in DOMAINS if catalog_path(root, lang, d).is_file()]
+    if existing:
+        reporter.error(
+            "the catalog already exists; use `refpub i18n update` to bring it up to date",
+            Location(_rel(root, existing[0])),
+        )
+        return []
+    info = project_languages(root, reporter)
+    if info is None:
+        return []
+    if not all(template_path(root, d).is_file() for d in DOMAINS):
+        extract(root, reporter)
+    templates = _templates(root, reporter)
+    if templates is None:
+        return []
+    written = update_language(root, lang, templates, info.title, reporter)
+    if lang not in info.languages:
+        reporter.warning(
+            f"'{lang}' is not in languages yet; add it there to publish it",
+            Location("content/publication.yaml"),
+        )
+    return written
+
+
+# --------------------------------------------------------------------------- compile
+
+
+def compile_catalogs(root: Path, reporter: Reporter) -> list[tuple[str, bool]]:
+    """Write ``.mo`` files next to the ``.po`` files (the build itself reads ``.po``)."""
+    info = project_languages(root, reporter)
+    if info is None:
+        return []
+    written = []
+    for lang in info.targets:
+        for domain in DOMAINS:
+            path = catalog_path(root, lang, domain)
+            if not path.is_file():
+                continue
+            po = read_po(path)
+            if po.problems:
+                for line, problem in po.problems:
+                    reporter.error(f"syntax: {problem}", Location(_rel(root, path), line))
+                continue
+            catalog = Catalog(locale=None, fuzzy=False)
+            catalog.mime_headers = po.header
+            for m in po.messages:
+                catalog[m.id] = m  # context is kept by the Message itself
+            import io
+
+            buffer = io.BytesIO()
+            write_mo(buffer, catalog, use_fuzzy=False)
+            mo = path.with_suffix(".mo")
+            data = buffer.getvalue()
+            changed = not (mo.is_file() and mo.read_bytes() == data)
+            if changed:
+                atomic_write(mo, data)
+            written.append((_rel(root, mo), changed))
+    return written
+
+
+# --------------------------------------------------------------------------- status
+
+
+@dataclass
+class Counts:
+    translated: int = 0
+    fuzzy: int = 0
+    untranslated: int = 0
+    needs_review: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return round(100.0 * self.translated / self.total, 1) if self.total else 100.0
+
+    def add(self, message) -> None:
+        if message.fuzzy:
+            self.fuzzy += 1
+        elif is_translated(message):
+            self.translated += 1
+            if any(REVIEW_MARK in c.lower() for c in message.user_comments):
+                self.needs_review += 1
+        else:
+            self.untranslated += 1
+
+    def to_json(self) -> dict:
+        return {
+            "translated": self.translated,
+            "fuzzy": self.fuzzy,
+            "untranslated": self.untranslated,
+            "total": self.total,
+            "percent": self.percent,
+            "needs_review": self.needs_review,
+        }
+
+
+@dataclass
+class CatalogStatus:
+    lang: str
+    domain: str
+    file: str
+    exists: bool
+    counts: Counts = field(default_factory=Counts)
+    by_kind: dict[str, Counts] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        data = {"language": self.lang, "catalog": self.domain, "file": self.file, "exists": self.exists}
+        data.update(self.counts.to_json())
+        if self.by_kind:
+            data["by_kind"] = {k: c.to_json() for k, c in self.by_kind.items()}
+        return data
+
+
+def catalog_status(root: Path, lang: str, domain: str) -> CatalogStatus:
+    path = catalog_path(root, lang, domain)
+    status = CatalogStatus(lang, domain, _rel(root, path), path.is_file())
+    if not path.is_file():
+        return status
+    for m in read_po(path).messages:
+        status.counts.add(m)
+        if domain == CONTENT_DOMAIN and m.context:
+            status.by_kind.setdefault(m.context.split(":", 1)[0], Counts()).add(m)
+    return status
+
+
+def status(root: Path, reporter: Reporter) -> list[CatalogStatus]:
+    info = project_languages(root, reporter)
+    if info is None:
+        return []
+    return [catalog_status(root, lang, domain) for lang in info.targets for domain in DOMAINS]
+
+
+# --------------------------------------------------------------------------- check
+
+
+def check(root: Path, reporter: Reporter) -> None:
+    info = project_languages(root, reporter)
+    if info is None:
+        return
+    check_catalogs(root, info.languages, info.source_language, reporter)

@@ -1,0 +1,57 @@
+"""The command line as a user runs it: messages, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import REPO
+
+
+def test_check_clean_project_exits_0(cli, make_project):
+    result = cli("check", str(make_project("good")))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().endswith("0 error(s), 0 warning(s)")
+
+
+def test_check_broken_project_reports_all_errors_exit_1(cli, make_project):
+    root = make_project("broken")
+    result = cli("check", cwd=root)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert [line.split(": error: ")[0] for line in lines] == [
+        "content/organisations.yaml:3:1",
+        "content/readings.yaml:9:9",
+        "content/readings.yaml:10:7",
+        "content/readings.yaml:17:8",
+    ]
+    assert "javascript" in lines[3] and "duplicate id" in lines[2] and "not a valid date" in lines[1]
+
+
+def test_check_json_format(cli, make_project):
+    result = cli("check", "--format", "json", str(make_project("broken")))
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    assert report["errors"] == 4
+    first = report["diagnostics"][0]
+    assert (first["file"], first["line"], first["column"], first["severity"]) == ("content/organisations.yaml", 3, 1, "error")
+
+
+def test_usage_errors_exit_2(cli, tmp_path):
+    assert cli("check", str(tmp_path / "missing")).returncode == 2
+    no_content = cli("check", str(tmp_path))
+    assert no_content.returncode == 2
+    assert "has no content/ folder" in no_content.stderr and "Traceback" not in no_content.stderr
+    assert cli("check", "--no-such-option").returncode == 2
+    assert cli().returncode == 2
+
+
+def test_version(cli):
+    result = cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("refpub ")
+
+
+def test_repository_content_passes_check(cli):
+    result = cli("check", str(REPO))
+    assert result.returncode == 0, result.stderr
+    assert " 0 error(s)" in result.stderr.splitlines()[-1] or result.stderr.splitlines()[-1].startswith("0 error(s)")

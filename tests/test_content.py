@@ -1,0 +1,98 @@
+"""The curated content of the repository is faithful to the seed list it came from."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from conftest import REPO, SEED
+from refpub import load_project
+
+MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(REPO)
+
+
+@pytest.fixture(scope="module")
+def seed_lines():
+    if not SEED.is_file():
+        pytest.skip(f"the seed list is not beside the repository ({SEED})")
+    return SEED.read_text(encoding="utf-8").splitlines()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _line_of(title: str, lines: list[str]) -> str:
+    matches = [line for line in lines if _norm(title) in _norm(line)]
+    assert matches, f"title not in the seed: {title!r}"
+    return matches[0]
+
+
+def test_every_reading_title_and_publisher_comes_from_the_seed(project, seed_lines):
+    for r in project.content.readings:
+        line = _line_of(r.title, seed_lines)
+        if r.publisher:
+            assert _norm(r.publisher) in _norm(" ".join(seed_lines)), (r.id, r.publisher)
+
+
+def test_reading_dates_match_the_seed(project, seed_lines):
+    for r in project.content.readings:
+        if r.date is None:
+            continue
+        line = _line_of(r.title, seed_lines)
+        assert str(r.date.year) in line, (r.id, r.date)
+        if r.date.month:
+            months = {MONTHS[m.lower()[:3]] for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b", line, re.I)}
+            assert r.date.month in months, (r.id, r.date, line[-80:])
+
+
+def test_each_entry_once(project):
+    titles = [_norm(r.title).casefold() for r in project.content.readings]
+    assert len(titles) == len(set(titles))
+    names = [_norm(o.name).casefold() for o in project.content.organisations]
+    assert len(names) == len(set(names))
+    # The review by Naoko Obi appears three times in the seed and once here.
+    assert sum("review of assistance programmes" in t for t in titles) == 1
+    assert sum("international social service japan" in n for n in names) == 1
+
+
+def test_every_organisation_of_the_seed_is_there(project, seed_lines):
+    divider = next(i for i, line in enumerate(seed_lines) if line.startswith(">>>"))
+    first_org = next(i for i, line in enumerate(seed_lines) if line.startswith("Japan Association for Refugees"))
+    assert first_org > divider
+    org_lines = seed_lines[first_org:]
+    text = " ".join(_norm(line) for line in org_lines)
+    for o in project.content.organisations:
+        assert _norm(o.name) in text, o.name
+        for alt in o.alt_names.values():
+            assert _norm(alt) in text, alt
+    # Every organisation line of the seed is matched by some organisation's name.
+    names = [_norm(o.name) for o in project.content.organisations]
+    for line in org_lines:
+        assert any(name in _norm(line) for name in names), line[:60]
+
+
+def test_sections_follow_the_divider(project, seed_lines):
+    divider = next(i for i, line in enumerate(seed_lines) if line.startswith(">>>"))
+    before = " ".join(_norm(line) for line in seed_lines[:divider])
+    for r in project.content.readings:
+        first_seen_before = _norm(r.title) in before
+        assert r.section == ("general" if first_seen_before else "detention"), r.id
+
+
+def test_only_the_seed_url(project):
+    urls = [r.url for r in project.content.readings if r.url] + [o.url for o in project.content.organisations if o.url]
+    assert urls == ["https://www.welgee.jp/img/updated_2019_cocreative_adventure.pdf"]
+
+
+def test_japanese_names_are_the_seed_own(project):
+    ushiku = next(o for o in project.content.organisations if o.name == "Ushiku no Kai")
+    assert ushiku.alt_names["ja"].startswith("牛久の会")
