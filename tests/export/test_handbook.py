@@ -87,6 +87,7 @@ def test_fonts_embedded_japanese_in_ja(built):
     root, _ = built
     ja = _fonts(root / "build/handbook-ja.pdf")
     assert any("CJK-JP" in row[0] for row in ja)
+    assert any("DejaVu" in row[0] for row in ja)  # Latin text in the Japanese edition: a Latin face
     en = _fonts(root / "build/handbook-en.pdf")
     assert any("DejaVu" in row[0] for row in en)
     for row in ja + en:
