@@ -58,6 +58,10 @@ def check_project(root: Path, reporter: Reporter, today: _dt.date | None = None)
     if content is None:
         return None
     validate(content, reporter, today=today)
+    from .i18n.checks import check_catalogs
+
+    pub = content.publication
+    check_catalogs(root, pub.languages, pub.source_language, reporter)
     return content
 
 

@@ -8,6 +8,7 @@ source text is shown instead, marked as a fallback, and counted.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from gettext import c2py
@@ -35,10 +36,23 @@ def content_context(kind: str, entry_id: str | None, field_name: str) -> str:
 
 
 def _read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object]:
-    """(msgctxt, msgid) -> msgstr (a str, or a tuple for plurals) for translated, non-fuzzy messages."""
+    """(msgctxt, msgid) -> msgstr (a str, or a tuple for plurals) for translated, non-fuzzy messages.
+
+    Parsed catalogs are cached by file identity (path, modification time, size): a build renders
+    many outputs per locale, and a translator's edit still shows at once. Callers get a copy.
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
     if not path.is_file():
         return {}
-    with path.open("rb") as f:
+    return dict(_parse_messages(str(path), stat.st_mtime_ns, stat.st_size, lang))
+
+
+@lru_cache(maxsize=32)
+def _parse_messages(path: str, _mtime_ns: int, _size: int, lang: str) -> dict[tuple[str | None, str], object]:
+    with open(path, "rb") as f:
         catalog = read_po(f, locale=lang.replace("-", "_"), abort_invalid=False)
     table: dict[tuple[str | None, str], object] = {}
     for message in catalog:

@@ -158,7 +158,10 @@ def _strings(message: Message) -> list[str]:
 
 
 def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
-    """Syntax and header problems as GNU msgfmt sees them, or None when msgfmt is not installed."""
+    """Syntax and header errors as GNU msgfmt sees them, or None when msgfmt is not installed.
+
+    msgfmt's warnings (such as a POT's header without Language) are left out: msgfmt accepts them.
+    """
     msgfmt = shutil.which("msgfmt")
     if not msgfmt:
         return None
@@ -177,8 +180,13 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
             continue
         rest = line[len(prefix):]
         m = re.match(r"(\d+):(?:\d+:)?\s*(.*)", rest)
+        if m and m.group(2).startswith("warning:"):
+            continue
         if m:
-            problems.append((int(m.group(1)), m.group(2)))
+            line_no, problem = int(m.group(1)), m.group(2)
+            if problem.startswith("end-of-line within string"):
+                line_no -= 1  # msgfmt counts the newline that ended the string
+            problems.append((line_no, problem))
         else:
             problems.append((0, rest.strip()))
     return problems

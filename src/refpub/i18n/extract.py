@@ -230,7 +230,6 @@ def _header(project: str, date: str, template: bool) -> list[tuple[str, str]]:
         ("PO-Revision-Date", date),
         ("Last-Translator", "refpub <refpub@localhost>" if template else ""),
         ("Language-Team", "none" if template else ""),
-        ("Language", ""),
         ("MIME-Version", "1.0"),
         ("Content-Type", "text/plain; charset=UTF-8"),
         ("Content-Transfer-Encoding", "8bit"),

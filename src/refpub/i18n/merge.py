@@ -87,6 +87,7 @@ def merge(
                 guess = by_id[close[0]] if close else None
             if guess is not None and isinstance(guess.id, (list, tuple)) == isinstance(tm.id, (list, tuple)):
                 _copy_translation(m, guess)
+                used.add(message_key(guess))
                 m.flags.add("fuzzy")
                 m.previous_id = list(guess.id) if isinstance(guess.id, (list, tuple)) else [guess.id]
         if key in prefill:
@@ -101,7 +102,7 @@ def merge(
     template_keys = {message_key(m) for m in template.messages}
     gone = [
         m for m in old.messages
-        if message_key(m) not in template_keys and is_translated(m)
+        if message_key(m) not in template_keys and message_key(m) not in used and is_translated(m)
     ]
     kept_obsolete = [m for k, m in obsolete.items() if k not in template_keys]
     new_obsolete = []

@@ -1,0 +1,116 @@
+"""update: keeps translations, fuzzies changed strings with the previous msgid, keeps obsolete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from refpub.diagnostics import Reporter
+from refpub.i18n.catalogs import catalog_path
+from refpub.i18n.pofile import read_po, render_po, write_po
+from refpub.i18n.workflow import extract, update
+
+SUMMARY_CTX = "reading:first-reading:summary"
+OLD_SUMMARY = "How a refugee status application is examined, and what provisional release means."
+
+
+def _catalog(root: Path):
+    return read_po(catalog_path(root, "ja", "content"))
+
+
+def _translate(root: Path, translations: dict[str, str], comment: str | None = None) -> None:
+    path = catalog_path(root, "ja", "content")
+    po = read_po(path)
+    for m in po.messages:
+        if m.context in translations:
+            m.string = translations[m.context]
+            if comment:
+                m.user_comments = [comment]
+    write_po(path, po)
+
+
+def _edit(root: Path, old: str, new: str, file: str = "content/readings.yaml") -> None:
+    path = root / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _extract_update(root: Path) -> None:
+    reporter = Reporter()
+    extract(root, reporter)
+    update(root, reporter)
+    assert not reporter.has_errors, reporter.sorted()
+
+
+def test_update_creates_catalogs_with_own_names(project):
+    _extract_update(project)
+    po = _catalog(project)
+    assert po.header_value("Language") == "ja"
+    assert po.header_value("Plural-Forms").startswith("nplurals=1")
+    names = {m.context: m for m in po.messages}
+    own = names["organisation:ushiku-no-kai:name"]
+    assert own.string == "牛久の会" and not own.fuzzy
+    assert names["organisation:legal-aid:name"].string == ""
+    assert catalog_path(project, "ja", "messages").is_file()
+
+
+def test_update_keeps_translations_and_fuzzies_a_changed_string(project):
+    _extract_update(project)
+    _translate(project, {SUMMARY_CTX: "難民認定申請の審査の仕方と、仮放免の意味。",
+                         "reading:first-reading:title": "日本における難民認定申請"},
+               comment="machine-translated: needs review")
+    _edit(project, "and what provisional release means.", "and what provisional release means today.")
+    _extract_update(project)
+
+    by_ctx = {m.context: m for m in _catalog(project).messages}
+    title = by_ctx["reading:first-reading:title"]
+    assert title.string == "日本における難民認定申請" and not title.fuzzy
+    assert title.user_comments == ["machine-translated: needs review"]
+    summary = by_ctx[SUMMARY_CTX]
+    assert summary.id.endswith("means today.")
+    assert summary.fuzzy
+    assert summary.string == "難民認定申請の審査の仕方と、仮放免の意味。"
+    assert summary.previous_id == [OLD_SUMMARY]
+    text = catalog_path(project, "ja", "content").read_text(encoding="utf-8")
+    assert f'#| msgid ""' in text or f'#| msgid "{OLD_SUMMARY}"' in text
+
+
+def test_removed_entry_becomes_obsolete_and_comes_back(project):
+    _extract_update(project)
+    _translate(project, {"section:general:description": "ここから始めましょう。"})
+    _edit(project, "    description: Where to start.\n", "", "content/publication.yaml")
+    _extract_update(project)
+    po = _catalog(project)
+    assert "section:general:description" not in {m.context for m in po.messages}
+    assert [(m.context, m.string) for m in po.obsolete] == [("section:general:description", "ここから始めましょう。")]
+    assert "#~ msgctxt \"section:general:description\"" in render_po(po)
+
+    _edit(project, "    title: Key readings\n", "    title: Key readings\n    description: Where to start.\n",
+          "content/publication.yaml")
+    _extract_update(project)
+    po = _catalog(project)
+    revived = {m.context: m for m in po.messages}["section:general:description"]
+    assert revived.string == "ここから始めましょう。" and not revived.fuzzy
+    assert po.obsolete == []
+
+
+def test_a_similar_string_of_another_entry_is_not_borrowed(project):
+    _extract_update(project)
+    _translate(project, {"organisation:legal-aid:description": "難民申請者のための無料の法律相談。"})
+    # a new entry whose text is close to another entry's: its translation must not be guessed
+    path = project / "content" / "organisations.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + (
+        "- id: legal-aid-two\n  name: Legal Aid Two\n"
+        "  description: Free legal advice for asylum seekers!\n  services: [legal]\n"), encoding="utf-8")
+    _extract_update(project)
+    by_ctx = {m.context: m for m in _catalog(project).messages}
+    assert by_ctx["organisation:legal-aid-two:description"].string == ""
+    assert by_ctx["organisation:legal-aid:description"].string == "難民申請者のための無料の法律相談。"
+
+
+def test_update_twice_changes_nothing(project):
+    _extract_update(project)
+    before = catalog_path(project, "ja", "content").read_bytes()
+    written = update(project, Reporter())
+    assert all(not changed for _, changed in written)
+    assert catalog_path(project, "ja", "content").read_bytes() == before
