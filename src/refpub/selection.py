@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .model import Content, Organisation, OrganisationSelection, Reading, ReadingSelection
+from dataclasses import dataclass
+
+from .model import Content, Handout, Organisation, OrganisationSelection, Reading, ReadingSelection
 
 
 def select_organisations(content: Content, sel: OrganisationSelection) -> tuple[Organisation, ...]:
@@ -46,3 +48,23 @@ def select_readings(content: Content, sel: ReadingSelection) -> tuple[Reading, .
             matches = matches[: sel.newest]
         chosen.extend(matches)
     return tuple(chosen)
+
+
+@dataclass(frozen=True)
+class HandoutEntries:
+    """What one handout shows, in print order."""
+
+    organisations: tuple[Organisation, ...]
+    readings: tuple[Reading, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.organisations or self.readings)
+
+
+def select_for_handout(content: Content, handout: Handout) -> HandoutEntries:
+    """The organisations and readings of ``handout`` (the one selection logic of handouts,
+    shared by the build and by ``refpub check``'s staleness warnings)."""
+    return HandoutEntries(
+        select_organisations(content, handout.organisations),
+        select_readings(content, handout.readings),
+    )

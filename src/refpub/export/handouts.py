@@ -1,0 +1,458 @@
+"""Bilingual handouts: a page or two for the café table, every entry in two languages side by side.
+
+The recipe for one handout:
+
+1. select its entries (``selection.select_for_handout``);
+2. build views of them once per language and render each language's columns with that
+   language's environment (``_handout.html``), so interface strings, dates and the ``lang`` of
+   fallbacks are those of the column;
+3. lay the columns out with ``handout.html`` and WeasyPrint, then check the page count *before*
+   writing: a handout that does not fit its declared pages is a build error naming the entries
+   that fall beyond them, never a silently clipped page;
+4. write the tagged PDF.
+
+Two-up printing (``two_up: true``, A5) lays out the same handout twice, side by side on a
+landscape A4 sheet, in one WeasyPrint document: a grid row of two identical copies breaks at
+the same places, so sheet *n* carries page *n* twice, the fonts stay embedded once and the PDF
+stays tagged (the second copy is marked ``aria-hidden``). No PDF imposition step, no extra
+dependency.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from ..diagnostics import Diagnostic, Location, Reporter, Severity
+from ..errors import BuildError, BuildErrors, ContentError
+from ..fsio import atomic_write_bytes
+from ..model import Content, Handout, OrganisationSelection, ReadingSelection
+from ..render.context import OrganisationView, ReadingView, ViewBuilder, edition_date
+from ..render.fonts import CSS_STACKS
+from ..render.pdf import render_document, write_pdf
+from ..render.qr import qr_svg
+from ..reproducible import source_datetime
+from ..selection import select_for_handout
+from ..urls import is_safe_url
+from .base import Rendered, RenderSession, Target, check_glyphs
+
+DEFAULT_LANGUAGES = ("en", "ja")
+CUSTOM_ID = "custom"  # the id of a handout made with `refpub handout`
+PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
+
+# Paper sizes in mm (portrait) and their CSS names.
+PAPER_MM = {"A4": (210.0, 297.0), "A5": (148.0, 210.0), "Letter": (215.9, 279.4)}
+CSS_PAGE_SIZE = {"A4": "A4", "A5": "A5", "Letter": "letter"}
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Page geometry of a handout, in mm. One place for every number the stylesheet uses."""
+
+    page_size: str  # CSS `size`
+    page_width: float
+    page_height: float
+    copies: int = 1
+    # At least 12 mm all round: inside what every home and office printer can print.
+    margin_top: float = 12.0
+    margin_side: float = 13.0
+    # The footer sits in the bottom margin, its lowest line 12.5 mm above the edge.
+    margin_bottom: float = 22.0
+    footer_drop: float = 9.5
+    qr_size: float = 20.0
+    column_gap: float = 5.0
+
+    @property
+    def gap(self) -> float:
+        """Space between two-up copies: each half keeps a full side margin at the cut line."""
+        return 2 * self.margin_side
+
+    @property
+    def content_width(self) -> float:
+        return self.page_width - 2 * self.margin_side
+
+    @property
+    def content_height(self) -> float:
+        return self.page_height - self.margin_top - self.margin_bottom
+
+    @property
+    def copy_width(self) -> float:
+        return (self.content_width - self.gap * (self.copies - 1)) / self.copies
+
+    @property
+    def qr_column(self) -> float:
+        return self.qr_size
+
+    def language_column(self, languages: int, with_qr: bool) -> float:
+        """Width of one language column of a copy."""
+        columns = languages + (1 if with_qr else 0)
+        usable = self.copy_width - self.column_gap * (columns - 1) - (self.qr_column if with_qr else 0)
+        return usable / languages
+
+
+def geometry_for(paper: str, two_up: bool) -> Geometry:
+    if two_up:
+        # Two A5 handouts on one landscape A4 sheet, to be cut in half.
+        width, height = PAPER_MM["A4"]
+        return Geometry("A4 landscape", height, width, copies=2, qr_size=18.0, column_gap=4.0)
+    width, height = PAPER_MM[paper]
+    if paper == "A5":
+        return Geometry(CSS_PAGE_SIZE[paper], width, height, qr_size=18.0, column_gap=4.0)
+    return Geometry(CSS_PAGE_SIZE[paper], width, height)
+
+
+# ----------------------------------------------------------------------------- the handout
+
+
+@dataclass(frozen=True)
+class HandoutEntry:
+    """One row of the handout: the entry's columns (one per language), contacts and QR code."""
+
+    kind: str  # "organisation" or "reading"
+    id: str
+    anchor: str
+    columns: tuple[Markup, ...]
+    contacts: tuple[tuple[str, str], ...]
+    qr: Markup | None
+    location: Location | None
+
+
+def handout_languages(handout: Handout, content: Content) -> tuple[str, ...]:
+    if handout.languages:
+        return handout.languages
+    pub = content.publication
+    return tuple(lang for lang in DEFAULT_LANGUAGES if lang in pub.languages) or pub.languages[:2]
+
+
+CONTACT_KINDS = ("phone", "email", "website", "address", "region")
+
+
+def _organisation_contacts(o: OrganisationView) -> tuple[tuple[str, str], ...]:
+    values = {"phone": o.phone, "email": o.email, "website": o.url, "address": o.address, "region": o.region}
+    return tuple((kind, values[kind]) for kind in CONTACT_KINDS if values[kind])
+
+
+def _bilingual_label(languages, kind: str) -> Markup:
+    """``Phone / 電話``: the label of a contact in every language of the handout, once each
+    (a label without a translation is not repeated)."""
+    seen: list[str] = []
+    spans = []
+    for lang in languages:
+        text = lang.parts.label(kind).strip()
+        if text and str(text) not in seen:
+            seen.append(str(text))
+            spans.append(Markup('<span lang="{}">{}</span>').format(lang.lang, text))
+    return Markup('<span class="sep"> / </span>').join(spans)
+
+
+def _qr(url: str, size: float) -> Markup | None:
+    # mailto: links are printed as text only; a QR code is for pages a phone can open.
+    if url and is_safe_url(url, ("http", "https")):
+        return qr_svg(url, size)
+    return None
+
+
+class _Language:
+    """One language of a handout: its views, and the macros that write its columns."""
+
+    def __init__(self, lang: str, session: RenderSession):
+        self.lang = lang
+        self.views = ViewBuilder(session.content, session.translations(lang))
+        env = session.environment(lang, phrase_breaking=True)
+        self.parts = env.get_template("_handout.html").module
+        self.is_source = lang == session.project.source_language
+
+
+def _missing_fields(view, names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if getattr(view, name).fallback]
+
+
+class HandoutExporter:
+    kind = "handouts"
+
+    def targets(self, content: Content) -> list[Target]:
+        return [
+            Target(self.kind, f"handout-{h.id}.pdf", None, handout_id=h.id) for h in content.publication.handouts
+        ]
+
+    def render(self, target: Target, session: RenderSession) -> Rendered:
+        handout = next((h for h in session.content.publication.handouts if h.id == target.handout_id), None)
+        if handout is None:
+            raise BuildError(f"no handout '{target.handout_id}' in content/publication.yaml")
+        return render_handout(handout, session)
+
+
+def render_handout(handout: Handout, session: RenderSession) -> Rendered:
+    """Lay out ``handout`` and check that it fits its pages; raises BuildErrors if it does not."""
+    content = session.content
+    pub = content.publication
+    label = f"handout '{handout.id}'"
+    entries = select_for_handout(content, handout)
+    if not entries:
+        raise BuildError(
+            f"{label} selects no organisations and no readings; give it 'organisations' or 'readings' "
+            "(ids or filters)",
+            handout.location(),
+        )
+    paper = handout.paper or pub.paper
+    geometry = geometry_for(paper, handout.two_up)
+    languages = [_Language(lang, session) for lang in handout_languages(handout, content)]
+    warnings: list[Diagnostic] = []
+
+    def warn(message: str, location: Location | None) -> None:
+        warnings.append(Diagnostic(Severity.WARNING, message, location))
+
+    def missing(lang: _Language, what: str, fields: list[str], location: Location | None) -> None:
+        if fields:
+            name = lang.views.localizer.translations.lang
+            warn(
+                f"{label}: {what} has no {_language_name(name)} translation of {', '.join(fields)}; "
+                f"the {_language_name(pub.source_language)} text is printed in its place "
+                f"(translate it in locales/{name}/LC_MESSAGES/content.po)",
+                location,
+            )
+
+    # Titles: the handout's own title, or the publication's for an ad-hoc handout without one.
+    titles = []
+    for lang in languages:
+        loc = lang.views.localizer
+        title = (
+            lang.views.handout_title(handout)
+            if handout.title
+            else loc.field("publication", None, "title", pub.title)
+        )
+        if title.fallback:
+            missing(lang, f"the title \"{handout.title or pub.title}\"", ["title"], handout.location("title"))
+        titles.append(lang.parts.title(title))
+
+    rows_org: list[HandoutEntry] = []
+    org_views: list[OrganisationView] = []
+    for org in entries.organisations:
+        views = [lang.views.organisation(org) for lang in languages]
+        org_views.extend(views)
+        for lang, view in zip(languages, views):
+            if not lang.is_source:
+                missing(lang, f"organisation '{org.id}'", _missing_fields(view, ("name", "description")), org.location())
+        rows_org.append(
+            HandoutEntry(
+                "organisation",
+                org.id,
+                f"org-{org.id}",
+                tuple(lang.parts.organisation(view) for lang, view in zip(languages, views)),
+                _organisation_contacts(views[0]),
+                _qr(org.url, geometry.qr_size),
+                org.location(),
+            )
+        )
+
+    rows_reading: list[HandoutEntry] = []
+    reading_views: list[ReadingView] = []
+    for reading in entries.readings:
+        views = [lang.views.reading(reading) for lang in languages]
+        reading_views.extend(views)
+        for lang, view in zip(languages, views):
+            if not lang.is_source:
+                missing(lang, f"reading '{reading.id}'", _missing_fields(view, ("title", "summary")), reading.location())
+        rows_reading.append(
+            HandoutEntry(
+                "reading",
+                reading.id,
+                f"reading-{reading.id}",
+                tuple(lang.parts.reading(view) for lang, view in zip(languages, views)),
+                (("website", reading.url),) if reading.url else (),
+                _qr(reading.url, geometry.qr_size),
+                reading.location(),
+            )
+        )
+
+    problems = check_glyphs(reading_views, org_views, [(label, str(t), handout.location("title")) for t in titles])
+    if problems:
+        raise BuildErrors(problems)
+
+    edition = edition_date(pub)
+    contact_labels = {kind: _bilingual_label(languages, kind) for kind in CONTACT_KINDS}
+    html = session.environment(languages[0].lang, phrase_breaking=True).get_template("handout.html").render(
+        document_title=" / ".join(_plain_titles(languages, handout, pub)),
+        publisher=pub.publisher,
+        created=source_datetime().isoformat(),
+        langs=[lang.lang for lang in languages],
+        cols=[{"lang": lang.lang, "parts": lang.parts} for lang in languages],
+        titles=titles,
+        organisation_headings=[lang.parts.heading("organisations") for lang in languages],
+        reading_headings=[lang.parts.heading("readings") for lang in languages],
+        organisations=rows_org,
+        readings=rows_reading,
+        contact_labels=contact_labels,
+        footers=[lang.parts.footer(edition, pub.latest_url) for lang in languages],
+        has_qr=any(e.qr for e in (*rows_org, *rows_reading)),
+        copies=geometry.copies,
+        geometry=geometry,
+        fonts=CSS_STACKS,
+    )
+
+    # Interface strings (labels, headings) without a translation: one warning per language.
+    for lang in languages:
+        ui_missing = sorted(lang.views.localizer.translations.missing_messages)
+        if ui_missing and not lang.is_source:
+            shown = ", ".join(f'"{m}"' for m in ui_missing[:6]) + (", …" if len(ui_missing) > 6 else "")
+            warn(
+                f"{label}: {len(ui_missing)} interface string(s) have no {_language_name(lang.lang)} translation "
+                f"({shown}); translate them in locales/{lang.lang}/LC_MESSAGES/messages.po",
+                handout.location(),
+            )
+
+    document = render_document(html, session.resource_roots, session.project.root)
+    if len(document.pages) > handout.pages:
+        raise BuildErrors(overflow_errors(document, handout, paper, geometry, [*rows_org, *rows_reading]))
+    data = write_pdf(document, html)
+    fallbacks = sum(lang.views.localizer.fallback_count for lang in languages)
+    return Rendered(data, fallbacks=fallbacks, warnings=warnings, pages=len(document.pages))
+
+
+def _language_name(code: str) -> str:
+    from ..render.formats import language_name
+
+    return language_name(code, "en")
+
+
+def _plain_titles(languages, handout: Handout, pub) -> list[str]:
+    titles = []
+    for lang in languages:
+        text = str(lang.views.handout_title(handout) if handout.title else pub.title)
+        if text not in titles:
+            titles.append(text)
+    return titles
+
+
+# ----------------------------------------------------------------------------- fitting the paper
+
+
+def _entry_fragments(document) -> dict[str, list[tuple[int, float]]]:
+    """anchor -> [(page number, height in mm)] of every laid-out fragment of every entry."""
+    found: dict[str, list[tuple[int, float]]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or getattr(box, "element_tag", None) != "article":
+                continue
+            anchor = element.get("id")
+            if anchor and (anchor.startswith("org-") or anchor.startswith("reading-")):
+                found.setdefault(anchor, []).append((number, box.margin_height() / PX_PER_MM))
+    return found
+
+
+def _overflow_mm(document, allowed: int) -> float:
+    """How much content (mm) the pages beyond the allowed ones carry: on each, from the top of
+    the page area to the bottom of the lowest entry or heading."""
+    total = 0.0
+    for page in document.pages[allowed:]:
+        page_box = page._page_box
+        top = page_box.content_box_y()
+        bottom = top
+        for box in page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is None or getattr(box, "element_tag", None) not in ("article", "header", "div"):
+                continue
+            classes = (element.get("class") or "").split()
+            if "entry" in classes or "row" in classes and "footer" not in classes:
+                bottom = max(bottom, box.position_y + box.margin_height())
+        total += (bottom - top) / PX_PER_MM
+    return total
+
+
+def overflow_errors(document, handout: Handout, paper: str, geometry: Geometry, entries) -> list[BuildError]:
+    """Build errors for a handout that needs more pages than declared: which entries fall beyond
+    the allowed pages, and by how much."""
+    allowed = handout.pages
+    needed = len(document.pages)
+    fragments = _entry_fragments(document)
+    overflow = _overflow_mm(document, allowed)
+    sheet = f"{paper} two-up" if handout.two_up else paper
+    errors = [
+        BuildError(
+            f"handout '{handout.id}' must fit {allowed} {sheet} page(s) but needs {needed}: about "
+            f"{overflow:.0f} mm too much ({overflow / geometry.content_height:.0%} of a page); shorten or drop "
+            f"the entries below, narrow the selection, or set 'pages: {needed}'",
+            handout.location("pages") or handout.location(),
+        )
+    ]
+    for entry in entries:
+        pieces = fragments.get(entry.anchor, [])
+        beyond = [(page, mm) for page, mm in pieces if page > allowed]
+        if not beyond:
+            continue
+        first_page = beyond[0][0]
+        spilled = sum(mm for _, mm in beyond)
+        errors.append(
+            BuildError(
+                f"handout '{handout.id}': {entry.kind} '{entry.id}' does not fit on {allowed} page(s); "
+                f"{spilled:.0f} mm of it falls on page {first_page}",
+                entry.location,
+            )
+        )
+    return errors
+
+
+# ----------------------------------------------------------------------------- ad-hoc handouts
+
+
+def custom_handout(
+    *,
+    organisations: OrganisationSelection = OrganisationSelection(),
+    readings: ReadingSelection = ReadingSelection(),
+    languages: tuple[str, ...] = (),
+    paper: str = "",
+    pages: int = 1,
+    two_up: bool = False,
+    title: str = "",
+) -> Handout:
+    """A handout that is not in publication.yaml (``refpub handout``)."""
+    return Handout(
+        id=CUSTOM_ID,
+        title=title,
+        languages=languages,
+        paper=paper,
+        pages=pages,
+        two_up=two_up,
+        organisations=organisations,
+        readings=readings,
+    )
+
+
+@dataclass
+class CustomHandoutResult:
+    path: Path
+    rendered: Rendered
+    diagnostics: list[Diagnostic]
+
+
+def check_custom_handout(content: Content, handout: Handout) -> list[Diagnostic]:
+    """The checks `refpub check` makes of a declared handout (unknown ids, languages, staleness),
+    made of an ad-hoc one."""
+    from ..validate import validate
+
+    reporter = Reporter()
+    pub = dataclasses.replace(content.publication, handouts=(handout,))
+    validate(dataclasses.replace(content, publication=pub), reporter)
+    prefix = f"handout '{handout.id}'"
+    return [d for d in reporter.sorted() if d.message.startswith(prefix)]
+
+
+def build_custom_handout(project_path: str | Path | None, handout: Handout, out: str | Path | None = None) -> CustomHandoutResult:
+    """Check, render and write an ad-hoc handout; raises ContentError or BuildError."""
+    from ..build import DEFAULT_OUT
+    from ..project import load_project
+    from ..render.fonts import require_faces
+
+    project = load_project(project_path)
+    diagnostics = check_custom_handout(project.content, handout)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise ContentError(diagnostics)
+    require_faces()
+    rendered = render_handout(handout, RenderSession(project))
+    path = Path(out) if out else project.root / DEFAULT_OUT / f"handout-{handout.id}.pdf"
+    atomic_write_bytes(path, rendered.data)
+    return CustomHandoutResult(path, rendered, diagnostics + rendered.warnings)
