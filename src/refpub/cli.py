@@ -23,51 +23,115 @@ def _print_diagnostics(diagnostics, fmt: str = "text", stream=None) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .console import check_summary, make_console, plural, verbosity_of
     from .project import check_project, find_root
 
     root = find_root(args.project)
     reporter = Reporter()
-    check_project(root, reporter)
+    content = check_project(root, reporter)
     diagnostics = reporter.sorted()
     if args.format == "json":
         _print_diagnostics(diagnostics, "json", sys.stdout)
-    else:
-        _print_diagnostics(diagnostics)
-        errors, warnings = len(reporter.errors), len(reporter.warnings)
-        if not args.quiet:
-            print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+        return EXIT_CONTENT if reporter.has_errors else EXIT_OK
+    console = make_console(verbosity_of(args))
+    if content is not None:
+        pub = content.publication
+        console.detail(
+            f"checked {root}: {plural(len(content.readings), 'reading')}, "
+            f"{plural(len(content.organisations), 'organisation')}, {plural(len(pub.handouts), 'handout')}, "
+            f"languages {', '.join(pub.languages)}"
+        )
+    console.diagnostics(diagnostics)
+    console.summary(check_summary(diagnostics), ok=not reporter.has_errors)
     return EXIT_CONTENT if reporter.has_errors else EXIT_OK
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def _source_language(project: str) -> str:
+    """The project's source language, for the summary's "fell back to English"."""
+    from .load import load_publication
+    from .project import find_root
+
+    publication = load_publication(find_root(project), Reporter())
+    return publication.source_language if publication else "en"
+
+
+def _build_options(args: argparse.Namespace) -> dict:
+    """Options of `refpub build` that go to refpub.build.build() unchanged, when the parser has them."""
+    return {name: getattr(args, name) for name in ("jobs", "force") if getattr(args, name, None) is not None}
+
+
+def _narrow(chosen: list[str] | None, affected: list[str] | None) -> list[str] | None:
+    if chosen is None or affected is None:
+        return chosen if affected is None else affected
+    return [value for value in chosen if value in affected]
+
+
+def run_build(args: argparse.Namespace, console, only=None, langs=None):
+    """One build with progress on ``console``; ``only``/``langs`` narrow the command's own filters."""
     from .build import build
 
-    def show(result) -> None:
-        if args.quiet:
-            for line in result.errors:
-                print(line, file=sys.stderr)
-            return
-        size = f"{result.size / 1024:,.0f} KiB" if result.size else ""
-        extra = f", {result.fallbacks} strings fell back" if result.fallbacks else ""
-        print(f"{result.state:>10}  {result.path.name}  {size}  {result.seconds:.1f} s{extra}", file=sys.stderr)
-        for line in result.errors:
-            print(f"  {line}", file=sys.stderr)
-
-    result = build(args.project, out=args.out, only=args.only, langs=args.lang, on_output=show)
-    _print_diagnostics(result.diagnostics)
-    failed = [o for o in result.outputs if o.state == "failed"]
-    if not args.quiet:
-        print(
-            f"built {len(result.built)} output(s) in {result.seconds:.1f} s"
-            + (f", {len(failed)} failed" if failed else "")
-            + f", {result.fallbacks} strings fell back to the source language",
-            file=sys.stderr,
+    only, langs = _narrow(args.only, only), _narrow(args.lang, langs)
+    if only == [] or langs == []:
+        return None  # watch mode: the change affects nothing the command builds
+    with console.building():
+        result = build(
+            args.project, out=args.out, only=only, langs=langs, on_output=console.output, **_build_options(args)
         )
+    console.diagnostics(result.diagnostics)
+    console.finished(result, _source_language(args.project))
+    return result
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .console import make_console, verbosity_of
+
+    console = make_console(verbosity_of(args))
+    if getattr(args, "watch", False):
+        from .watch import watch
+
+        return watch(args.project, lambda only, langs: run_build(args, console, only, langs), console)
+    result = run_build(args, console)
     return EXIT_OK if result.ok else EXIT_CONTENT
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .console import make_console, verbosity_of
+    from .scaffold import init_project
+
+    console = make_console(verbosity_of(args))
+    root = init_project(args.dir, title=args.title)
+    console.info(f"created a new publication in {root}")
+    console.info("next:")
+    console.info(f"  refpub check {args.dir}")
+    console.info(f"  refpub build {args.dir}")
+    console.info("then edit content/*.yaml (see docs/editors.md) and translate locales/ja/LC_MESSAGES/*.po")
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from .console import make_console, verbosity_of
+    from .doctor import run_checks
+
+    console = make_console(verbosity_of(args))
+    checks = run_checks(args.project, out=args.out)
+    for check in checks:
+        console.check_row(check.ok, check.required, check.name, check.detail)
+    missing = [c for c in checks if c.required and not c.ok]
+    if missing:
+        console.summary(f"{len(missing)} required thing(s) missing; fix them as described above", ok=False)
+        return EXIT_CONTENT
+    console.summary("everything refpub needs is here")
+    return EXIT_OK
 
 
 def _split_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    group.add_argument("-v", "--verbose", action="store_true", help="also print paths, page counts and details")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report every problem in a project's content and catalogs")
     check.add_argument("project", nargs="?", default=".", help="project folder (default: current folder)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    check.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    _add_verbosity(check)
     check.set_defaults(func=cmd_check)
 
     from .build import OUTPUT_KINDS
@@ -91,8 +155,25 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--only", type=_split_list, help=f"build only these outputs ({', '.join(OUTPUT_KINDS)})")
     build.add_argument("--lang", type=_split_list, help="build only these languages (e.g. ja or en,ja)")
     build.add_argument("--out", help="output folder (default: build/ in the project)")
-    build.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    build.add_argument("--watch", action="store_true", help="rebuild when content, catalogs, templates or settings change (Ctrl-C stops)")
+    _add_verbosity(build)
     build.set_defaults(func=cmd_build)
+
+    init = sub.add_parser("init", help="create a new publication (content, catalogs, templates) in DIR")
+    init.add_argument("dir", metavar="DIR", help="the new project folder (must be missing or empty)")
+    init.add_argument("--title", help="the publication's title (default: an example title to edit)")
+    _add_verbosity(init)
+    init.set_defaults(func=cmd_init)
+
+    doctor = sub.add_parser("doctor", help="check this machine: fonts, WeasyPrint and Pango, Java/EPUBCheck, catalogs")
+    doctor.add_argument("project", nargs="?", default=".", help="project folder to check too (default: current folder)")
+    doctor.add_argument("--out", help="output folder to check (default: build/ in the project)")
+    _add_verbosity(doctor)
+    doctor.set_defaults(func=cmd_doctor)
+
+    from .export.handout_cli import register as register_handout
+
+    register_handout(sub)
 
     from .i18n.cli import register as register_i18n
 
