@@ -185,8 +185,21 @@ class HandoutExporter:
         return render_handout(handout, session)
 
 
-def render_handout(handout: Handout, session: RenderSession) -> Rendered:
-    """Lay out ``handout`` and check that it fits its pages; raises BuildErrors if it does not."""
+@dataclass
+class HandoutPage:
+    """A handout as HTML, before layout: what `render_handout` lays out and checks."""
+
+    handout: Handout
+    html: str
+    paper: str
+    geometry: Geometry
+    entries: list[HandoutEntry]
+    warnings: list[Diagnostic]
+    fallbacks: int
+
+
+def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
+    """The HTML of ``handout``, with a warning for every entry missing a translation."""
     content = session.content
     pub = content.publication
     label = f"handout '{handout.id}'"
@@ -304,12 +317,18 @@ def render_handout(handout: Handout, session: RenderSession) -> Rendered:
                 handout.location(),
             )
 
-    document = render_document(html, session.resource_roots, session.project.root)
-    if len(document.pages) > handout.pages:
-        raise BuildErrors(overflow_errors(document, handout, paper, geometry, [*rows_org, *rows_reading]))
-    data = write_pdf(document, html)
     fallbacks = sum(lang.views.localizer.fallback_count for lang in languages)
-    return Rendered(data, fallbacks=fallbacks, warnings=warnings, pages=len(document.pages))
+    return HandoutPage(handout, html, paper, geometry, [*rows_org, *rows_reading], warnings, fallbacks)
+
+
+def render_handout(handout: Handout, session: RenderSession) -> Rendered:
+    """Lay out ``handout`` and check that it fits its pages; raises BuildErrors if it does not."""
+    page = handout_html(handout, session)
+    document = render_document(page.html, session.resource_roots, session.project.root)
+    if len(document.pages) > handout.pages:
+        raise BuildErrors(overflow_errors(document, handout, page.paper, page.geometry, page.entries))
+    data = write_pdf(document, page.html)
+    return Rendered(data, fallbacks=page.fallbacks, warnings=page.warnings, pages=len(document.pages))
 
 
 def _language_name(code: str) -> str:
@@ -419,6 +438,35 @@ def custom_handout(
         two_up=two_up,
         organisations=organisations,
         readings=readings,
+    )
+
+
+def custom_handout_from_options(
+    *,
+    orgs=(),
+    services=(),
+    region: str = "",
+    readings=(),
+    section: str = "",
+    topics=(),
+    newest: int | None = None,
+    languages=(),
+    paper: str | None = None,
+    pages: int = 1,
+    two_up: bool = False,
+    title: str = "",
+) -> Handout:
+    """The handout `refpub handout` describes with its options."""
+    return custom_handout(
+        organisations=OrganisationSelection(ids=tuple(orgs or ()), services=tuple(services or ()), region=region or ""),
+        readings=ReadingSelection(
+            ids=tuple(readings or ()), section=section or "", topics=tuple(topics or ()), newest=newest
+        ),
+        languages=tuple(languages or ()),
+        paper=paper or "",
+        pages=pages,
+        two_up=two_up,
+        title=title or "",
     )
 
 
