@@ -96,10 +96,14 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from .console import make_console, verbosity_of
-    from .scaffold import init_project
+    from .scaffold import TargetNotEmpty, init_project
 
     console = make_console(verbosity_of(args))
-    root = init_project(args.dir, title=args.title)
+    try:
+        root = init_project(args.dir, title=args.title)
+    except TargetNotEmpty as exc:
+        console.error(str(exc))
+        return EXIT_USAGE
     console.info(f"created a new publication in {root}")
     console.info("next:")
     console.info(f"  refpub check {args.dir}")

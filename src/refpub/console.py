@@ -258,7 +258,8 @@ class RichConsole(PlainConsole):
         from rich.text import Text
 
         mark, style = ("✓", "green") if ok else (("✗", "bold red") if required else ("!", "yellow"))
-        line = Text(f"{mark} ", style=style)
+        line = Text()
+        line.append(f"{mark} ", style=style)
         line.append(f"{name}: ", style="bold")
         line.append(detail)
         self.rich.print(line)
