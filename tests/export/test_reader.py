@@ -403,3 +403,14 @@ def test_epubcheck_reports_no_errors_and_no_warnings(built):
         ]
         assert problems == [], name
         assert report["publication"]["ePubVersion"].startswith("3.")
+
+
+def test_embedding_fonts_is_not_supported_and_says_so(tmp_path):
+    root = copy_root(tmp_path / "good", vertical=False)
+    with (root / "content" / "publication.yaml").open("a", encoding="utf-8") as f:
+        f.write("embed_fonts_in_epub: true\n")
+    result = build_reader(root)
+    for output in result.outputs:
+        assert any("embed_fonts_in_epub" in w for w in output.errors)
+        book = Book.open(output.path)
+        assert not [i for i in book.manifest.values() if "font" in i.get("media-type")]

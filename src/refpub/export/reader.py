@@ -31,6 +31,7 @@ from ebooklib import epub
 from lxml import etree
 from markupsafe import Markup, escape
 
+from ..diagnostics import Diagnostic, Severity
 from ..errors import BuildError, BuildErrors
 from ..model import Content
 from ..render.context import Localizer, PublicationView, ViewBuilder
@@ -108,7 +109,20 @@ class ReaderExporter:
         documents = self.render_documents(target, session, views, pub)
         book = self.assemble(target, session.content, views, pub, documents)
         data = normalise_zip(write_book(book))
-        return Rendered(data, fallbacks=views.localizer.fallback_count)
+        return Rendered(data, fallbacks=views.localizer.fallback_count, warnings=self.setting_warnings(session.content))
+
+    def setting_warnings(self, content: Content) -> list[Diagnostic]:
+        pub = content.publication
+        if not pub.embed_fonts_in_epub:
+            return []
+        return [
+            Diagnostic(
+                Severity.WARNING,
+                "embed_fonts_in_epub: the reader does not embed fonts yet, so readers use their own; "
+                "remove the setting to silence this warning",
+                pub.locations.get("embed_fonts_in_epub"),
+            )
+        ]
 
     # ------------------------------------------------------------------ documents
 
