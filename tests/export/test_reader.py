@@ -12,9 +12,12 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from refpub.build import build
+from refpub.errors import ContentError
 from refpub.export.reader import ReaderExporter
 from refpub.project import load_project
 
@@ -414,3 +417,52 @@ def test_embedding_fonts_is_not_supported_and_says_so(tmp_path):
         assert any("embed_fonts_in_epub" in w for w in output.errors)
         book = Book.open(output.path)
         assert not [i for i in book.manifest.values() if "font" in i.get("media-type")]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(min_size=1, max_size=40))
+def test_any_title_gives_valid_xhtml_or_a_located_error(tmp_path_factory, title):
+    root = copy_root(tmp_path_factory.mktemp("prop") / "good", vertical=False)
+    readings = root / "content" / "readings.yaml"
+    quoted = json.dumps(title)  # a JSON string is a YAML double-quoted scalar
+    readings.write_text(
+        readings.read_text(encoding="utf-8").replace("title: Detention Profile Japan", f"title: {quoted}"),
+        encoding="utf-8",
+    )
+    try:
+        project = load_project(root)
+    except ContentError:
+        return  # the loader refused the text, with its location: not the reader's business
+    loaded = project.content.reading("detention-profile").title
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        result = build(root, only=["reader"], langs=["en"])
+    finally:
+        mp.undo()
+    (output,) = result.outputs
+    if output.state == "failed":
+        assert any("reading 'detention-profile'" in e and "readings.yaml" in e for e in output.errors), output.errors
+        return
+    doc = Book.open(output.path).document("section-02-detention.xhtml")
+    (h2,) = doc.xpath("//x:article[@id='reading-detention-profile']/x:h2", namespaces=NS)
+    assert "".join(h2.itertext()) == loaded
+
+
+def test_a_character_xml_cannot_carry_is_a_located_error(tmp_path):
+    root = copy_root(tmp_path / "good", vertical=False)
+    readings = root / "content" / "readings.yaml"
+    readings.write_text(
+        readings.read_text(encoding="utf-8").replace("title: Detention Profile Japan", 'title: "Detention\\x01Profile"'),
+        encoding="utf-8",
+    )
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        result = build(root, only=["reader"], langs=["en"])
+    finally:
+        mp.undo()
+    (output,) = result.outputs
+    assert output.state == "failed" and not output.path.exists()
+    (error,) = output.errors
+    assert error.startswith("content/readings.yaml:10:3: error: reading 'detention-profile'") and "U+0001" in error

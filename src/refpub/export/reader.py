@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ from ..render.labels import N_
 from ..reproducible import source_datetime
 from ..text import Text
 from .base import Rendered, RenderSession, Target
+from .base import _organisation_texts as organisation_texts
+from .base import _reading_texts as reading_texts
 
 VERTICAL = "vertical"
 # Languages that are traditionally written top to bottom, for which a vertical edition is made.
@@ -84,7 +87,7 @@ class Document:
 
     id: str
     filename: str
-    title: Text
+    title: str = ""
     data: bytes = b""
     properties: list[str] = field(default_factory=list)
 
@@ -106,6 +109,9 @@ class ReaderExporter:
     def render(self, target: Target, session: RenderSession) -> Rendered:
         views = ViewBuilder(session.content, session.translations(target.lang))
         pub = views.publication()
+        problems = xml_character_problems(pub)
+        if problems:
+            raise BuildErrors(problems)
         documents = self.render_documents(target, session, views, pub)
         book = self.assemble(target, session.content, views, pub, documents)
         data = normalise_zip(write_book(book))
@@ -200,7 +206,7 @@ class ReaderExporter:
         if problems:
             raise BuildErrors(problems)
         css = env.get_template(f"reader/{STYLESHEET}").render(vertical=vertical)
-        return [*(doc for doc, _t, _e in pages), Document("css", STYLESHEET, Text("", pub.lang), css.encode("utf-8"))]
+        return [*(doc for doc, _t, _e in pages), Document("css", STYLESHEET, data=css.encode("utf-8"))]
 
     # ------------------------------------------------------------------ package
 
@@ -253,7 +259,9 @@ class ReaderExporter:
 class UiText(Markup):
     """An interface string as rendered, with the language it is really in (for ``lang_attr``)."""
 
-    def __new__(cls, value, lang: str, fallback: bool = False):
+    # Markup's own methods (``+``, ``%``, ``join``) make new instances from one argument: those
+    # have no language of their own, and ``lang_attr`` leaves them unmarked.
+    def __new__(cls, value="", lang: str | None = None, fallback: bool = False):
         obj = super().__new__(cls, value)
         obj.lang = lang
         obj.fallback = fallback
@@ -322,6 +330,30 @@ def _ncx_toc(documents: list[Document]) -> list:
         for doc in documents
         if doc.filename.endswith(".xhtml") and doc.id not in ("cover", "nav")
     ]
+
+
+# Characters that XML 1.0 (so XHTML) cannot carry at all, not even escaped.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_character_problems(pub: PublicationView) -> list[BuildError]:
+    """A build error for every entry whose text has a character an EPUB cannot contain."""
+    problems = []
+
+    def check(label: str, texts, location) -> None:
+        found = sorted({c for t in texts if t for c in _NOT_XML.findall(t)})
+        if found:
+            shown = ", ".join(f"U+{ord(c):04X}" for c in found)
+            problems.append(BuildError(f"{label}: contains {shown}, which an e-book cannot contain; remove it", location))
+
+    for section in pub.sections:
+        check(f"section '{section.id}'", (section.title, section.description), None)
+        for r in section.readings:
+            check(f"reading '{r.id}'", reading_texts(r), r.source.location())
+    for o in pub.organisations:
+        check(f"organisation '{o.id}'", (*organisation_texts(o), o.email, o.phone, o.url), o.source.location())
+    check("publication", (pub.title, pub.subtitle, pub.publisher), None)
+    return problems
 
 
 def xml_problem(data: bytes) -> str | None:
