@@ -14,7 +14,8 @@ def _split_list(value: str) -> list[str]:
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_OK, _print_diagnostics
+    from ..cli import EXIT_CONTENT, EXIT_OK, _print_diagnostics
+    from ..errors import BuildErrors
     from .handouts import build_custom_handout, custom_handout_from_options
 
     handout = custom_handout_from_options(
@@ -31,7 +32,12 @@ def cmd_handout(args: argparse.Namespace) -> int:
         two_up=args.two_up,
         title=args.title,
     )
-    result = build_custom_handout(args.project, handout, out=args.out)
+    try:
+        result = build_custom_handout(args.project, handout, out=args.out)
+    except BuildErrors as exc:
+        for error in exc.errors:
+            print(f"{error.location}: error: {error.message}" if error.location else f"error: {error.message}", file=sys.stderr)
+        return EXIT_CONTENT
     _print_diagnostics(result.diagnostics)
     print(f"wrote {result.path} ({result.rendered.pages} page(s))", file=sys.stderr)
     return EXIT_OK
