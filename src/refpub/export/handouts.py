@@ -205,11 +205,12 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
     label = f"handout '{handout.id}'"
     entries = select_for_handout(content, handout)
     if not entries:
-        raise BuildError(
-            f"{label} selects no organisations and no readings; give it 'organisations' or 'readings' "
-            "(ids or filters)",
-            handout.location(),
+        how = (
+            "use --orgs, --services, --region, --readings, --section or --topics"
+            if handout.id == CUSTOM_ID
+            else "give it 'organisations' or 'readings' (ids or filters)"
         )
+        raise BuildError(f"{label} selects no organisations and no readings; {how}", handout.location())
     paper = handout.paper or pub.paper
     geometry = geometry_for(paper, handout.two_up)
     languages = [_Language(lang, session) for lang in handout_languages(handout, content)]
