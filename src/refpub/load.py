@@ -107,6 +107,15 @@ def parse_yaml(text: str, rel: str, reporter: Reporter) -> yaml.Node | None:
             problem = f"{problem} ({exc.context})"
         reporter.error(f"invalid YAML: {problem}", loc)
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        reporter.error(
+            f"the file contains the control character U+{ord(char):04X}, which YAML does not allow; remove it",
+            Location(rel, line, column),
+        )
+        return None
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks nearly everything
         reporter.error(f"invalid YAML: {exc}", Location(rel))
         return None
@@ -160,9 +169,10 @@ def _describe(node: yaml.Node) -> str:
     return "a single value"
 
 
-def _scalar(node: yaml.Node, what: str) -> str:
+def _scalar(node: yaml.Node, what: str, name: str = "") -> str:
     if not isinstance(node, yaml.ScalarNode):
-        raise _Invalid(f"must be {what}, not {_describe(node)}")
+        field = f"'{name}' " if name else ""
+        raise _Invalid(f"{field}must be {what}, not {_describe(node)}")
     return node.value
 
 
@@ -175,8 +185,27 @@ def _is_null(node: yaml.Node) -> bool:
     return not node.style and node.value in _NULLS
 
 
+# Control characters shown as escapes in messages, so a tab or a newline in a value is seen.
+_VISIBLE = {i: f"\\x{i:02x}" for i in range(0x20)} | {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x7F: "\\x7f"}
+
+
+def _visible(value: str) -> str:
+    return value.translate(_VISIBLE)
+
+
+# What XML 1.0 (so XHTML and EPUB) cannot carry: C0 controls other than tab, newline and carriage
+# return, and the non-characters U+FFFE and U+FFFF. YAML lets them in through escapes ("\0").
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: str, name: str) -> str:
     value = value.strip()
+    bad = _NOT_TEXT.search(value)
+    if bad:
+        raise _Invalid(
+            f"'{name}' contains the control character U+{ord(bad.group(0)):04X}, which no e-book or "
+            "web page can carry; remove it"
+        )
     if len(value) > S.MAX_TEXT_CHARS:
         raise _Invalid(f"'{name}' has {len(value):,} characters; the limit is {S.MAX_TEXT_CHARS:,}")
     return value
@@ -193,46 +222,46 @@ class _FieldReader:
     def read(self, f: S.Field, node: yaml.Node) -> Any:
         kind = f.kind
         if kind in (S.TEXT, S.OPTIONAL_TEXT):
-            value = _text(_scalar(node, "text"), f.name)
+            value = _text(_scalar(node, "text", f.name), f.name)
             if kind == S.TEXT and not value:
                 raise _Invalid(f"'{f.name}' is empty")
             return value
         if kind == S.SLUG:
-            return self._slug(_scalar(node, "an id"), f.name)
+            return self._slug(_scalar(node, "an id", f.name), f.name)
         if kind == S.LANG:
-            return self._lang(_scalar(node, "a language code"), f.name)
+            return self._lang(_scalar(node, "a language code", f.name), f.name)
         if kind in (S.DATE, S.FULL_DATE):
-            return self._date(_scalar(node, "a date"), f)
+            return self._date(_scalar(node, "a date", f.name), f)
         if kind == S.URL:
-            value = _scalar(node, "a link").strip()
+            value = _scalar(node, "a link", f.name).strip()
             problem = check_url(value)
             if problem:
-                raise _Invalid(f"{f.name} '{value}' {problem}")
+                raise _Invalid(f"{f.name} '{_visible(value)}' {problem}")
             return value
         if kind == S.EMAIL:
-            value = _scalar(node, "an email address").strip()
+            value = _scalar(node, "an email address", f.name).strip()
             if not _EMAIL_RE.match(value):
                 raise _Invalid(f"email '{value}' is not an email address (name@example.org)")
             return value
         if kind == S.PHONE:
-            value = _scalar(node, "a phone number").strip()
+            value = _scalar(node, "a phone number", f.name).strip()
             if not _PHONE_RE.match(value):
                 raise _Invalid(
                     f"phone '{value}' is not a phone number (digits, spaces, +, -, parentheses)"
                 )
             return value
         if kind == S.INT:
-            value = _scalar(node, "a whole number").strip()
+            value = _scalar(node, "a whole number", f.name).strip()
             if not re.fullmatch(r"[0-9]{1,6}", value):
                 raise _Invalid(f"'{f.name}' must be a whole number, not '{value}'")
             return int(value)
         if kind == S.BOOL:
-            value = _scalar(node, "true or false").strip().lower()
+            value = _scalar(node, "true or false", f.name).strip().lower()
             if value not in ("true", "false"):
                 raise _Invalid(f"'{f.name}' must be true or false, not '{value}'")
             return value == "true"
         if kind == S.CHOICE:
-            value = _scalar(node, "a name").strip()
+            value = _scalar(node, "a name", f.name).strip()
             if value not in f.choices:
                 raise _Invalid(self._unknown_choice(f, value))
             return value
@@ -282,15 +311,15 @@ class _FieldReader:
         for item in node.value:
             try:
                 if f.kind == S.TEXT_LIST:
-                    value = _text(_scalar(item, "text"), f.name)
+                    value = _text(_scalar(item, "text", f.name), f.name)
                     if not value:
                         raise _Invalid(f"'{f.name}' has an empty item")
                 elif f.kind == S.SLUG_LIST:
-                    value = self._slug(_scalar(item, "an id"), f.name)
+                    value = self._slug(_scalar(item, "an id", f.name), f.name)
                 elif f.kind == S.LANG_LIST:
-                    value = self._lang(_scalar(item, "a language code"), f.name)
+                    value = self._lang(_scalar(item, "a language code", f.name), f.name)
                 else:
-                    value = _scalar(item, "a name").strip()
+                    value = _scalar(item, "a name", f.name).strip()
                     if value not in f.choices:
                         raise _Invalid(self._unknown_choice(f, value))
             except _Invalid as exc:
@@ -311,7 +340,7 @@ class _FieldReader:
         for key, value in node.value:
             try:
                 lang = self._lang(_scalar(key, "a language code"), f.name)
-                text = _text(_scalar(value, "text"), f.name)
+                text = _text(_scalar(value, "text", f.name), f.name)
                 if not text:
                     raise _Invalid(f"'{f.name}.{lang}' is empty")
             except _Invalid as exc:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # Schemes a reader can follow safely from a PDF or an e-book. `tel:` links are made by the
 # handout template from a checked phone number, never taken from content.
 SAFE_SCHEMES = ("http", "https", "mailto")
+
+# Characters RFC 3986 never allows in a link (they must be percent-encoded): e-book checkers
+# (EPUBCheck) reject a link that has them, and they are what markup injection is made of.
+_FORBIDDEN = re.compile(r'[<>"`{}|\\^]')
+_BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def check_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
@@ -15,6 +22,11 @@ def check_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
         return "is empty"
     if any(ch.isspace() or ord(ch) < 0x20 for ch in url):
         return "contains spaces or control characters"
+    invisible = next((ch for ch in url if unicodedata.category(ch).startswith("C")), None)
+    if invisible is not None:
+        return f"contains the invisible character U+{ord(invisible):04X}; retype the link"
+    if url.startswith("//"):
+        return f"starts with '//' and has no scheme; write the full link, such as https:{url}"
     try:
         parts = urlsplit(url)
     except ValueError as exc:
@@ -25,6 +37,15 @@ def check_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
     if scheme not in schemes:
         allowed = ", ".join(schemes[:-1]) + f" and {schemes[-1]}" if len(schemes) > 1 else schemes[0]
         return f"uses the scheme '{scheme}'; only {allowed} links are allowed"
+    forbidden = _FORBIDDEN.search(url)
+    if forbidden:
+        char = forbidden.group(0)
+        return (
+            f"contains '{char}', which a link may not have; write it percent-encoded "
+            f"(%{ord(char):02X}) or copy the link from the browser's address bar"
+        )
+    if _BAD_PERCENT.search(url):
+        return "has a '%' that is not followed by two hexadecimal digits; write '%' as %25"
     if scheme in ("http", "https") and not parts.hostname:
         return "has no host name"
     if scheme == "mailto" and "@" not in parts.path:

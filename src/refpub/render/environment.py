@@ -7,17 +7,21 @@ placing a file of the same name in its own folder. Autoescaping is on for every 
 
 from __future__ import annotations
 
+import traceback
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
 from markupsafe import Markup, escape
 
+from ..diagnostics import Location
+from ..errors import BuildError
 from ..i18n.catalogs import Translations
 from ..text import Text
 from ..urls import is_safe_url
 from .formats import format_number, format_partial_date
 from .phrases import join_phrases
+from .resources import is_within
 
 
 def default_templates_dir() -> Path:
@@ -25,13 +29,92 @@ def default_templates_dir() -> Path:
 
 
 def template_dirs(project_root: Path | None) -> list[Path]:
+    """The folders templates are looked up in: the project's ``templates/``, then refpub's.
+
+    A project's ``templates/`` that is a link to a folder outside the project is refused: the
+    templates and everything they reference must be the project's own files.
+    """
     dirs = []
     if project_root is not None and (project_root / "templates").is_dir():
-        dirs.append((project_root / "templates").resolve())
+        own = (project_root / "templates").resolve()
+        if not is_within(own, [project_root.resolve()]):
+            raise BuildError(
+                f"templates/ is a link to {own}, outside the project; copy the templates into the project",
+                Location("templates"),
+            )
+        dirs.append(own)
     default = default_templates_dir().resolve()
     if default not in dirs:
         dirs.append(default)
     return dirs
+
+
+class TemplateRefused(jinja2.TemplateError):
+    """A template file that resolves to a place outside the project and refpub's templates."""
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A FileSystemLoader that never reads a file outside the allowed folders.
+
+    Jinja already refuses ``..`` in template names; this also refuses a template file that is a
+    symbolic link to somewhere else (``templates/x.css -> /etc/passwd``). The check comes before
+    the file is opened, so a link to a device or a pipe is never read either.
+    """
+
+    def __init__(self, searchpath: list[Path], allowed_roots: list[Path]):
+        super().__init__([str(d) for d in searchpath])
+        self.allowed_roots = [Path(r).resolve() for r in allowed_roots]
+
+    def get_source(self, environment, template):
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = Path(folder, *pieces)
+            if candidate.is_file() or candidate.is_symlink():
+                real = candidate.resolve()
+                if not is_within(real, self.allowed_roots):
+                    raise TemplateRefused(
+                        f"the template '{template}' ({candidate}) is a link to {real}, outside the "
+                        "project and refpub's templates; copy the file into the project instead"
+                    )
+                break
+        return super().get_source(environment, template)
+
+
+def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> BuildError:
+    """A build error, with the template's file and line, for a template that cannot be rendered."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
+    if filename is None:
+        # Jinja rewrites tracebacks so a template's frames carry its file and line.
+        dirs = [str(d) for d in template_dirs(project_root)]
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if any(frame.filename.startswith(d) for d in dirs):
+                filename, line = frame.filename, frame.lineno or 0
+                break
+    location = Location(_display_path(filename, project_root), line) if filename else None
+    if isinstance(exc, jinja2.TemplateNotFound):
+        message = (
+            f"template '{exc.name}' not found; templates include others by name from the project's "
+            "templates/ folder or refpub's (no '..', no absolute paths)"
+        )
+    elif isinstance(exc, jinja2.TemplateSyntaxError):
+        message = f"template syntax error: {exc.message}"
+    elif isinstance(exc, TemplateRefused):
+        message = str(exc)
+    else:
+        message = f"template error: {exc.message or exc}"
+    return BuildError(message, location)
+
+
+def _display_path(filename: str, project_root: Path | None) -> str:
+    path = Path(filename)
+    for base, prefix in ((project_root, ""), (default_templates_dir(), "refpub templates/")):
+        if base is None:
+            continue
+        try:
+            return prefix + path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return filename
 
 
 def _lang_attr(env: jinja2.Environment, value) -> Markup:
@@ -77,8 +160,9 @@ def make_environment(
     many outputs cheap.
     """
     lang = translations.lang
+    dirs = template_dirs(project_root)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        loader=ConfinedLoader(dirs, [*([project_root] if project_root is not None else []), default_templates_dir()]),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
@@ -92,7 +176,26 @@ def make_environment(
     env.filters["safe_href"] = _safe_href
     env.filters["number"] = lambda n: format_number(n, lang)
     env.filters["partial_date"] = lambda d: format_partial_date(d, lang)
-    env.install_gettext_callables(
-        translations.gettext, translations.ngettext, newstyle=True, pgettext=translations.pgettext
-    )
+    gettext, ngettext, pgettext = escaped_gettext_callables(translations)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
     return env
+
+
+def escaped_gettext_callables(translations: Translations):
+    """gettext, ngettext and pgettext whose result is escaped like any other text.
+
+    Jinja's new-style gettext marks a translation as safe markup when autoescaping is on (only
+    the ``%(name)s`` values are escaped). A translation comes from a translator, not from the
+    template's author: escaping it here keeps ``<``, ``&`` and quotes in a catalog as text.
+    """
+
+    def gettext(message: str) -> Markup:
+        return escape(translations.gettext(message))
+
+    def ngettext(singular: str, plural: str, n: int) -> Markup:
+        return escape(translations.ngettext(singular, plural, n))
+
+    def pgettext(context: str, message: str) -> Markup:
+        return escape(translations.pgettext(context, message))
+
+    return gettext, ngettext, pgettext

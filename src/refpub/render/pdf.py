@@ -49,13 +49,26 @@ def render_document(html: str, resource_roots: list[Path], base_dir: Path):
         raise BuildError(f"a template or stylesheet asks for {exc.url}, which {exc.reason}") from None
     finally:
         logger.removeHandler(handler)
+    # WeasyPrint catches some refusals itself (an <image> inside an SVG is fetched while the PDF
+    # is drawn); the fetcher keeps them, and write_pdf fails for them too.
+    document.refused_resources = fetcher.refused
+    _raise_refused(document)
     return document
+
+
+def _raise_refused(document) -> None:
+    refused = getattr(document, "refused_resources", None)
+    if refused:
+        exc = refused[0]
+        raise BuildError(f"a template or stylesheet asks for {exc.url}, which {exc.reason}")
 
 
 def write_pdf(document, identifier_seed: str) -> bytes:
     """Serialise a laid-out document; the PDF identifier derives from the inputs, not chance."""
     identifier = hashlib.sha256(identifier_seed.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    return document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+    data = document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+    _raise_refused(document)
+    return data
 
 
 def html_to_pdf(html: str, resource_roots: list[Path], base_dir: Path) -> PdfResult:
