@@ -128,6 +128,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {value!r}")
+    return number
+
+
 def _split_list(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
@@ -160,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", type=_split_list, help="build only these languages (e.g. ja or en,ja)")
     build.add_argument("--out", help="output folder (default: build/ in the project)")
     build.add_argument("--watch", action="store_true", help="rebuild when content, catalogs, templates or settings change (Ctrl-C stops)")
+    build.add_argument("-j", "--jobs", type=_positive_int, metavar="N", help="worker processes (default: one per core; 1 builds in one process)")
+    build.add_argument("--force", action="store_true", default=None, help="rebuild every output, even those that are up to date")
     _add_verbosity(build)
     build.set_defaults(func=cmd_build)
 

@@ -111,3 +111,36 @@ def missing_glyphs(text: str) -> list[str]:
         if not _any_font_has(char):
             missing.append(char)
     return sorted(missing)
+
+
+SLOW_SUBSETTING_FIX = "apt-get install libharfbuzz-subset0"
+
+
+@lru_cache(maxsize=1)
+def slow_subsetting_reason() -> str | None:
+    """Why WeasyPrint would subset fonts with fontTools (about 15x slower with Japanese), or None.
+
+    The same test WeasyPrint makes (weasyprint/pdf/fonts.py): the libharfbuzz-subset library
+    must load and HarfBuzz must be at least 4.1.0.
+    """
+    try:
+        from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    except (ImportError, OSError):
+        return None  # WeasyPrint itself cannot load; the build reports that
+    if harfbuzz_subset is None:
+        return "the HarfBuzz subsetting library (libharfbuzz-subset) is not installed"
+    if not harfbuzz.hb_version_atleast(4, 1, 0):
+        return "HarfBuzz is older than 4.1.0"
+    return None
+
+
+def slow_subsetting_warning() -> str | None:
+    """The one warning of a build that would subset fonts the slow way, saying what to install."""
+    reason = slow_subsetting_reason()
+    if reason is None:
+        return None
+    return (
+        f"{reason}, so WeasyPrint subsets fonts with fontTools and every PDF with Japanese text "
+        f"takes many times longer (seconds instead of a fraction of one); install it with "
+        f"`{SLOW_SUBSETTING_FIX}` (or run `make setup`)"
+    )
