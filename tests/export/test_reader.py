@@ -38,6 +38,9 @@ FILES = ("reader-en.epub", "reader-ja.epub", "reader-ja-vertical.epub")
 
 def copy_root(dest: Path, name: str = "good", vertical: bool = True) -> Path:
     shutil.copytree(ROOTS / name, dest)
+    # Interface strings fall back to English unless a test writes a catalog for them.
+    for catalog in dest.glob("locales/*/LC_MESSAGES/messages.po"):
+        catalog.unlink()
     if vertical:
         with (dest / "content" / "publication.yaml").open("a", encoding="utf-8") as f:
             f.write("vertical_epub: true\n")
@@ -301,6 +304,52 @@ def test_fallbacks_are_marked_with_their_language(built):
         assert not en.document(href).xpath("//*[@data-fallback]"), href
 
 
+JA_MESSAGES = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Language: ja\n"
+"Plural-Forms: nplurals=1; plural=0;\n"
+
+msgid "Support organisations"
+msgstr "支援団体"
+
+msgid "Website"
+msgstr "ウェブサイト"
+
+msgid "%(num)s reading"
+msgid_plural "%(num)s readings"
+msgstr[0] "文献%(num)s件"
+
+msgid "Guide"
+msgstr "<ガイド> & 案内"
+"""
+
+
+def test_translated_interface_strings_are_used_unmarked_and_escaped(tmp_path):
+    root = copy_root(tmp_path / "good", vertical=False)
+    (root / "locales" / "ja" / "LC_MESSAGES" / "messages.po").write_text(JA_MESSAGES, encoding="utf-8")
+    result = build_reader(root)
+    outputs = {o.path.name: o for o in result.outputs}
+    book = Book.open(outputs["reader-ja.epub"].path)
+    orgs = book.document("organisations.xhtml")
+    (h1,) = orgs.xpath("//x:h1", namespaces=NS)
+    assert h1.text == "支援団体" and h1.get("lang") is None and h1.get("data-fallback") is None
+    (website,) = orgs.xpath("//x:dt[1]", namespaces=NS)
+    assert website.text == "ウェブサイト" and website.get("lang") is None
+    (phone,) = orgs.xpath("//x:dt[3]", namespaces=NS)
+    assert phone.text == "Phone" and phone.get("lang") == "en"
+    cover = book.document("cover.xhtml")
+    assert "文献3件" in "".join(cover.itertext())
+    nav = book.document("nav.xhtml")
+    assert nav.xpath("string(//x:h2[@id='landmarks-title'])", namespaces=NS) == "<ガイド> & 案内"
+    assert outputs["reader-ja.epub"].fallbacks < built_fallbacks(tmp_path)
+
+
+def built_fallbacks(tmp_path) -> int:
+    root = copy_root(tmp_path / "without", vertical=False)
+    return {o.path.name: o for o in build_reader(root).outputs}["reader-ja.epub"].fallbacks
+
+
 # ------------------------------------------------------------------------ navigation and links
 
 
@@ -450,19 +499,43 @@ def test_any_title_gives_valid_xhtml_or_a_located_error(tmp_path_factory, title)
 
 
 def test_a_character_xml_cannot_carry_is_a_located_error(tmp_path):
+    """In the content the loader refuses it; in a translation the reader does, naming the entry."""
     root = copy_root(tmp_path / "good", vertical=False)
-    readings = root / "content" / "readings.yaml"
-    readings.write_text(
-        readings.read_text(encoding="utf-8").replace("title: Detention Profile Japan", 'title: "Detention\\x01Profile"'),
-        encoding="utf-8",
-    )
+    catalog = root / "locales" / "ja" / "LC_MESSAGES" / "content.po"
+    text = catalog.read_text(encoding="utf-8")
+    assert 'msgstr "日本の閉ざされた難民政策"' in text
+    catalog.write_text(text.replace('msgstr "日本の閉ざされた難民政策"', 'msgstr "日本の\x01難民政策"'), encoding="utf-8")
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     try:
-        result = build(root, only=["reader"], langs=["en"])
+        result = build(root, only=["reader"], langs=["ja"])
+    except ContentError as exc:  # the catalog checks may refuse it first, with its location
+        assert any("content.po" in str(d) for d in exc.diagnostics)
+        return
     finally:
         mp.undo()
     (output,) = result.outputs
     assert output.state == "failed" and not output.path.exists()
     (error,) = output.errors
-    assert error.startswith("content/readings.yaml:10:3: error: reading 'detention-profile'") and "U+0001" in error
+    assert error.startswith("content/readings.yaml:1:3: error: reading 'closed-door-policy'") and "U+0001" in error
+
+
+def test_a_template_that_loads_outside_resources_is_refused(tmp_path):
+    root = copy_root(tmp_path / "good", vertical=False)
+    (root / "templates" / "reader").mkdir(parents=True)
+    cover = (ROOTS.parent.parent / "templates" / "reader" / "cover.xhtml").read_text(encoding="utf-8")
+    cover = cover.replace("</section>", '<img src="https://example.org/logo.png" alt="Logo"/></section>', 1)
+    (root / "templates" / "reader" / "cover.xhtml").write_text(cover, encoding="utf-8")
+    result = build_reader_failing(root)
+    for output in result.outputs:
+        assert output.state == "failed"
+        assert any("https://example.org/logo.png" in e for e in output.errors), output.errors
+
+
+def build_reader_failing(root: Path):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        return build(root, only=["reader"])
+    finally:
+        mp.undo()

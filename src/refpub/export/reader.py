@@ -37,6 +37,7 @@ from ..errors import BuildError, BuildErrors
 from ..model import Content
 from ..render.context import Localizer, PublicationView, ViewBuilder
 from ..render.labels import N_
+from ..render.resources import foreign_references
 from ..reproducible import source_datetime
 from ..text import Text
 from .base import Rendered, RenderSession, Target
@@ -206,7 +207,19 @@ class ReaderExporter:
         if problems:
             raise BuildErrors(problems)
         css = env.get_template(f"reader/{STYLESHEET}").render(vertical=vertical)
-        return [*(doc for doc, _t, _e in pages), Document("css", STYLESHEET, data=css.encode("utf-8"))]
+        documents = [*(doc for doc, _t, _e in pages), Document("css", STYLESHEET, data=css.encode("utf-8"))]
+        # A project's own templates could load images, styles or fonts from elsewhere; a book
+        # carries only its own files (readers would fetch them, or show nothing).
+        own_files = {doc.filename for doc in documents}
+        for doc in documents:
+            for ref in foreign_references(doc.data, doc.filename, own_files):
+                problems.append(
+                    BuildError(f"{doc.filename} refers to {ref!r}, which is not a file of the book; "
+                               "remove the reference from the template (links to web pages are fine)")
+                )
+        if problems:
+            raise BuildErrors(problems)
+        return documents
 
     # ------------------------------------------------------------------ package
 
@@ -344,7 +357,13 @@ def xml_character_problems(pub: PublicationView) -> list[BuildError]:
         found = sorted({c for t in texts if t for c in _NOT_XML.findall(t)})
         if found:
             shown = ", ".join(f"U+{ord(c):04X}" for c in found)
-            problems.append(BuildError(f"{label}: contains {shown}, which an e-book cannot contain; remove it", location))
+            problems.append(
+                BuildError(
+                    f"{label}: contains {shown}, which an e-book cannot contain; "
+                    "remove it from the entry or from its translation",
+                    location,
+                )
+            )
 
     for section in pub.sections:
         check(f"section '{section.id}'", (section.title, section.description), None)
