@@ -202,6 +202,7 @@ def check_po(
     glossary: list[Term] = (),
     own_names: dict[tuple[str | None, str], str] | None = None,
     syntax: list[tuple[int, str]] | None = None,
+    report_fuzzy: bool = True,
 ) -> None:
     """Report the problems of one parsed catalog."""
     for line, problem in (po.problems if syntax is None else syntax):
@@ -230,6 +231,8 @@ def check_po(
         line = po.msgstr_line(m)
         loc = Location(rel, line)
         if m.fuzzy:
+            if not report_fuzzy:
+                continue
             reporter.warning(
                 "fuzzy translation: the source text changed; review the translation, then remove "
                 "the 'fuzzy' flag (until then the source text is shown)",
@@ -284,9 +287,15 @@ def check_catalogs(
     source_language: str,
     reporter: Reporter,
     *,
-    use_msgfmt: bool = True,
+    progress: bool = True,
 ) -> None:
-    """Check every catalog of the project's languages (and the two templates' syntax)."""
+    """Check every catalog of the project's languages (and the two templates' syntax).
+
+    ``progress`` adds warnings about translation work still to do: missing catalogs, strings
+    not yet merged, fuzzy translations. ``refpub check`` leaves them out, since falling back to
+    the source language is normal while a language is being translated (``refpub i18n status``
+    shows how far it is); ``refpub i18n check`` includes them.
+    """
     from .extract import project_content_messages
 
     current = project_content_messages(root, Reporter())
@@ -297,7 +306,7 @@ def check_catalogs(
         if pot.is_file():
             po = read_po(pot)
             rel = pot.relative_to(root).as_posix()
-            syntax = msgfmt_problems(pot) if use_msgfmt else None
+            syntax = msgfmt_problems(pot)
             for line, problem in (po.problems if syntax is None else syntax):
                 reporter.error(f"syntax: {problem}", Location(rel, line))
             pot_keys[domain] = {message_key(m) for m in po.messages}
@@ -315,6 +324,8 @@ def check_catalogs(
             path = catalog_path(root, lang, domain)
             rel = path.relative_to(root).as_posix()
             if not path.is_file():
+                if not progress:
+                    continue
                 reporter.warning(
                     f"no {domain} catalog for '{lang}': its strings fall back to {source_language}; "
                     f"create it with `refpub i18n init {lang}`",
@@ -322,19 +333,20 @@ def check_catalogs(
                 )
                 continue
             po = read_po(path)
-            syntax = msgfmt_problems(path) if use_msgfmt else None
+            syntax = msgfmt_problems(path)
             check_po(
                 po, rel, lang, domain, reporter,
                 glossary=glossary_terms if domain == CONTENT_DOMAIN else (),
                 own_names=own_names if domain == CONTENT_DOMAIN else None,
                 syntax=syntax,
+                report_fuzzy=progress,
             )
             have = {message_key(m) for m in po.messages}
             if domain == CONTENT_DOMAIN:
                 missing = [where for key, where in current_keys.items() if key not in have]
             else:
                 missing = [key for key in pot_keys.get(domain, ()) if key not in have]
-            if missing:
+            if missing and progress:
                 first = f" (first: {missing[0][0]}:{missing[0][1]})" if domain == CONTENT_DOMAIN else ""
                 reporter.warning(
                     f"{len(missing)} string(s) are not in this catalog yet{first}; run "
