@@ -138,7 +138,7 @@ def check_project(project: str | Path | None, out: str | Path | None = None) -> 
 
 
 def check_catalogs(root: Path) -> list[Check]:
-    from babel.messages.pofile import PoFileError, read_po
+    from babel.messages.pofile import read_po
 
     from .diagnostics import Reporter
     from .i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path
@@ -161,12 +161,13 @@ def check_catalogs(root: Path) -> list[Check]:
                     required=False,
                 ))
                 continue
-            try:
-                with path.open("rb") as f:
-                    catalog = read_po(f, locale=lang.replace("-", "_"), abort_invalid=True)
-            except (PoFileError, ValueError, UnicodeDecodeError) as exc:
-                checks.append(Check(f"catalog {rel}", False, f"cannot be read ({exc}); run `refpub i18n check`"))
+            problems = catalog_problems(path)
+            if problems:
+                line, problem = problems[0]
+                checks.append(Check(f"catalog {rel}", False, f"cannot be read (line {line}: {problem}); run `refpub i18n check`"))
                 continue
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=lang.replace("-", "_"), abort_invalid=False)
             messages = [m for m in catalog if m.id]
             translated = sum(1 for m in messages if m.string and not m.fuzzy and (not isinstance(m.string, tuple) or all(m.string)))
             mo = path.with_suffix(".mo")
@@ -178,6 +179,14 @@ def check_catalogs(root: Path) -> list[Check]:
                 compiled = "compiled file older than the .po; run `refpub i18n compile`"
             checks.append(Check(f"catalog {rel}", True, f"{translated}/{len(messages)} translated, {compiled}"))
     return checks
+
+
+def catalog_problems(path: Path) -> list[tuple[int, str]]:
+    """Syntax problems of a catalog, (line, message): refpub's reader, then msgfmt when installed."""
+    from .i18n.checks import msgfmt_problems
+    from .i18n.pofile import read_po as read_po_lines
+
+    return read_po_lines(path).problems or msgfmt_problems(path) or []
 
 
 def check_output_folder(root: Path, out: str | Path | None = None) -> Check:

@@ -30,6 +30,7 @@ DEBOUNCE_MS = 400
 # Editors write these next to the file being edited; they never affect a build.
 _IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".mo", ".pot")
 _IGNORED_PREFIXES = (".#", "#", ".~lock")
+_SOURCE_SUFFIXES = (".yaml", ".yml", ".po")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,11 @@ def is_relevant(root: Path, path: Path) -> bool:
     if len(parts) < 2 or parts[0] not in WATCHED:
         return False
     name = parts[-1]
-    return not (name.endswith(_IGNORED_SUFFIXES) or name.startswith(_IGNORED_PREFIXES))
+    if name.endswith(_IGNORED_SUFFIXES) or name.startswith(_IGNORED_PREFIXES):
+        return False
+    # Content and catalogs are known file types; anything else there is an editor's or a tool's
+    # temporary file (sed -i writes content/sedXXXXXX). Templates may include images and fonts.
+    return parts[0] == "templates" or name.endswith(_SOURCE_SUFFIXES)
 
 
 def affected_by(root: Path, path: Path) -> Affected:
