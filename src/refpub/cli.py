@@ -209,7 +209,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
-        _print_diagnostics(exc.diagnostics)
+        from .console import make_console, verbosity_of
+
+        make_console(verbosity_of(args)).diagnostics(exc.diagnostics)  # --quiet: errors only
         print(f"refpub: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     except EnvironmentProblem as exc:
