@@ -51,10 +51,17 @@ def _fc_list(*args: str) -> list[str]:
 @lru_cache(maxsize=None)
 def font_file(family: str) -> str | None:
     """The file of the regular style of ``family``, or None if it is not installed."""
-    files = _fc_list(f"{family}:style=Regular", "file")
-    if not files:
-        files = _fc_list(family, "file")
-    return files[0].rstrip(":") if files else None
+    # fontconfig's best match for the plain family is its regular face ("Book" for DejaVu,
+    # "Regular" for Noto); fc-match falls back to another family, so check the family name.
+    if not shutil.which("fc-match"):
+        return None
+    result = subprocess.run(
+        ["fc-match", "-f", "%{family}\t%{file}", family], capture_output=True, text=True, check=False
+    )
+    families, _, path = result.stdout.partition("\t")
+    if family not in (f.strip() for f in families.split(",")):
+        return None
+    return path.strip() or None
 
 
 def require_faces(faces: Iterable[Face] = FACES) -> None:
