@@ -114,3 +114,18 @@ def test_update_twice_changes_nothing(project):
     written = update(project, Reporter())
     assert all(not changed for _, changed in written)
     assert catalog_path(project, "ja", "content").read_bytes() == before
+
+
+def test_init_a_new_language_then_publish_it(project, refpub):
+    result = refpub(project, "i18n", "init", "fr")
+    assert result.returncode == 0, result.stderr
+    po = read_po(catalog_path(project, "fr", "content"))
+    assert po.header_value("Plural-Forms").startswith("nplurals=2")
+    assert catalog_path(project, "fr", "messages").is_file()
+    assert refpub(project, "i18n", "init", "fr").returncode == 1  # never overwrites
+    pub = project / "content" / "publication.yaml"
+    pub.write_text(pub.read_text(encoding="utf-8").replace("languages: [en, ja]", "languages: [en, ja, fr]"),
+                   encoding="utf-8")
+    status = refpub(project, "i18n", "status")
+    assert any(line.split()[:2] == ["fr", "content"] for line in status.stdout.splitlines())
+    assert refpub(project, "check").returncode == 0

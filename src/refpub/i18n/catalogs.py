@@ -14,7 +14,6 @@ from pathlib import Path
 from gettext import c2py
 
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import read_po
 
 from ..text import Text
 
@@ -52,10 +51,12 @@ def _read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object
 
 @lru_cache(maxsize=32)
 def _parse_messages(path: str, _mtime_ns: int, _size: int, lang: str) -> dict[tuple[str | None, str], object]:
+    from .pofile import parse_po  # problems in the file are reported by `refpub check`, not here
+
     with open(path, "rb") as f:
-        catalog = read_po(f, locale=lang.replace("-", "_"), abort_invalid=False)
+        po = parse_po(f.read())
     table: dict[tuple[str | None, str], object] = {}
-    for message in catalog:
+    for message in po.messages:
         if not message.id or message.fuzzy:
             continue
         if isinstance(message.id, (list, tuple)):
