@@ -8,14 +8,28 @@ from refpub.diagnostics import Reporter
 from refpub.project import check_project
 
 
-def _check(root, today=dt.date(2026, 6, 1)) -> list[str]:
+def _check(root, today=dt.date(2026, 6, 1), under: str = "content/") -> list[str]:
+    """Diagnostics of the files under ``under`` (catalog checks are tested in tests/i18n)."""
     reporter = Reporter()
     check_project(root, reporter, today=today)
-    return [str(d) for d in reporter.sorted()]
+    return [str(d) for d in reporter.sorted() if d.location and d.location.file.startswith(under)]
 
 
-def test_good_fixture_is_clean(make_project):
+def test_good_fixture_content_is_clean(make_project):
     assert _check(make_project("good")) == []
+
+
+def test_check_includes_translation_work_left(make_project):
+    # The fixture's ja catalog is partial on purpose: one fuzzy entry, strings not merged yet,
+    # no interface catalog. `refpub check` says so (as warnings: the build falls back).
+    assert _check(make_project("good"), under="locales/") == [
+        "locales/ja/LC_MESSAGES/content.po: warning: 7 string(s) are not in this catalog yet "
+        "(first: content/publication.yaml:2); run `refpub i18n extract` then `refpub i18n update`",
+        "locales/ja/LC_MESSAGES/content.po:38: warning: fuzzy translation: the source text changed; "
+        "review the translation, then remove the 'fuzzy' flag (until then the source text is shown)",
+        "locales/ja/LC_MESSAGES/messages.po: warning: no messages catalog for 'ja': its strings fall back "
+        "to en; create it with `refpub i18n init ja`",
+    ]
 
 
 def test_broken_fixture_reports_everything_at_once(make_project):

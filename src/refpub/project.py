@@ -61,7 +61,7 @@ def check_project(root: Path, reporter: Reporter, today: _dt.date | None = None)
     from .i18n.checks import check_catalogs
 
     pub = content.publication
-    check_catalogs(root, pub.languages, pub.source_language, reporter, progress=False)
+    check_catalogs(root, pub.languages, pub.source_language, reporter)
     return content
 
 
