@@ -124,7 +124,8 @@ def test_doctor(make_project, no_fonts):
 def test_doctor_without_java_says_what_to_install(make_project, tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "fc-list").symlink_to(shutil.which("fc-list"))
+    for tool in ("fc-list", "fc-match"):  # fontconfig, which refpub uses to find fonts
+        (bin_dir / tool).symlink_to(shutil.which(tool))
     result = cli("doctor", str(make_project("good")), env={"PATH": str(bin_dir)})
     assert result.returncode == 0  # Java only checks EPUBs; the build does not need it
     assert re.search(
