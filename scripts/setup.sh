@@ -3,6 +3,7 @@
 # PDF tools), a virtual environment in .venv and the package itself.
 #   scripts/setup.sh          runtime only
 #   scripts/setup.sh dev      runtime + test tools
+#   scripts/setup.sh bench    runtime + test tools + the benchmark's baselines (pandoc, typst)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
@@ -13,8 +14,11 @@ apt_packages=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint; HarfBuzz subsetting is ~15x faster
   gettext                 # msgfmt --check for catalogs
 )
-if [ "$extras" = "dev" ]; then
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   apt_packages+=(default-jre-headless poppler-utils qpdf libzbar0)   # EPUBCheck, pdftotext/pdffonts, qpdf --check, QR decoding
+fi
+if [ "$extras" = "bench" ]; then
+  apt_packages+=(pandoc)   # the peer pipeline of benchmarks/run.py (EPUB); never needed to build
 fi
 
 missing=()
@@ -35,6 +39,8 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip
 if [ "$extras" = "dev" ]; then
   .venv/bin/python -m pip install -q -e ".[dev]"
+elif [ "$extras" = "bench" ]; then
+  .venv/bin/python -m pip install -q -e ".[dev,bench]"
 else
   .venv/bin/python -m pip install -q -e .
 fi

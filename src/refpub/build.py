@@ -1,23 +1,36 @@
-"""The build: plan the targets, render each, write them atomically into the output folder.
+"""The build: plan the targets, skip what is up to date, render the rest in parallel, write
+each atomically into the output folder.
 
 Problems are collected across all outputs and reported together; an output that fails leaves
 the previous file of the same name untouched.
+
+Skipping (see manifest.py): a build whose inputs have not changed at all is recognised from
+file digests alone, before the content is parsed or any renderer is imported. Otherwise the
+content is loaded once, each output's inputs are digested, and only outputs whose digest
+changed (or whose file is missing or was replaced) are rendered.
+
+Parallelism: outputs are rendered by a pool of forked worker processes, longest first. The
+parent loads and checks the content once; the workers inherit it (no pickling), and each
+keeps one RenderSession (translations, Jinja environments, fonts) for all the outputs it
+renders. Workers write their outputs themselves and send back only a small result.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from .diagnostics import Diagnostic, Location, Reporter
+from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem
 from .fsio import atomic_write_bytes, remove_stray_temporaries
-from .model import Content
-from .project import Project, load_project
 
 DEFAULT_OUT = "build"
+OUTPUT_KINDS = ("handbook", "reader", "handouts")
+# A first guess of the relative cost of an output, for ordering before any build has been timed.
+_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5}
 
 
 def exporters() -> dict:
@@ -38,9 +51,6 @@ def exporters() -> dict:
     except ImportError:
         pass
     return found
-
-
-OUTPUT_KINDS = ("handbook", "reader", "handouts")
 
 
 @dataclass
@@ -76,7 +86,7 @@ class BuildResult:
         return sum(o.fallbacks for o in self.outputs)
 
 
-def plan(content: Content, only: Iterable[str] | None = None, langs: Iterable[str] | None = None) -> list:
+def plan(content, only: Iterable[str] | None = None, langs: Iterable[str] | None = None) -> list:
     """The targets to build, filtered by output kind and language."""
     only = set(only or ())
     langs = set(langs or ())
@@ -95,39 +105,204 @@ def _needs_fonts(targets) -> bool:
     return any(t.filename.endswith(".pdf") for t in targets)
 
 
+def default_jobs() -> int:
+    """Worker processes: one per available core."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def build(
     path: str | Path = ".",
     out: str | Path | None = None,
     only: Iterable[str] | None = None,
     langs: Iterable[str] | None = None,
     on_output: Callable[[OutputResult], None] | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
 ) -> BuildResult:
-    """Build the project at ``path``. Raises ContentError when the content has errors."""
+    """Build the project at ``path``. Raises ContentError when the content has errors.
+
+    ``jobs`` is the number of worker processes (default: one per core; 1 renders in this
+    process). ``force`` rebuilds every output even if it is up to date.
+    """
+    from . import manifest as mf
+    from .project import find_root
+
     started = time.perf_counter()
-    project = load_project(path)
-    out_dir = Path(out) if out is not None else project.root / DEFAULT_OUT
+    root = find_root(path)
+    out_dir = Path(out) if out is not None else root / DEFAULT_OUT
     if not out_dir.is_absolute():
         out_dir = Path.cwd() / out_dir
     _prepare_out_dir(out_dir)
     remove_stray_temporaries(out_dir)
 
+    # 1. Nothing changed at all? Decided from file digests, before parsing or heavy imports.
+    options = {"only": sorted(set(only or ())), "langs": sorted(set(langs or ()))}
+    env = mf.environment(root)
+    fingerprint = mf.fingerprint(root, env, options)
+    manifest = mf.Manifest.read(out_dir)
+    unchanged = None if force else manifest.unchanged_build(out_dir, fingerprint)
+    if unchanged is not None:
+        results = []
+        for target in unchanged:
+            result = _up_to_date(target, out_dir, manifest)
+            results.append(result)
+            if on_output:
+                on_output(result)
+        diagnostics = [mf.diagnostic_from_record(d) for d in manifest.last_build.get("diagnostics", ())]
+        return BuildResult(results, diagnostics, time.perf_counter() - started)
+
+    # 2. Load and check the content once; digest each output's inputs.
+    from .project import load_project
+
+    project = load_project(root)
     targets = plan(project.content, only, langs)
-    if _needs_fonts(targets):
-        from .render.fonts import require_faces
+    digests = mf.output_digests(project, targets, env)
+    todo = [t for t in targets if force or not manifest.is_current(out_dir, t.filename, digests[t.filename])]
+    diagnostics = list(project.warnings)
+    if todo and _needs_fonts(todo):
+        from .diagnostics import Severity
+        from .render.fonts import require_faces, slow_subsetting_warning
 
         require_faces()
+        slow = slow_subsetting_warning()
+        if slow:
+            diagnostics.append(Diagnostic(Severity.WARNING, slow))
+
+    # 3. Render what changed, longest first, reporting each output as it finishes.
+    results: dict[str, OutputResult] = {}
+
+    def finished(result: OutputResult) -> None:
+        results[result.target.filename] = result
+        name = result.target.filename
+        if result.state == "built":
+            manifest.record_output(out_dir, name, digests[name], result.seconds, result.fallbacks, result.pages)
+        elif result.state == "failed":
+            manifest.forget_output(name)
+        if on_output:
+            on_output(result)
+
+    for target in targets:
+        if target not in todo:
+            finished(_up_to_date(target, out_dir, manifest))
+    todo.sort(key=lambda t: _expected_seconds(t, manifest), reverse=True)
+    _render_all(project, todo, out_dir, finished, jobs or default_jobs())
+
+    outputs = [results[t.filename] for t in targets]
+    if all(o.state != "failed" for o in outputs):
+        manifest.last_build = {
+            "fingerprint": fingerprint,
+            "targets": [mf.target_record(t) for t in targets],
+            "diagnostics": [mf.diagnostic_record(d) for d in diagnostics],
+        }
+    else:
+        manifest.last_build = {}
+    manifest.write(out_dir)
+    return BuildResult(outputs, diagnostics, time.perf_counter() - started)
+
+
+def _up_to_date(target, out_dir: Path, manifest) -> OutputResult:
+    record = manifest.outputs.get(target.filename, {})
+    return OutputResult(
+        target,
+        out_dir / target.filename,
+        "up to date",
+        size=record.get("size", 0),
+        fallbacks=record.get("fallbacks", 0),
+        pages=record.get("pages"),
+    )
+
+
+def _expected_seconds(target, manifest) -> float:
+    record = manifest.outputs.get(target.filename)
+    if record and record.get("seconds"):
+        return float(record["seconds"])
+    return _COST_GUESS.get(target.kind, 1.0)
+
+
+# ----------------------------------------------------------------------------- rendering
+
+# The project of the build in progress, inherited by forked workers (never pickled: the
+# content model holds read-only mappings that pickle cannot copy).
+_WORKER_STATE: dict = {}
+
+
+def _render_all(project, targets: list, out_dir: Path, finished: Callable[[OutputResult], None], jobs: int) -> None:
+    if not targets:
+        return
+    workers = min(jobs, len(targets))
+    context = _fork_context()
+    if workers <= 1 or context is None:
+        from .export.base import RenderSession
+
+        session = RenderSession(project)
+        registry = exporters()
+        for target in targets:
+            finished(_build_one(registry[target.kind], target, session, out_dir))
+        return
+
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     from .export.base import RenderSession
 
+    # Work every worker would repeat is done once, here, before the fork: parsing the catalogs
+    # of every language and reading the fonts' character maps.
     session = RenderSession(project)
-    registry = exporters()
-    results = []
-    for target in targets:
-        result = _build_one(registry[target.kind], target, session, out_dir)
-        results.append(result)
-        if on_output:
-            on_output(result)
-    return BuildResult(results, list(project.warnings), time.perf_counter() - started)
+    for lang in project.languages:
+        session.translations(lang)
+    if _needs_fonts(targets):
+        from .render.fonts import missing_glyphs
+
+        missing_glyphs("")
+    _WORKER_STATE.clear()
+    _WORKER_STATE.update(project=project, out_dir=out_dir, session=session, registry=exporters())
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            pending = {pool.submit(_render_in_worker, target): target for target in targets}
+            try:
+                while pending:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        target = pending.pop(future)
+                        finished(_result_from_worker(target, out_dir, future.result()))
+            except BaseException:
+                for future in pending:
+                    future.cancel()
+                raise
+    finally:
+        _WORKER_STATE.clear()
+
+
+def _fork_context():
+    import multiprocessing
+
+    try:
+        return multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform: render in this process
+        return None
+
+
+def _render_in_worker(target) -> dict:
+    """In a worker: render and write one output; returns a small, picklable summary."""
+    # The session was made in the parent and inherited; each worker then keeps its own copy,
+    # with the Jinja environments it makes, for every output it renders.
+    session = _WORKER_STATE["session"]
+    result = _build_one(_WORKER_STATE["registry"][target.kind], target, session, _WORKER_STATE["out_dir"])
+    return {
+        "state": result.state,
+        "seconds": result.seconds,
+        "size": result.size,
+        "fallbacks": result.fallbacks,
+        "pages": result.pages,
+        "errors": result.errors,
+    }
+
+
+def _result_from_worker(target, out_dir: Path, summary: dict) -> OutputResult:
+    return OutputResult(target, out_dir / target.filename, **summary)
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
@@ -149,6 +324,8 @@ def _prepare_out_dir(out_dir: Path) -> None:
 
 
 def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
+    import jinja2
+
     path = out_dir / target.filename
     started = time.perf_counter()
     try:
@@ -157,6 +334,11 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(e) for e in exc.errors])
     except BuildError as exc:
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(exc)])
+    except jinja2.TemplateError as exc:  # a project's template that is broken or reaches outside
+        from .render.environment import template_problem
+
+        problem = template_problem(exc, session.project.root)
+        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(problem)])
     atomic_write_bytes(path, rendered.data)
     return OutputResult(
         target,

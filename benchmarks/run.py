@@ -1,0 +1,398 @@
+"""refpub's benchmark: build times, no-op and incremental rebuilds, memory, and baselines.
+
+    python benchmarks/run.py                      # 100, 1,000 and 10,000 entries (long: run it with nohup)
+    python benchmarks/run.py --quick              # 100 and 1,000 entries, one repetition
+    python benchmarks/run.py --sizes 20 --repeat 1 --results /tmp/r.json   # a smoke run
+
+For each size it generates a deterministic synthetic project (synth.py, fixed seed), then
+times, as the median of ``--repeat`` runs, each in a fresh process:
+
+* ``cold``: ``refpub build`` of every output (handbooks, readers, handouts) into an emptied
+  build folder (outputs and manifest removed);
+* ``noop``: the same command again, nothing changed;
+* ``edit``: after changing one organisation's phone number (an organisation on a handout);
+* ``weasyprint``: plain ``weasyprint.HTML(...).write_pdf()``, default options, of comparable HTML
+  (baselines.py), once per language, one after the other;
+* ``typst`` + ``pandoc``: the peer pipeline, a PDF (Typst) and an EPUB (pandoc) per language.
+
+Peak memory is sampled from /proc every 20 ms over the whole process tree (parent and
+workers): ``peak_rss_mb`` is the largest sum of their proportional set sizes (PSS: pages a
+forked worker shares with its parent are counted once, not once per process),
+``peak_rss_single_mb`` the largest resident set of one process.
+Everything is printed as a table and written to benchmarks/results.json with the ratios the
+targets are stated in (issue 9).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import baselines  # noqa: E402
+import synth  # noqa: E402
+
+DEFAULT_SIZES = (100, 1000, 10_000)
+SOURCE_DATE_EPOCH = "1764115200"  # reproducible outputs: the same bytes on every run
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+# Targets at 1,000 entries (issue 9).
+TARGETS = {
+    "cold_speedup_vs_weasyprint": 1.4,  # plain WeasyPrint (two handbooks) / refpub cold (everything)
+    "cold_speedup_vs_peer": 1.0,  # Typst + pandoc (PDF + EPUB, both languages) / refpub cold
+    "noop_seconds": 0.3,
+    "peak_rss_mb": 400,
+    "per_entry_growth_10000_vs_1000": 1.2,
+}
+
+
+# ----------------------------------------------------------------------------- measuring
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                found.extend(int(c) for c in f.read().split())
+    except OSError:
+        pass
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size: shared pages (a forked worker's inherited memory) counted once."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return _rss(pid)
+
+
+def _tree_rss(root: int) -> tuple[int, int]:
+    """(PSS summed over the process tree, largest RSS of one process)."""
+    total, largest, stack = 0, 0, [root]
+    while stack:
+        pid = stack.pop()
+        rss = _rss(pid)
+        total += _pss(pid)
+        largest = max(largest, rss)
+        stack.extend(_children(pid))
+    return total, largest
+
+
+def measure(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> dict:
+    """Run ``cmd``; wall time and peak memory of its whole process tree."""
+    peak = {"total": 0, "single": 0}
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            total, single = _tree_rss(proc.pid)
+            peak["total"] = max(peak["total"], total)
+            peak["single"] = max(peak["single"], single)
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err.decode(errors='replace')[-3000:]}")
+    return {"seconds": seconds, "rss_mb": peak["total"] / 2**20, "rss_single_mb": peak["single"] / 2**20}
+
+
+def _median(runs: list[dict], key: str = "seconds") -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def _env() -> dict:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    env.pop("PYTHONDEVMODE", None)
+    return env
+
+
+def _refpub_build(project: Path) -> list[str]:
+    return [sys.executable, "-m", "refpub", "build", str(project), "-q"]
+
+
+def _output_times(project: Path) -> dict[str, int]:
+    manifest = project / "build" / ".refpub-manifest.json"
+    data = json.loads(manifest.read_text(encoding="utf-8"))
+    return {name: record["mtime_ns"] for name, record in data["outputs"].items()}
+
+
+# ----------------------------------------------------------------------------- one size
+
+
+def bench_size(n: int, repeat: int, work: Path, peers: bool, log, save) -> dict:
+    project = work / f"p{n}"
+    info = synth.generate(project, n)
+    records = info.pop("records")
+    base = work / f"p{n}-baselines"
+    shutil.rmtree(base, ignore_errors=True)
+    base.mkdir(parents=True)
+    for lang in ("en", "ja"):
+        (base / f"handbook-{lang}.html").write_text(baselines.to_html(records[lang], lang), encoding="utf-8")
+        (base / f"handbook-{lang}.typ").write_text(baselines.to_typst(records[lang], lang), encoding="utf-8")
+        (base / f"reader-{lang}.md").write_text(baselines.to_markdown(records[lang], lang), encoding="utf-8")
+    env = _env()
+    result: dict = {"entries": n, **{k: v for k, v in info.items()}}
+
+    cold = []
+    for i in range(repeat):
+        shutil.rmtree(project / "build", ignore_errors=True)
+        cold.append(measure(_refpub_build(project), env=env))
+        log(f"  {n}: cold build {i + 1}/{repeat}: {cold[-1]['seconds']:.2f} s, {cold[-1]['rss_mb']:.0f} MB")
+    outputs = sorted(_output_times(project))
+    result["outputs"] = outputs
+
+    noop = [measure(_refpub_build(project), env=env) for _ in range(max(repeat, 3))]
+    log(f"  {n}: no-op rebuild: {_median(noop):.3f} s")
+
+    pdfs = [str(base / f"handbook-{lang}.html") for lang in ("en", "ja")]
+    out = base / "out"
+    out.mkdir(exist_ok=True)
+    weasy = []
+    for i in range(repeat):
+        weasy.append(measure([sys.executable, "-c", baselines.WEASYPRINT_SCRIPT, str(out), *pdfs], env=env))
+        log(f"  {n}: plain WeasyPrint, 2 PDFs {i + 1}/{repeat}: {weasy[-1]['seconds']:.2f} s")
+
+    result.update(
+        cold_seconds=_median(cold),
+        cold_runs=[round(r["seconds"], 3) for r in cold],
+        noop_seconds=_median(noop),
+        noop_runs=[round(r["seconds"], 3) for r in noop],
+        peak_rss_mb=max(r["rss_mb"] for r in cold),
+        peak_rss_single_mb=max(r["rss_single_mb"] for r in cold),
+        weasyprint_seconds=_median(weasy),
+        weasyprint_runs=[round(r["seconds"], 3) for r in weasy],
+        weasyprint_rss_mb=max(r["rss_mb"] for r in weasy),
+    )
+    result["cold_speedup_vs_weasyprint"] = result["weasyprint_seconds"] / result["cold_seconds"]
+
+    if peers:
+        typ = [str(base / f"handbook-{lang}.typ") for lang in ("en", "ja")]
+        typst_runs, pandoc_runs = [], []
+        for i in range(repeat):
+            typst_runs.append(measure([sys.executable, "-c", baselines.TYPST_SCRIPT, str(out), *typ], env=env))
+            script = " && ".join(
+                f"pandoc -f markdown -t epub3 -o {out / f'reader-{lang}.epub'} {base / f'reader-{lang}.md'}"
+                for lang in ("en", "ja")
+            )
+            pandoc_runs.append(measure(["sh", "-c", script], env=env))
+            log(f"  {n}: Typst 2 PDFs {typst_runs[-1]['seconds']:.2f} s, pandoc 2 EPUBs {pandoc_runs[-1]['seconds']:.2f} s")
+        result.update(
+            typst_seconds=_median(typst_runs),
+            typst_runs=[round(r["seconds"], 3) for r in typst_runs],
+            pandoc_seconds=_median(pandoc_runs),
+            pandoc_runs=[round(r["seconds"], 3) for r in pandoc_runs],
+        )
+        result["peer_seconds"] = result["typst_seconds"] + result["pandoc_seconds"]
+        result["cold_speedup_vs_peer"] = result["peer_seconds"] / result["cold_seconds"]
+    result["cold_seconds_per_entry"] = result["cold_seconds"] / n
+    save(result)
+
+    edit = []
+    rebuilt: list[str] = []
+    for i in range(repeat):
+        before = _output_times(project)
+        synth.edit_one_organisation(project, info["edited_organisation"], i)
+        edit.append(measure(_refpub_build(project), env=env))
+        after = _output_times(project)
+        rebuilt = sorted(name for name in after if after[name] != before.get(name))
+        log(f"  {n}: one-organisation edit {i + 1}/{repeat}: {edit[-1]['seconds']:.2f} s, rebuilt {len(rebuilt)}")
+
+    result.update(
+        edit_seconds=_median(edit),
+        edit_runs=[round(r["seconds"], 3) for r in edit],
+        edit_rebuilt=rebuilt,
+        peak_rss_mb=max(result["peak_rss_mb"], *(r["rss_mb"] for r in edit)),
+        peak_rss_single_mb=max(result["peak_rss_single_mb"], *(r["rss_single_mb"] for r in edit)),
+    )
+    return result
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def _versions() -> dict:
+    found = {"python": platform.python_version()}
+    for module in ("weasyprint", "typst"):
+        try:
+            mod = __import__(module)
+            found[module] = getattr(mod, "__version__", "?")
+        except ImportError:
+            found[module] = None
+    pandoc = shutil.which("pandoc")
+    if pandoc:
+        found["pandoc"] = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
+    try:
+        from refpub.render.fonts import slow_subsetting_reason
+
+        found["harfbuzz_subsetting"] = slow_subsetting_reason() is None
+    except ImportError:
+        pass
+    return found
+
+
+def _machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cores": len(os.sched_getaffinity(0)), "cpu": cpu, "load_average_at_start": os.getloadavg()}
+
+
+def targets_report(sizes: dict) -> dict:
+    """The targets of issue 9, at 1,000 entries, with the measured figure and whether it is met."""
+    at = sizes.get("1000")
+    if not at:
+        return {}
+    report = {}
+
+    def add(name: str, value, target, met: bool) -> None:
+        report[name] = {"value": round(value, 3) if value is not None else None, "target": target, "met": met}
+
+    add("cold_speedup_vs_weasyprint", at["cold_speedup_vs_weasyprint"], f">= {TARGETS['cold_speedup_vs_weasyprint']}",
+        at["cold_speedup_vs_weasyprint"] >= TARGETS["cold_speedup_vs_weasyprint"])
+    if "cold_speedup_vs_peer" in at:
+        add("cold_speedup_vs_peer", at["cold_speedup_vs_peer"], f">= {TARGETS['cold_speedup_vs_peer']}",
+            at["cold_speedup_vs_peer"] >= TARGETS["cold_speedup_vs_peer"])
+    add("noop_seconds", at["noop_seconds"], f"< {TARGETS['noop_seconds']}", at["noop_seconds"] < TARGETS["noop_seconds"])
+    add("peak_rss_mb", at["peak_rss_mb"], f"<= {TARGETS['peak_rss_mb']}", at["peak_rss_mb"] <= TARGETS["peak_rss_mb"])
+    if "edit_rebuilt" in at:
+        expected = {"handbook-en.pdf", "handbook-ja.pdf", "reader-en.epub", "reader-ja.epub"}
+        only_containing = expected <= set(at["edit_rebuilt"]) and len(at["edit_rebuilt"]) < len(at["outputs"])
+        report["edit_rebuilds_only_outputs_containing_it"] = {
+            "value": at["edit_rebuilt"], "target": "handbooks, readers and the handouts that show it", "met": only_containing,
+        }
+    big = sizes.get("10000")
+    if big:
+        growth = big["cold_seconds_per_entry"] / at["cold_seconds_per_entry"]
+        add("per_entry_growth_10000_vs_1000", growth, f"<= {TARGETS['per_entry_growth_10000_vs_1000']}",
+            growth <= TARGETS["per_entry_growth_10000_vs_1000"])
+    return report
+
+
+def print_table(sizes: dict, report: dict) -> None:
+    cols = [
+        ("entries", "entries", "{:>7}"),
+        ("cold s", "cold_seconds", "{:>7.2f}"),
+        ("no-op s", "noop_seconds", "{:>7.3f}"),
+        ("edit s", "edit_seconds", "{:>7.2f}"),
+        ("RSS MB", "peak_rss_mb", "{:>7.0f}"),
+        ("WP s", "weasyprint_seconds", "{:>7.2f}"),
+        ("Typst s", "typst_seconds", "{:>7.2f}"),
+        ("pandoc s", "pandoc_seconds", "{:>8.2f}"),
+        ("xWP", "cold_speedup_vs_weasyprint", "{:>6.2f}"),
+        ("xpeer", "cold_speedup_vs_peer", "{:>6.2f}"),
+    ]
+    print("  ".join(f"{title:>{max(6, len(title))}}" for title, _, _ in cols))
+    for size in sizes.values():
+        cells = []
+        for title, key, fmt in cols:
+            value = size.get(key)
+            cells.append(fmt.format(value) if value is not None else f"{'-':>{max(6, len(title))}}")
+        print("  ".join(cells))
+    if report:
+        print("\ntargets at 1,000 entries:")
+        for name, item in report.items():
+            value = item["value"]
+            shown = f"{len(value)} outputs" if isinstance(value, list) else value
+            print(f"  {'met   ' if item['met'] else 'MISSED'}  {name}: {shown} (target {item['target']})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=None, help="comma-separated entry counts (default: 100,1000,10000)")
+    parser.add_argument("--repeat", type=int, default=None, help="repetitions per measure (default: 3; 1 at 10,000 entries)")
+    parser.add_argument("--quick", action="store_true", help="100 and 1,000 entries, one repetition")
+    parser.add_argument("--no-peers", action="store_true", help="skip the Typst + pandoc baseline")
+    parser.add_argument("--work", type=Path, default=HERE / "work", help="where the synthetic projects go")
+    parser.add_argument("--results", type=Path, default=HERE / "results.json", help="where to write the results")
+    parser.add_argument("--append", action="store_true", help="add these sizes to the existing results file")
+    args = parser.parse_args(argv)
+
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([100, 1000] if args.quick else list(DEFAULT_SIZES))
+    peers = not args.no_peers
+    if peers and not shutil.which("pandoc"):
+        print("pandoc is not installed: skipping the peer pipeline (apt-get install pandoc)", file=sys.stderr)
+        peers = False
+    if peers:
+        try:
+            import typst  # noqa: F401
+        except ImportError:
+            print("typst is not installed: skipping the peer pipeline (pip install -e '.[bench]')", file=sys.stderr)
+            peers = False
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    started = time.time()
+    results: dict = {"machine": _machine(), "versions": _versions(), "seed": synth.SEED, "sizes": {}}
+    if args.append and args.results.is_file():
+        previous = json.loads(args.results.read_text(encoding="utf-8"))
+        results["sizes"] = previous.get("sizes", {})
+        results["earlier_runs"] = [*previous.get("earlier_runs", ()), previous.get("machine")]
+    for n in sizes:
+        repeat = args.repeat or (1 if args.quick or n >= 10_000 else 3)
+        log(f"{n} entries, {repeat} repetition(s)")
+
+        def save(size_result: dict, n: int = n, repeat: int = repeat) -> None:
+            # Written after every phase, so a long run's figures survive an interruption.
+            results["sizes"][str(n)] = {**size_result, "repetitions": repeat, "load_average_after": os.getloadavg()}
+            results["sizes"] = dict(sorted(results["sizes"].items(), key=lambda item: int(item[0])))
+            results["targets_at_1000"] = targets_report(results["sizes"])
+            results["machine"]["load_average_at_end"] = os.getloadavg()
+            results["total_seconds"] = round(time.time() - started, 1)
+            args.results.write_text(json.dumps(_rounded(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+        save(bench_size(n, repeat, args.work, peers, log, save))
+    print_table(results["sizes"], results.get("targets_at_1000", {}))
+    return 0
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_rounded(v) for v in value]
+    return value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,379 @@
+"""The build manifest: for every output, a digest of exactly the inputs it was made from.
+
+``build/.refpub-manifest.json`` (written atomically after each build) answers two questions:
+
+1. *Is the whole build a no-op?* :func:`fingerprint` hashes every input file of the project
+   (content, catalogs, project and packaged templates, refpub's own code, the installed
+   packages' versions) with the build's options and clock. It needs only the standard library,
+   so a no-op build is decided before YAML is parsed or WeasyPrint, ebooklib, Jinja2, Babel or
+   fontTools are imported.
+2. *Which outputs changed?* When the fingerprint differs, the content is loaded and
+   :func:`output_digests` computes one digest per output over what that output shows: a
+   handbook or reader depends on every entry and on the catalogs of its own language; a
+   handout on its own definition, the entries it selects (after selection, so an edit that
+   changes the selection changes the digest) and, in the catalogs of its languages, the
+   messages of those entries only.
+
+An output is up to date only when its recorded digest matches and the file on disk is the one
+the build wrote (same size and modification time). When in doubt, the output is rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+
+MANIFEST_NAME = ".refpub-manifest.json"
+FORMAT = 1
+
+# Packages whose versions change what refpub writes.
+_DEPENDENCIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "ebooklib", "jinja2", "babel", "budoux", "segno", "lxml", "pyyaml")
+
+
+def _sha(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _files_under(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
+        found.extend(Path(dirpath) / name for name in filenames if not name.endswith((".pyc", ".mo")))
+    return sorted(found)
+
+
+def _tree_digest(folder: Path, label: str) -> str:
+    """A digest of every file under ``folder``: relative names and bytes."""
+    h = hashlib.sha256(label.encode())
+    for path in _files_under(folder):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _package_dir(name: str) -> Path | None:
+    spec = find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Digests of what every output depends on besides the project's content and catalogs."""
+
+    code: str  # refpub's version and source, and the versions of the packages it uses
+    templates: str  # the project's templates/ and the packaged default templates
+    clock: str  # SOURCE_DATE_EPOCH, or the day (see clock())
+
+    @property
+    def digest(self) -> str:
+        return _sha(self.code, self.templates, self.clock)
+
+
+def _dependency_versions() -> str:
+    """Installed versions of the packages refpub renders with, from their dist-info folder names.
+
+    Listing site-packages is much cheaper than importlib.metadata and needs no import of them.
+    """
+    wanted = {name.replace("-", "_").lower() for name in _DEPENDENCIES}
+    names = []
+    for entry in sys.path:
+        if not entry or not os.path.isdir(entry) or not entry.endswith("-packages"):
+            continue
+        for name in os.listdir(entry):
+            if name.endswith(".dist-info") and name.split("-", 1)[0].lower() in wanted:
+                names.append(name)
+    return "\n".join(sorted(names))
+
+
+def code_digest() -> str:
+    from . import __version__
+
+    package = Path(__file__).resolve().parent
+    return _sha(__version__, sys.version, _tree_digest(package, "refpub"), _dependency_versions())
+
+
+def default_templates_digest() -> str:
+    default = _package_dir("refpub.templates")
+    return _tree_digest(default, "default") if default else ""
+
+
+def templates_digest(root: Path) -> str:
+    return _sha(_tree_digest(root / "templates", "project"), default_templates_digest())
+
+
+def clock() -> str:
+    """The build's clock, as far as outputs can show it.
+
+    With SOURCE_DATE_EPOCH the outputs are reproducible and depend on it alone. Without it, an
+    output may print the day of the build (the edition date of a publication that sets none),
+    so the day is part of every digest: the first build of a new day rebuilds.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return f"epoch:{epoch}"
+    return f"day:{_dt.datetime.now(tz=_dt.timezone.utc).date().isoformat()}"
+
+
+def environment(root: Path) -> Environment:
+    return Environment(code_digest(), templates_digest(root), clock())
+
+
+def fingerprint(root: Path, env: Environment, options: dict) -> str:
+    """Everything a build reads, as one digest: the no-op test, made without parsing anything.
+
+    Includes every file under content/ and locales/ and today's date (``refpub check``'s
+    warnings about stale contacts depend on it).
+    """
+    return _sha(
+        env.digest,
+        _tree_digest(root / "content", "content"),
+        _tree_digest(root / "locales", "locales"),
+        json.dumps(options, sort_keys=True),
+        _dt.date.today().isoformat(),
+    )
+
+
+# ----------------------------------------------------------------------------- per output
+
+
+def _entry_repr(entry) -> str:
+    # Dataclass reprs leave out source locations (repr=False): moving an entry within its file
+    # changes no output, editing any field does.
+    return repr(entry)
+
+
+def split_po_by_context(data: bytes) -> tuple[str, dict[str, str]]:
+    """A catalog as (digest of everything without a content context, {msgctxt: digest}).
+
+    Blocks are the blank-line separated messages of the file; a block's context is its
+    ``msgctxt`` (continuation lines joined). The header and every message without a context go
+    into the first digest, which every output that uses the catalog depends on.
+    """
+    common = hashlib.sha256()
+    by_context: dict[str, hashlib._Hash] = {}
+    text = data.decode("utf-8", errors="surrogateescape")
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        context = _block_context(block)
+        if context is None:
+            common.update(block.encode("utf-8", errors="surrogateescape") + b"\0")
+        else:
+            by_context.setdefault(context, hashlib.sha256()).update(block.encode("utf-8", errors="surrogateescape") + b"\0")
+    return common.hexdigest(), {k: v.hexdigest() for k, v in by_context.items()}
+
+
+def _block_context(block: str) -> str | None:
+    lines = block.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("msgctxt "):
+            value = line[len("msgctxt ") :].strip().strip('"')
+            for more in lines[i + 1 :]:
+                more = more.strip()
+                if not more.startswith('"'):
+                    break
+                value += more.strip('"')
+            return value
+    return None
+
+
+@dataclass
+class _Catalogs:
+    """Lazily read catalog files of a project, whole and split by context."""
+
+    root: Path
+    _files: dict = field(default_factory=dict)
+    _split: dict = field(default_factory=dict)
+
+    def file_digest(self, lang: str) -> str:
+        if lang not in self._files:
+            folder = self.root / "locales" / lang
+            self._files[lang] = _tree_digest(folder, f"locales/{lang}")
+        return self._files[lang]
+
+    def split(self, lang: str, domain: str) -> tuple[str, dict[str, str]]:
+        key = (lang, domain)
+        if key not in self._split:
+            path = self.root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
+            try:
+                self._split[key] = split_po_by_context(path.read_bytes())
+            except OSError:
+                self._split[key] = ("missing", {})
+        return self._split[key]
+
+
+def _content_contexts(catalog: dict[str, str], prefixes: tuple[str, ...]) -> str:
+    return _sha(*(f"{k}={v}" for k, v in sorted(catalog.items()) if k.startswith(prefixes)))
+
+
+def output_digests(project, targets, env: Environment) -> dict[str, str]:
+    """filename -> digest of the inputs of that output (see the module docstring)."""
+    import dataclasses
+
+    from .selection import select_for_handout
+
+    content = project.content
+    pub = content.publication
+    catalogs = _Catalogs(project.root)
+    # Handbooks and readers show no handouts: editing a handout must not rebuild them.
+    book_pub = _sha(_entry_repr(dataclasses.replace(pub, handouts=())))
+    every_entry = None
+    digests: dict[str, str] = {}
+    for target in targets:
+        target_key = repr((target.kind, target.filename, target.lang, target.handout_id, target.variant))
+        if target.kind == "handouts":
+            handout = next((h for h in pub.handouts if h.id == target.handout_id), None)
+            if handout is None:
+                digests[target.filename] = _sha(env.digest, target_key, "no such handout")
+                continue
+            from .export.handouts import handout_languages
+
+            selected = select_for_handout(content, handout)
+            langs = handout_languages(handout, content)
+            prefixes = (
+                *(f"organisation:{o.id}:" for o in selected.organisations),
+                *(f"reading:{r.id}:" for r in selected.readings),
+                "publication:",
+                "section:",
+                "topic:",
+                f"handout:{handout.id}:",
+            )
+            parts = [env.digest, target_key, _entry_repr(pub)]
+            parts += [_entry_repr(o) for o in selected.organisations]
+            parts += [_entry_repr(r) for r in selected.readings]
+            for lang in langs:
+                messages_common, messages = catalogs.split(lang, "messages")
+                content_common, content_ctx = catalogs.split(lang, "content")
+                parts += [lang, messages_common, _sha(*sorted(f"{k}={v}" for k, v in messages.items()))]
+                parts += [content_common, _content_contexts(content_ctx, prefixes)]
+            digests[target.filename] = _sha(*parts)
+        else:
+            if every_entry is None:
+                every_entry = _sha(*map(_entry_repr, content.readings), "\0", *map(_entry_repr, content.organisations))
+            # Unknown kinds and multilingual books depend on every catalog.
+            langs = [target.lang] if target.lang else list(pub.languages)
+            parts = [env.digest, target_key, book_pub, every_entry, *(catalogs.file_digest(lang) for lang in langs)]
+            digests[target.filename] = _sha(*parts)
+    return digests
+
+
+# ----------------------------------------------------------------------------- the file
+
+
+@dataclass(frozen=True)
+class StoredTarget:
+    """A target as the manifest remembers it (same attributes as export.base.Target)."""
+
+    kind: str
+    filename: str
+    lang: str | None = None
+    handout_id: str | None = None
+    variant: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.filename
+
+
+def target_record(target) -> dict:
+    return {
+        "kind": target.kind,
+        "filename": target.filename,
+        "lang": target.lang,
+        "handout_id": target.handout_id,
+        "variant": target.variant,
+    }
+
+
+def diagnostic_record(d) -> dict:
+    loc = d.location
+    return {
+        "severity": d.severity.value,
+        "message": d.message,
+        "location": [loc.file, loc.line, loc.column] if loc else None,
+    }
+
+
+def diagnostic_from_record(record: dict):
+    from .diagnostics import Diagnostic, Location, Severity
+
+    loc = record.get("location")
+    return Diagnostic(Severity(record["severity"]), record["message"], Location(*loc) if loc else None)
+
+
+@dataclass
+class Manifest:
+    """What the last builds into one output folder wrote, and from which inputs."""
+
+    outputs: dict[str, dict] = field(default_factory=dict)  # filename -> record
+    last_build: dict = field(default_factory=dict)  # fingerprint, targets, diagnostics
+
+    @classmethod
+    def read(cls, out_dir: Path) -> "Manifest":
+        try:
+            data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            return cls()
+        return cls(dict(data.get("outputs") or {}), dict(data.get("last_build") or {}))
+
+    def write(self, out_dir: Path) -> None:
+        from .fsio import atomic_write_text
+
+        data = {"format": FORMAT, "outputs": self.outputs, "last_build": self.last_build}
+        atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+    # -- questions --------------------------------------------------------------
+    def file_intact(self, out_dir: Path, filename: str) -> bool:
+        """The output on disk is still the file this build wrote."""
+        record = self.outputs.get(filename)
+        if not record:
+            return False
+        try:
+            stat = (out_dir / filename).stat()
+        except OSError:
+            return False
+        return stat.st_size == record.get("size") and stat.st_mtime_ns == record.get("mtime_ns")
+
+    def is_current(self, out_dir: Path, filename: str, digest: str) -> bool:
+        record = self.outputs.get(filename)
+        return bool(record) and record.get("digest") == digest and self.file_intact(out_dir, filename)
+
+    def unchanged_build(self, out_dir: Path, fingerprint_: str) -> list[StoredTarget] | None:
+        """The targets of the last build if nothing it read has changed and its outputs are intact."""
+        last = self.last_build
+        if not last or last.get("fingerprint") != fingerprint_:
+            return None
+        targets = [StoredTarget(**t) for t in last.get("targets", ())]
+        if not all(self.file_intact(out_dir, t.filename) for t in targets):
+            return None
+        return targets
+
+    # -- updates ------------------------------------------------------------------
+    def record_output(self, out_dir: Path, filename: str, digest: str, seconds: float, fallbacks: int, pages) -> None:
+        stat = (out_dir / filename).stat()
+        self.outputs[filename] = {
+            "digest": digest,
+            "size": stat.st_size,
+            "mtime_ns": stat.st_mtime_ns,
+            "seconds": round(seconds, 3),
+            "fallbacks": fallbacks,
+            "pages": pages,
+        }
+
+    def forget_output(self, filename: str) -> None:
+        self.outputs.pop(filename, None)
