@@ -242,45 +242,36 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
             missing(lang, f"the title \"{handout.title or pub.title}\"", ["title"], handout.location("title"))
         titles.append(lang.parts.title(title))
 
-    rows_org: list[HandoutEntry] = []
-    org_views: list[OrganisationView] = []
-    for org in entries.organisations:
-        views = [lang.views.organisation(org) for lang in languages]
-        org_views.extend(views)
-        for lang, view in zip(languages, views):
-            if not lang.is_source:
-                missing(lang, f"organisation '{org.id}'", _missing_fields(view, ("name", "description")), org.location())
-        rows_org.append(
-            HandoutEntry(
-                "organisation",
-                org.id,
-                f"org-{org.id}",
-                tuple(lang.parts.organisation(view) for lang, view in zip(languages, views)),
-                _organisation_contacts(views[0]),
-                _qr(org.url, geometry.qr_size),
-                org.location(),
+    def rows(kind, items, view_of, fields, anchor_prefix, contacts_of):
+        """One row per entry: its view in every language side by side, contacts and QR once."""
+        made, all_views = [], []
+        for item in items:
+            views = [view_of(lang.views)(item) for lang in languages]
+            all_views.extend(views)
+            for lang, view in zip(languages, views):
+                if not lang.is_source:
+                    missing(lang, f"{kind} '{item.id}'", _missing_fields(view, fields), item.location())
+            made.append(
+                HandoutEntry(
+                    kind,
+                    item.id,
+                    f"{anchor_prefix}-{item.id}",
+                    tuple(getattr(lang.parts, kind)(view) for lang, view in zip(languages, views)),
+                    contacts_of(views[0]),
+                    _qr(item.url, geometry.qr_size),
+                    item.location(),
+                )
             )
-        )
+        return made, all_views
 
-    rows_reading: list[HandoutEntry] = []
-    reading_views: list[ReadingView] = []
-    for reading in entries.readings:
-        views = [lang.views.reading(reading) for lang in languages]
-        reading_views.extend(views)
-        for lang, view in zip(languages, views):
-            if not lang.is_source:
-                missing(lang, f"reading '{reading.id}'", _missing_fields(view, ("title", "summary")), reading.location())
-        rows_reading.append(
-            HandoutEntry(
-                "reading",
-                reading.id,
-                f"reading-{reading.id}",
-                tuple(lang.parts.reading(view) for lang, view in zip(languages, views)),
-                (("website", reading.url),) if reading.url else (),
-                _qr(reading.url, geometry.qr_size),
-                reading.location(),
-            )
-        )
+    rows_org, org_views = rows(
+        "organisation", entries.organisations, lambda v: v.organisation, ("name", "description"),
+        "org", _organisation_contacts,
+    )
+    rows_reading, reading_views = rows(
+        "reading", entries.readings, lambda v: v.reading, ("title", "summary"),
+        "reading", lambda view: (("website", view.url),) if view.url else (),
+    )
 
     problems = check_glyphs(reading_views, org_views, [(label, str(t), handout.location("title")) for t in titles])
     if problems:
