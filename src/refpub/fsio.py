@@ -2,12 +2,14 @@
 
 Every output goes to a temporary file in the same folder, is flushed to disk, then renamed
 over the old one (``os.replace`` is atomic on POSIX). Stray temporary files of a killed build
-are removed by the next one.
+are removed by the next one (the whole output folder at the start of a build, and the
+temporaries of one file whenever that file is written again, e.g. a catalog).
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from pathlib import Path
@@ -29,6 +31,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    _remove_strays_of(path)
+
+
+def _remove_strays_of(path: Path) -> None:
+    """Remove temporaries of ``path`` left by a writer that was killed (a build, or
+    ``refpub i18n update`` next to a translator's catalogs), now that ``path`` is whole."""
+    for stray in path.parent.glob(f".{glob.escape(path.name)}{TEMP_MARK}*"):
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+            stray.unlink()
 
 
 def atomic_write_text(path: Path, text: str) -> None:

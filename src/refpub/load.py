@@ -108,9 +108,12 @@ def parse_yaml(text: str, rel: str, reporter: Reporter) -> yaml.Node | None:
         reporter.error(f"invalid YAML: {problem}", loc)
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        position = exc.position
+        if not (0 <= position < len(text) and text[position] == char):  # libyaml counts bytes
+            position = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
         reporter.error(
             f"the file contains the control character U+{ord(char):04X}, which YAML does not allow; remove it",
             Location(rel, line, column),
