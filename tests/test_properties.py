@@ -43,7 +43,8 @@ def _text_strategy(min_size: int = 1) -> st.SearchStrategy[str]:
     pieces = st.lists(st.one_of(st.text(chars, min_size=1, max_size=12), hostile), min_size=1, max_size=5)
     return (
         pieces.map("".join)
-        .map(lambda s: _YAML_BREAKS.sub("", _NOT_XML.sub("", s)).strip())
+        # The loader normalises CR and CRLF to LF (as XML parsers do), so generate LF only.
+        .map(lambda s: _YAML_BREAKS.sub("", _NOT_XML.sub("", s)).replace("\r\n", "\n").replace("\r", "\n").strip())
         .filter(lambda s: len(s) >= min_size)
     )
 

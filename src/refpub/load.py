@@ -202,7 +202,9 @@ _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(value: str, name: str) -> str:
-    value = value.strip()
+    # Line breaks are normalised to LF, as XML and HTML parsers do: the text then reads back
+    # the same from every output.
+    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     bad = _NOT_TEXT.search(value)
     if bad:
         raise _Invalid(

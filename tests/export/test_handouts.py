@@ -217,7 +217,7 @@ def test_missing_japanese_translation_warns_and_shows_english_marked(basic, tmp_
 
     tree = lxml_html.fromstring(page.html)
     article = tree.get_element_by_id("org-food-bank")
-    ja_column = article.xpath("./div[@class='col'][@lang='ja']")[0]
+    ja_column = article.xpath("./div[@class='cells']/div[@class='col'][@lang='ja']")[0]
     name = ja_column.xpath(".//h3")[0]
     assert name.get("lang") == "en" and "Harbour Food Bank" in name.text_content()
     description = ja_column.xpath(".//p[contains(@class, 'description')]")[0]

@@ -20,7 +20,7 @@ from ..i18n.catalogs import Translations
 from ..text import Text
 from ..urls import is_safe_url
 from .formats import format_number, format_partial_date
-from .phrases import join_phrases
+from .phrases import join_phrases, soften_long_words
 from .resources import is_within
 
 
@@ -142,9 +142,21 @@ def _phrases(env: jinja2.Environment, value):
     return Text(joined, lang, getattr(value, "fallback", False)) if isinstance(value, Text) else joined
 
 
-def _safe_href(url: str) -> str:
-    """A link target, or "" if it is not an allowed scheme (content is checked on load too)."""
-    return url if url and is_safe_url(url) else ""
+def _safe_href(url: str) -> Markup:
+    """A link target (escaped, and final: never softened), or "" if its scheme is not allowed
+    (content is checked on load too)."""
+    return Markup(escape(url)) if url and is_safe_url(url) else Markup("")
+
+
+def _finalize_paged(value):
+    """Every printed value of paged output: very long words get invisible break opportunities
+    (see render/phrases.py). Markup (link targets, translated labels) is left as it is."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        softened = soften_long_words(value)
+        if softened is not value and isinstance(value, Text):
+            return Text(softened, value.lang, value.fallback)
+        return softened
+    return value
 
 
 def make_environment(
@@ -169,6 +181,7 @@ def make_environment(
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_finalize_paged if phrase_breaking else None,
     )
     env.globals.update(page_lang=lang, xhtml=xhtml, phrase_breaking=phrase_breaking)
     env.filters["lang_attr"] = jinja2.pass_environment(_lang_attr)

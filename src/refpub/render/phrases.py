@@ -9,6 +9,7 @@ starts with a closing bracket, a small kana or a full stop.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 WORD_JOINER = "\u2060"
@@ -35,3 +36,35 @@ def join_phrases(text: str) -> str:
         else:
             out.append(phrase)
     return "".join(out)
+
+
+# Runs of characters with no break opportunity of their own (no space, hyphen, slash or CJK).
+# WeasyPrint's grid layout grows much faster than linearly with the length of such a run
+# (a 2,000-character word in a grid cell takes over a minute), so paged output gets a
+# ZERO WIDTH SPACE every _SOFT_STEP characters inside any run of _LONG_RUN_MIN or more.
+ZERO_WIDTH_SPACE = "\u200b"
+_LONG_RUN_MIN = 50
+_SOFT_STEP = 25
+_LONG_RUN = re.compile(
+    r"[^\s\-/\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{%d,}" % _LONG_RUN_MIN
+)
+
+
+def _soften_run(match: re.Match) -> str:
+    run = match.group(0)
+    out, since_break = [], 0
+    for char in run:
+        # Never separate a combining mark from the letter it belongs to.
+        if since_break >= _SOFT_STEP and not unicodedata.combining(char):
+            out.append(ZERO_WIDTH_SPACE)
+            since_break = 0
+        out.append(char)
+        since_break += 1
+    return "".join(out)
+
+
+def soften_long_words(text: str) -> str:
+    """``text`` with invisible break opportunities inside very long unbreakable runs."""
+    if len(text) < _LONG_RUN_MIN or not _LONG_RUN.search(text):
+        return text
+    return _LONG_RUN.sub(_soften_run, text)
