@@ -623,39 +623,44 @@ def test_text_length_limit(tmp_path, monkeypatch):
     assert "content/readings.yaml:2:10: error: reading 'closed-door-policy': 'title' has 34 characters; the limit is 20" in errors
 
 
-# Finding (reported): WeasyPrint's grid layout is superlinear in the length of an unbreakable
-# run. A 1,000-character word in a `1fr` grid cell takes 3.5 s, 2,000 characters 80 s, and
-# the handbook's contacts (`grid-template-columns: auto 1fr`) and the handout's rows are grids,
-# so hostile-huge-words does not finish in 10 minutes. Block layout is fine (below).
-HUGE_WORDS_HANG = "10,000-character words in grid cells (handbook contacts, handout rows) take minutes in WeasyPrint; reported"
+# WeasyPrint's grid layout and margin boxes measure text at a cost that grows with the square of
+# its break opportunities; the handbook and handouts therefore use no grid, the running header
+# is shortened, and paged output softens unbreakable runs (render/phrases.py). Handout rows
+# are fixed-layout tables: a single 10,000-character row still takes minutes to paginate there.
+HUGE_HANDOUT_SLOW = "a handout row of 10,000-character words takes about 4 minutes to paginate (table rows split over 40+ pages)"
 
 
 @pytest.fixture(scope="module")
 def huge_words(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     root = copy_root(tmp_path_factory.mktemp("huge"), "hostile-huge-words")
     try:
-        proc = refpub("build", str(root), timeout=300)
+        proc = refpub("build", str(root), "--only", "handbook,reader", timeout=300)
     except subprocess.TimeoutExpired:
         pytest.fail("building hostile-huge-words took more than 5 minutes")
     return root / "build", proc
 
 
-@pytest.mark.xfail(reason=HUGE_WORDS_HANG, run=False)
-def test_huge_words_are_laid_out_in_every_output(huge_words):
+def test_huge_words_are_laid_out_in_the_handbook_and_reader(huge_words):
     out, proc = huge_words
     assert_no_traceback(proc)
     assert proc.returncode == 0, proc.stderr
     word = "Supercalifragilistic" * 500
     for lang in ("en", "ja"):
-        text = pdf_text(out / f"handbook-{lang}.pdf").replace(" ", "")
+        # Paged output may carry invisible break opportunities (U+200B) inside the word.
+        text = pdf_text(out / f"handbook-{lang}.pdf").replace(" ", "").replace("\u200b", "").replace("\n", "")
         assert word in text
-    if "reader" in exporters():
-        for lang in ("en", "ja"):
-            docs = epub_documents(out / f"reader-{lang}.epub")
-            assert word in xhtml_text(parse_xml(docs["EPUB/section-01-general.xhtml"]))
-            assert epubcheck_errors(out / f"reader-{lang}.epub") == []
-    if "handouts" in exporters():
-        assert "Supercalifragilistic" * 20 in pdf_text(out / "handout-long.pdf").replace(" ", "")
+    for lang in ("en", "ja"):
+        docs = epub_documents(out / f"reader-{lang}.epub")
+        assert word in xhtml_text(parse_xml(docs["EPUB/section-01-general.xhtml"]))
+        assert epubcheck_errors(out / f"reader-{lang}.epub") == []
+
+
+@pytest.mark.xfail(reason=HUGE_HANDOUT_SLOW, run=False)
+def test_huge_words_fit_a_handout(tmp_path):
+    root = copy_root(tmp_path, "hostile-huge-words")
+    proc = refpub("build", str(root), "--only", "handouts", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Supercalifragilistic" * 20 in pdf_text(root / "build" / "handout-long.pdf").replace(" ", "")
 
 
 def test_a_huge_word_in_a_paragraph_is_broken_quickly(tmp_path):

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from markupsafe import Markup
+from segno.encoder import DataOverflowError
 
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..errors import BuildError, BuildErrors, ContentError
@@ -242,6 +243,17 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
             missing(lang, f"the title \"{handout.title or pub.title}\"", ["title"], handout.location("title"))
         titles.append(lang.parts.title(title))
 
+    def qr_for(kind, item):
+        try:
+            return _qr(item.url, geometry.qr_size)
+        except DataOverflowError:
+            warn(
+                f"{label}: {kind} '{item.id}': its link ({len(item.url):,} characters) is too long for a "
+                "QR code; it is printed as text only",
+                item.location("url"),
+            )
+            return None
+
     def rows(kind, items, view_of, fields, anchor_prefix, contacts_of):
         """One row per entry: its view in every language side by side, contacts and QR once."""
         made, all_views = [], []
@@ -258,7 +270,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
                     f"{anchor_prefix}-{item.id}",
                     tuple(getattr(lang.parts, kind)(view) for lang, view in zip(languages, views)),
                     contacts_of(views[0]),
-                    _qr(item.url, geometry.qr_size),
+                    qr_for(kind, item),
                     item.location(),
                 )
             )
