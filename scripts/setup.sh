@@ -13,9 +13,10 @@ apt_packages=(
   fonts-dejavu-core       # a Latin fallback face
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint; HarfBuzz subsetting is ~15x faster
   gettext                 # msgfmt --check for catalogs
+  default-jre-headless    # Java, for EPUBCheck (`refpub doctor` and the tests check the EPUBs with it)
 )
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
-  apt_packages+=(default-jre-headless poppler-utils qpdf libzbar0)   # EPUBCheck, pdftotext/pdffonts, qpdf --check, QR decoding
+  apt_packages+=(poppler-utils qpdf libzbar0)   # pdftotext/pdffonts, qpdf --check, QR decoding
 fi
 if [ "$extras" = "bench" ]; then
   apt_packages+=(pandoc)   # the peer pipeline of benchmarks/run.py (EPUB); never needed to build
