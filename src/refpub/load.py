@@ -30,6 +30,7 @@ from .model import (
     Section,
     Topic,
 )
+from .text import control_character_problem
 from .urls import check_url
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -198,19 +199,15 @@ def _visible(value: str) -> str:
 
 # What XML 1.0 (so XHTML and EPUB) cannot carry: C0 controls other than tab, newline and carriage
 # return, and the non-characters U+FFFE and U+FFFF. YAML lets them in through escapes ("\0").
-_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(value: str, name: str) -> str:
     # Line breaks are normalised to LF, as XML and HTML parsers do: the text then reads back
     # the same from every output.
     value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    bad = _NOT_TEXT.search(value)
-    if bad:
-        raise _Invalid(
-            f"'{name}' contains the control character U+{ord(bad.group(0)):04X}, which no e-book or "
-            "web page can carry; remove it"
-        )
+    problem = control_character_problem(value)
+    if problem:
+        raise _Invalid(f"'{name}' {problem}")
     if len(value) > S.MAX_TEXT_CHARS:
         raise _Invalid(f"'{name}' has {len(value):,} characters; the limit is {S.MAX_TEXT_CHARS:,}")
     return value

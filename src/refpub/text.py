@@ -2,6 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
+# Characters no e-book or web page can carry (XML 1.0 forbids them): every loader refuses them.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def control_character_problem(text: str) -> str | None:
+    """Why ``text`` cannot be printed or put in an e-book, or None."""
+    bad = NOT_TEXT.search(text)
+    if bad:
+        return (
+            f"contains the control character U+{ord(bad.group(0)):04X}, which no e-book or web page "
+            "can carry; remove it"
+        )
+    return None
+
 
 class Text(str):
     """A string with the language it is really in.

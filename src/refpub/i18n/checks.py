@@ -21,6 +21,7 @@ from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 
 from ..diagnostics import Location, Reporter
+from ..text import control_character_problem
 from ..urls import check_url
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path
 from .glossary import Term, load_glossary, missing_terms
@@ -249,6 +250,9 @@ def check_po(
         else:
             sources = [m.id]
         for translation in strings:
+            problem = control_character_problem(translation)
+            if problem:
+                reporter.error(f"the translation {problem}", loc)
             if domain != CONTENT_DOMAIN:
                 problems = [placeholder_problem(s, translation) for s in sources]
                 if all(problems):
