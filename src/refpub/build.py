@@ -36,21 +36,10 @@ _COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5}
 def exporters() -> dict:
     """Every output kind refpub can build, in build order (the one registry of outputs)."""
     from .export.handbook import HandbookExporter
+    from .export.handouts import HandoutExporter
+    from .export.reader import ReaderExporter
 
-    found = {"handbook": HandbookExporter()}
-    try:
-        from .export.reader import ReaderExporter
-
-        found["reader"] = ReaderExporter()
-    except ImportError:
-        pass
-    try:
-        from .export.handouts import HandoutExporter
-
-        found["handouts"] = HandoutExporter()
-    except ImportError:
-        pass
-    return found
+    return {"handbook": HandbookExporter(), "reader": ReaderExporter(), "handouts": HandoutExporter()}
 
 
 @dataclass
