@@ -322,6 +322,12 @@ def test_translations_that_smuggle_markup_links_or_bad_placeholders_are_errors(t
 DEFAULT_HANDBOOK = (Path(__file__).parent.parent / "templates" / "handbook.html").read_text(encoding="utf-8")
 
 
+def _injected_line() -> int:
+    """The line of handbook.html at which _handbook_with puts its body (just after <body>)."""
+    marker = '<body class="lang-{{ pub.lang }}">'
+    return DEFAULT_HANDBOOK[: DEFAULT_HANDBOOK.index(marker)].count("\n") + 2
+
+
 def _handbook_with(body: str) -> str:
     marker = '<body class="lang-{{ pub.lang }}">'
     assert marker in DEFAULT_HANDBOOK
@@ -391,7 +397,7 @@ def test_jinja_include_outside_the_templates_is_a_located_error(tmp_path, name):
     (root / "templates" / "handbook.html").write_text(_handbook_with('{% include "' + name + '" %}'))
     proc = _build_handbook_en(root)
     assert proc.returncode == 1
-    assert f"templates/handbook.html:17: error: template '{name}' not found" in proc.stderr, proc.stderr
+    assert f"templates/handbook.html:{_injected_line()}: error: template '{name}' not found" in proc.stderr, proc.stderr
     assert "SECRET" not in proc.stderr
 
 
@@ -403,7 +409,7 @@ def test_symlinked_template_pointing_outside_is_refused(tmp_path):
     (root / "templates" / "handbook.html").write_text(_handbook_with('<p>{% include "secret.html" %}</p>'))
     proc = _build_handbook_en(root)
     assert proc.returncode == 1
-    assert "templates/handbook.html:17: error: the template 'secret.html'" in proc.stderr, proc.stderr
+    assert f"templates/handbook.html:{_injected_line()}: error: the template 'secret.html'" in proc.stderr, proc.stderr
     assert f"is a link to {secret}" in proc.stderr
     assert not (root / "build" / "handbook-en.pdf").exists()
 
