@@ -79,6 +79,7 @@ def assert_located_errors(stderr: str, expected: dict[str, str]) -> None:
 def pdf_text(path: Path) -> str:
     """The text of a PDF with layout noise removed: hyphenation breaks, word joiners, line breaks."""
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = re.sub(r"(?m)^\d+ / \d+$\n?", "", text)  # page numbers (a word may go on over pages)
     text = text.replace("\u2010\n", "").replace("\u2060", "").replace("\u00ad", "")
     return re.sub(r"\s+", " ", text)
 

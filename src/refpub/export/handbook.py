@@ -1,28 +1,51 @@
-"""The printable handbook: one PDF per language, every reading and organisation."""
+"""The printable handbook: one PDF per language, every reading and organisation.
+
+The book is laid out in parts by render/book.py (bounded memory, linear time); this module
+says what its chapters are and renders a part with the project's handbook.html.
+"""
 
 from __future__ import annotations
 
+from jinja2.filters import do_truncate
+
 from ..errors import BuildErrors
-from ..model import Content
-from ..render.context import ViewBuilder
+from ..render.book import BookRenderer, Chapter, Part
+from ..render.context import PublicationView, ViewBuilder
 from ..render.fonts import CSS_STACKS
-from ..render.pdf import html_to_pdf
 from ..reproducible import source_datetime
 from .base import Rendered, RenderSession, Target, publication_glyph_problems
+
+# Entries per part: about 100 pages. Smaller parts hardly lower the peak memory (WeasyPrint's
+# fonts and the joining dominate it) but repeat the embedded font subsets in more parts.
+PART_BUDGET = 400
+
+
+def chapters(pub: PublicationView, env, gettext) -> list[Chapter]:
+    """The handbook's chapters in order: a section of readings each, organisations, the index."""
+    # A running header is one line: long titles are shortened as handbook.html's data-running.
+    found = [
+        Chapter("readings", s.anchor, do_truncate(env, str(s.title), 60, True), s.readings, data=s)
+        for s in pub.sections
+    ]
+    organisations = gettext("Support organisations")
+    found.append(Chapter("organisations", "organisations", organisations, pub.organisations))
+    index = gettext("Organisations by service")
+    found.append(Chapter("index", "service-index", index, pub.service_index, back=True))
+    return found
 
 
 class HandbookExporter:
     kind = "handbook"
 
-    def targets(self, content: Content) -> list[Target]:
+    def targets(self, content) -> list[Target]:
         return [Target(self.kind, f"handbook-{lang}.pdf", lang) for lang in content.publication.languages]
 
-    def render_html(self, target: Target, session: RenderSession) -> tuple[str, ViewBuilder, object]:
+    def _context(self, target: Target, session: RenderSession):
         content = session.content
         views = ViewBuilder(content, session.translations(target.lang))
         pub = views.publication()
         env = session.environment(target.lang, phrase_breaking=True)
-        html = env.get_template("handbook.html").render(
+        context = dict(
             pub=pub,
             fonts=CSS_STACKS,
             paper=content.publication.paper,
@@ -30,12 +53,31 @@ class HandbookExporter:
             reading_count=len(content.readings),
             organisation_count=len(content.organisations),
         )
+        return env, views, pub, context
+
+    def render_html(self, target: Target, session: RenderSession) -> tuple[str, ViewBuilder, object]:
+        """The whole handbook as one HTML document (for inspection; the build lays it out in parts)."""
+        env, views, pub, context = self._context(target, session)
+        from ..render.book import Slice
+
+        book = chapters(pub, env, session.translations(target.lang).gettext)
+        part = Part(front=True, slices=tuple(Slice(c, 0, len(c.items)) for c in book), whole=True)
+        html = env.get_template("handbook.html").render(part=part, page_furniture=True, **context)
         return html, views, pub
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
-        html, views, pub = self.render_html(target, session)
+        env, views, pub, context = self._context(target, session)
         problems = publication_glyph_problems(pub)
         if problems:
             raise BuildErrors(problems)
-        result = html_to_pdf(html, session.resource_roots, session.project.root)
+        template = env.get_template("handbook.html")
+        furniture = env.get_template("_furniture.html")
+        renderer = BookRenderer(
+            render_part=lambda part: template.render(part=part, page_furniture=False, **context),
+            render_furniture=lambda runnings: furniture.render(runnings=runnings, page_furniture=True, **context),
+            resource_roots=session.resource_roots,
+            base_dir=session.project.root,
+            budget=PART_BUDGET,
+        )
+        result = renderer.render(chapters(pub, env, session.translations(target.lang).gettext))
         return Rendered(result.data, fallbacks=views.localizer.fallback_count, pages=result.pages)

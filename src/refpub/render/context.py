@@ -115,6 +115,10 @@ class ServiceIndexEntry:
     service: ServiceView
     organisations: tuple[OrganisationView, ...]
 
+    @property
+    def anchor(self) -> str:
+        return f"service-{self.service.id}"
+
 
 @dataclass(frozen=True)
 class PublicationView:

@@ -33,8 +33,11 @@ class _CollectWarnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_document(html: str, resource_roots: list[Path], base_dir: Path):
-    """Lay out ``html``; returns WeasyPrint's Document (pages can be inspected before writing)."""
+def render_document(html: str, resource_roots: list[Path], base_dir: Path, font_config=None):
+    """Lay out ``html``; returns WeasyPrint's Document (pages can be inspected before writing).
+
+    ``font_config`` (a WeasyPrint FontConfiguration) can be shared by the documents of one book.
+    """
     import weasyprint
 
     fetcher = ProjectFetcher(resource_roots)
@@ -44,7 +47,7 @@ def render_document(html: str, resource_roots: list[Path], base_dir: Path):
     try:
         document = weasyprint.HTML(
             string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(**PDF_OPTIONS)
+        ).render(font_config=font_config, **PDF_OPTIONS)
     except ResourceRefused as exc:
         raise BuildError(f"a template or stylesheet asks for {exc.url}, which {exc.reason}") from None
     finally:
@@ -89,11 +92,15 @@ def _cache_page_references() -> None:
     pydyf.PDF.page_references = property(page_references)
 
 
-def write_pdf(document, identifier_seed: str) -> bytes:
-    """Serialise a laid-out document; the PDF identifier derives from the inputs, not chance."""
+def write_pdf(document, identifier_seed: str, tagged: bool = True) -> bytes:
+    """Serialise a laid-out document; the PDF identifier derives from the inputs, not chance.
+
+    ``tagged=False`` writes an untagged PDF (for content that is drawn as an artifact).
+    """
     _cache_page_references()
     identifier = hashlib.sha256(identifier_seed.encode("utf-8")).hexdigest()[:32].encode("ascii")
-    data = document.write_pdf(pdf_identifier=identifier, **PDF_OPTIONS)
+    options = PDF_OPTIONS if tagged else {"optimize_images": False}
+    data = document.write_pdf(pdf_identifier=identifier, **options)
     _raise_refused(document)
     return data
 

@@ -1,0 +1,419 @@
+"""A long PDF laid out in parts: memory bounded by the part, time linear in the entries.
+
+WeasyPrint keeps every laid-out page of a document in memory until the PDF is written (about
+1.3 MB a page), and some of its layout work grows faster than the page count. A book is
+therefore laid out as a series of small documents, each written to PDF at once and dropped,
+and the PDFs are joined into one tagged PDF at the end (pikepdf):
+
+1. *Body parts*: consecutive chapters, up to ``budget`` items (articles) per part. A chapter
+   longer than that is cut between items; the cut part's last page is laid out again as the
+   first page of the next part (from the first item that starts at its top), so the pages are
+   the ones one long document would have had.
+2. *Front matter* (cover, contents) is laid out once the page of every chapter is known; the
+   numbers are printed from that layout (``data-page``), the links are joined in step 5.
+3. *Back matter* (the index) likewise, after the front matter has its page count.
+4. *Page furniture*: running headers and "n / total" are laid out as one document of empty
+   pages (the same stylesheet's margin boxes) and drawn onto each page as an artifact, since
+   the total is only known at the end.
+5. *Joining*: pages, structure tree (WeasyPrint tags each page's boxes separately, so the parts'
+   trees are concatenated), named destinations, outline (rebuilt from the bookmarks of every
+   page, so a chapter cut between parts stays one branch), links between parts (written as
+   ``refpub-anchor:`` URIs and turned into named destinations), metadata of the first part.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from ..errors import BuildError
+from .pdf import PdfResult, render_document, write_pdf
+
+ANCHOR_SCHEME = "refpub-anchor:"  # links between parts; resolved when the parts are joined
+PX_TO_PT = 0.75
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A run of items that starts on a new page: a section of readings, the organisations…"""
+
+    kind: str  # the template's name for it
+    anchor: str  # id of the chapter's element, for the contents and the outline
+    running: str  # running header on its pages
+    items: Sequence  # each has an ``anchor``
+    data: object = None  # anything else the template needs (e.g. the section's view)
+    back: bool = False  # back matter: printed after the front matter knows the page numbers
+
+
+@dataclass(frozen=True)
+class Slice:
+    chapter: Chapter
+    start: int
+    stop: int
+
+    @property
+    def opens(self) -> bool:
+        return self.start == 0
+
+    @property
+    def items(self) -> Sequence:
+        return self.chapter.items[self.start : self.stop]
+
+
+@dataclass
+class Part:
+    """What one document of the book holds; the template reads it as ``part``."""
+
+    front: bool = False
+    slices: tuple[Slice, ...] = ()
+    pages: Mapping[str, int] | None = None  # anchor -> printed page number, once known
+    whole: bool = False  # everything in one document (inspection, tests): plain #links
+
+    def href(self, anchor: str) -> str:
+        return f"#{anchor}" if self.whole else f"{ANCHOR_SCHEME}{anchor}"
+
+    def page(self, anchor: str) -> str:
+        """The printed page number of ``anchor``; empty when not known (target-counter then)."""
+        if self.pages is None:
+            return ""
+        return str(self.pages.get(anchor, ""))
+
+
+@dataclass
+class _PageInfo:
+    height_px: float
+    anchors: dict[str, tuple[float, float]]  # name -> (x, y) in CSS px from the page's top left
+    bookmarks: list[tuple[int, str, tuple[float, float], str]]
+    running: str | None = None  # None: no furniture (the cover)
+
+
+@dataclass
+class _Written:
+    data: bytes
+    pages: list[_PageInfo] = field(default_factory=list)
+
+
+class BookRenderer:
+    """Lays out and joins the parts of one book.
+
+    ``render_part(part) -> html`` renders a part with the book's template,
+    ``render_furniture(runnings) -> html`` the document of empty pages with the margin boxes.
+    """
+
+    def __init__(
+        self,
+        render_part: Callable[[Part], str],
+        render_furniture: Callable[[list[str | None]], str],
+        resource_roots: list[Path],
+        base_dir: Path,
+        budget: int = 120,
+    ):
+        self.render_part = render_part
+        self.render_furniture = render_furniture
+        self.resource_roots = resource_roots
+        self.base_dir = base_dir
+        self.budget = max(1, budget)
+        self._font_config = None
+
+    # ------------------------------------------------------------------ laying out
+
+    def _layout(self, html: str):
+        if self._font_config is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            self._font_config = FontConfiguration()
+        return render_document(html, self.resource_roots, self.base_dir, font_config=self._font_config)
+
+    def _write(self, document, pages, runnings: Callable[[object], str | None]) -> _Written:
+        kept = document.copy(pages) if len(pages) != len(document.pages) else document
+        written = _Written(write_pdf(kept, ""))
+        for page in pages:
+            written.pages.append(
+                _PageInfo(
+                    height_px=page.height,
+                    anchors={name: (box[0], box[1]) for name, box in page.anchors.items()},
+                    bookmarks=list(page.bookmarks),
+                    running=runnings(page),
+                )
+            )
+        return written
+
+    def _chapters(self, chapters: Sequence[Chapter], pages: Mapping[str, int] | None) -> list[_Written]:
+        """Lay out ``chapters`` in parts of about ``budget`` items.
+
+        A part ends where a chapter ends (chapters start on a new page: nothing changes there);
+        only a chapter longer than the budget is cut, and then by itself.
+        """
+        written: list[_Written] = []
+        ci, start = 0, 0
+        running = chapters[0].running if chapters else ""
+        while ci < len(chapters):
+            slices: list[Slice] = []
+            count = 0
+            while ci < len(chapters):
+                chapter = chapters[ci]
+                left = len(chapter.items) - start
+                if left <= self.budget - count:
+                    slices.append(Slice(chapter, start, len(chapter.items)))
+                    count += left
+                    ci, start = ci + 1, 0
+                elif not slices:
+                    slices.append(Slice(chapter, start, start + self.budget))
+                    break
+                else:
+                    break
+            document, keep, resume = self._lay_out_slices(slices, pages)
+            last = slices[-1]  # possibly lengthened
+            if last.stop < len(last.chapter.items):
+                start = resume  # the next part goes on with this chapter
+            elif ci < len(chapters) and chapters[ci] is last.chapter:
+                ci, start = ci + 1, 0  # lengthened to the end of its chapter
+            openings = {s.chapter.anchor: s.chapter.running for s in slices if s.opens}
+
+            def runnings(page, _openings=openings):
+                nonlocal running
+                for name in page.anchors:
+                    if name in _openings:
+                        running = _openings[name]
+                return running
+
+            written.append(self._write(document, document.pages[:keep], runnings))
+            del document
+        return written
+
+    def _lay_out_slices(self, slices: list[Slice], pages):
+        """Lay out a part; returns (document, pages to keep, item the next part starts from).
+
+        When the last slice cuts its chapter, the pages from the last one whose top is the start
+        of an item are dropped and laid out again by the next part (from that item). The cut
+        slice is lengthened until such a page exists (or the chapter ends), so that the next
+        part never starts where one document would not have started a page.
+        """
+        while True:
+            document = self._layout(self.render_part(Part(slices=tuple(slices), pages=pages)))
+            last = slices[-1]
+            if last.stop >= len(last.chapter.items):
+                return document, len(document.pages), 0
+            resume = _resume_point(document.pages, last)
+            if resume is not None:
+                return document, resume[0], resume[1]
+            del document
+            slices[-1] = Slice(last.chapter, last.start, min(len(last.chapter.items), last.stop + self.budget))
+
+    def _front(self, pages: Mapping[str, int]) -> tuple[_Written, int]:
+        """The front matter numbered with ``pages``; returns it and its page count."""
+        document = self._layout(self.render_part(Part(front=True, pages=pages)))
+        first = document.pages[0]
+        return self._write(document, document.pages, lambda page: None if page is first else ""), len(document.pages)
+
+    # ------------------------------------------------------------------ the book
+
+    def render(self, chapters: Sequence[Chapter]) -> PdfResult:
+        body = self._chapters([c for c in chapters if not c.back], None)
+        body_pages = _anchor_pages(body, first=1)
+        body_count = sum(len(w.pages) for w in body)
+        front_count = 2  # a cover and one page of contents; laid out again if the contents are longer
+        for _ in range(4):
+            pages = {name: page + front_count for name, page in body_pages.items()}
+            back = self._chapters([c for c in chapters if c.back], pages)
+            for name, page in _anchor_pages(back, first=body_count + 1).items():
+                pages.setdefault(name, page + front_count)
+            front, count = self._front(pages)
+            if count == front_count:
+                break
+            front_count = count
+        else:
+            raise BuildError("the contents pages could not be numbered: their length changes with the numbers")
+        parts = [front, *body, *back]
+        runnings = [p.running for w in parts for p in w.pages]
+        furniture = self._layout(self.render_furniture(runnings))
+        if len(furniture.pages) != len(runnings):
+            raise BuildError(
+                f"the page furniture has {len(furniture.pages)} pages for a book of {len(runnings)}; "
+                "check the margin boxes of handbook.css"
+            )
+        furniture_pdf = write_pdf(furniture, "", tagged=False)
+        del furniture
+        return PdfResult(join(parts, furniture_pdf), len(runnings))
+
+
+def _anchor_pages(written: list[_Written], first: int) -> dict[str, int]:
+    numbers: dict[str, int] = {}
+    page_number = first
+    for w in written:
+        for page in w.pages:
+            for name in page.anchors:
+                numbers.setdefault(name, page_number)
+            page_number += 1
+    return numbers
+
+
+def _resume_point(pages, last: Slice) -> tuple[int, int] | None:
+    """Where the next part starts when ``last`` is cut: (pages to keep, first item of the next part).
+
+    The last page (after the first) whose top is the start of one of ``last``'s items: it is
+    dropped and laid out again in the next part, from that item, so nothing is cut or moved.
+    """
+    positions = {item.anchor: last.start + i for i, item in enumerate(last.items)}
+    for index in range(len(pages) - 1, 0, -1):
+        page = pages[index]
+        starts = [(box[1], positions[name]) for name, box in page.anchors.items() if name in positions]
+        if not starts:
+            continue
+        y, item = min(starts)
+        # Not the part's last item: where it goes depends on what follows it, which this part
+        # does not hold (at the end of a document its bottom margin is not dropped at a page
+        # end); so neither that page nor the one before it is final.
+        if last.start < item < last.stop - 1 and abs(y - _content_top(page)) < 1:
+            return index, item
+    return None
+
+
+def _content_top(page) -> float:
+    box = page._page_box
+    return box.margin_top + box.padding_top + box.border_top_width
+
+
+# ----------------------------------------------------------------------------- joining
+
+
+def join(parts: list[_Written], furniture_pdf: bytes) -> bytes:
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    out = pikepdf.new()
+    opened = [pikepdf.open(io.BytesIO(p.data)) for p in parts]
+    furniture = pikepdf.open(io.BytesIO(furniture_pdf))
+    first = opened[0]
+
+    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+    nums: list = []  # ParentTree: page number -> its marked content's elements
+    annotation_entries: list = []
+    dests = pikepdf.NameTree.new(out)
+    page_offsets: list[int] = []
+
+    for pdf in opened:
+        offset = len(out.pages)
+        page_offsets.append(offset)
+        tree = pdf.Root.StructTreeRoot
+        parent_tree = dict(pikepdf.NumberTree(tree.ParentTree).items())
+        elements = list(tree.K[0].K)
+        for element in elements:
+            del element["/P"]  # re-parented below; not copied with the part's whole tree
+        out.pages.extend(pdf.pages)
+        for element in elements:
+            copied = _copy(out, pdf, element)
+            copied.P = document
+            document.K.append(copied)
+        for index in range(len(pdf.pages)):
+            page = out.pages[offset + index]
+            nums.append((offset + index, _copy(out, pdf, parent_tree[index])))
+            page.obj.StructParents = offset + index
+            for annotation in page.obj.get("/Annots", []):
+                old = int(annotation.get("/StructParent", -1))
+                if old >= 0:
+                    annotation_entries.append((annotation, _copy(out, pdf, parent_tree[old])))
+        names = pdf.Root.get("/Names")
+        if names is not None and "/Dests" in names:
+            for name, dest in pikepdf.NameTree(names.Dests).items():
+                if name not in dests:
+                    dests[name] = _copy(out, pdf, dest)
+
+    total = len(out.pages)
+    for key, (annotation, element) in enumerate(annotation_entries, start=total):
+        annotation.StructParent = key
+        nums.append((key, element))
+        action = annotation.get("/A")
+        if action is not None and str(action.get("/URI", "")).startswith(ANCHOR_SCHEME):
+            name = str(action.URI)[len(ANCHOR_SCHEME) :]
+            del annotation["/A"]
+            annotation.Dest = String(name)
+            annotation.Contents = String(name)
+
+    parent_tree = pikepdf.NumberTree.new(out)
+    for key, value in nums:
+        parent_tree[key] = value
+    out.Root.StructTreeRoot = out.make_indirect(
+        Dictionary(Type=Name.StructTreeRoot, K=Array([document]), ParentTree=parent_tree.obj, ParentTreeNextKey=len(nums))
+    )
+    document.P = out.Root.StructTreeRoot
+    out.Root.Names = Dictionary(Dests=dests.obj)
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/PageMode"):
+        if key in first.Root:
+            out.Root[key] = _copy(out, first, first.Root[key])
+    for key, value in first.docinfo.items():
+        out.docinfo[key] = _copy(out, first, value)
+
+    if _outline(out, parts):
+        out.Root.PageMode = Name.UseOutlines
+    _furnish(out, furniture)
+    buffer = io.BytesIO()
+    out.save(
+        buffer,
+        min_version=first.pdf_version,
+        deterministic_id=True,
+        compress_streams=True,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,  # the parts' streams are copied as they are
+        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+    )
+    return buffer.getvalue()
+
+
+def _copy(out, pdf, obj):
+    """``obj`` of ``pdf`` copied into ``out`` (references to pages already copied are kept)."""
+    import pikepdf
+
+    if not isinstance(obj, pikepdf.Object):
+        return obj
+    if not obj.is_indirect:
+        if not isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
+            return obj  # a number, string or name: copied by value
+        obj = pdf.make_indirect(obj)
+    return out.copy_foreign(obj)
+
+
+def _outline(out, parts: list[_Written]) -> bool:
+    import pikepdf
+
+    count = 0
+    with out.open_outline() as outline:
+        stack: list[tuple[int, list]] = [(0, outline.root)]
+        index = 0
+        for written in parts:
+            for page in written.pages:
+                for level, label, (x, y), state in page.bookmarks:
+                    item = pikepdf.OutlineItem(
+                        label, index, "XYZ", left=x * PX_TO_PT, top=(page.height_px - y) * PX_TO_PT
+                    )
+                    item.is_closed = state == "closed"
+                    while stack[-1][0] >= level:
+                        stack.pop()
+                    stack[-1][1].append(item)
+                    stack.append((level, item.children))
+                    count += 1
+                index += 1
+    return count > 0
+
+
+def _furnish(out, furniture) -> None:
+    """Draw page ``i`` of the furniture document (headers, page numbers) on page ``i``, as an artifact."""
+    import pikepdf
+
+    name = pikepdf.Name("/RefpubFurniture")
+    for page, furniture_page in zip(out.pages, furniture.pages):
+        form = _copy(out, furniture, furniture_page.as_form_xobject())
+        # WeasyPrint shares one resource dictionary between pages: each page gets its own copy.
+        resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
+        xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+        xobjects[name] = form
+        resources.XObject = xobjects
+        page.obj.Resources = resources
+        # Drawn first, as WeasyPrint draws margin boxes before the page's content (text
+        # extraction keeps that order), in its own q … Q.
+        drawing = b"/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC\n"
+        page.contents_add(pikepdf.Stream(out, drawing), prepend=True)
+
+
+__all__ = ["Chapter", "Slice", "Part", "BookRenderer", "ANCHOR_SCHEME"]
