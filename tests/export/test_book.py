@@ -19,6 +19,9 @@ from pypdf.generic import IndirectObject
 import refpub.export.handbook as handbook
 import refpub.render.book as book
 from refpub.build import build
+from refpub.export.base import RenderSession, Target
+from refpub.project import load_project
+from refpub.render.pdf import html_to_pdf
 
 EPOCH = "1767225600"
 WORDS = "refugee asylum support legal advice housing language lessons detention visit report policy".split()
@@ -64,6 +67,17 @@ def books(tmp_path_factory):
         assert result.ok, [o.errors for o in result.outputs]
         built[name] = root / "build/handbook-en.pdf"
         built[f"{name}-documents"] = len(documents)
+    # The reference: the whole book as one WeasyPrint document (target-counter, margin boxes).
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        session = RenderSession(load_project(root))
+        html, _, _ = handbook.HandbookExporter().render_html(Target("handbook", "handbook-en.pdf", "en"), session)
+        single = html_to_pdf(html, session.resource_roots, root)
+    finally:
+        mp.undo()
+    built["single"] = root / "build/single.pdf"
+    built["single"].write_bytes(single.data)
     return built
 
 
@@ -153,6 +167,20 @@ def test_structure_tree_covers_every_page_and_link(books):
         assert isinstance(element.raw_get("/P"), IndirectObject) and element["/P"]["/S"] == "/Document"
         assert element.raw_get("/Pg").idnum in page_ids
     assert int(tree["/ParentTreeNextKey"]) == len(keys)
+
+
+def test_pages_look_the_same_with_each_font_embedded_once(books, tmp_path):
+    """Pixel for pixel: every glyph is in the one subset of its font that the parts share."""
+    images = {}
+    for name in ("parts", "single"):
+        subprocess.run(["pdftoppm", "-r", "40", "-gray", str(books[name]), str(tmp_path / name)], check=True)
+        images[name] = [p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.pgm"))]
+    assert len(images["parts"]) == len(images["single"]) > 8
+    for page, (a, b) in enumerate(zip(images["parts"], images["single"]), start=1):
+        assert a == b, f"page {page} differs from the book laid out as one document"
+    fonts = subprocess.run(["pdffonts", str(books["parts"])], capture_output=True, text=True, check=True).stdout
+    names = [line.split()[0] for line in fonts.splitlines()[2:]]
+    assert names and len(names) == len(set(names)), names
 
 
 def test_qpdf_check_passes(books):

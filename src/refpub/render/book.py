@@ -92,7 +92,59 @@ class _PageInfo:
 @dataclass
 class _Written:
     data: bytes
+    order: int  # when it was written: a font's last embedding has every glyph of the book
     pages: list[_PageInfo] = field(default_factory=list)
+
+
+class _SharedGlyphs:
+    """Each part embeds a font with the glyphs of every part written before it, too.
+
+    WeasyPrint embeds in each PDF a subset of each font, with the glyphs that PDF uses and their
+    original glyph numbers. Adding the glyphs (widths and text) of the earlier parts makes the
+    last part written to embed a font hold the glyphs of the whole book, and the joined PDF
+    embeds that subset once, for every page (instead of a subset per part).
+    """
+
+    active: list["_SharedGlyphs"] = []  # the book being written, while a part is written
+
+    def __init__(self):
+        self.fonts: dict[bytes, tuple[dict, dict]] = {}  # font name -> (widths, to_unicode)
+
+    def extend(self, fonts) -> None:
+        for font in fonts.values():
+            if font.bitmap or font.used_in_forms:
+                continue
+            widths, to_unicode = self.fonts.setdefault(font.name, ({}, {}))
+            for glyph, width in widths.items():
+                font.widths.setdefault(glyph, width)
+            for glyph, text in to_unicode.items():
+                font.to_unicode.setdefault(glyph, text)
+            widths.update(font.widths)
+            to_unicode.update(font.to_unicode)
+
+    def write(self, document, tagged: bool = True) -> bytes:
+        _install_font_hook()
+        _SharedGlyphs.active.append(self)
+        try:
+            return write_pdf(document, "", tagged=tagged)
+        finally:
+            _SharedGlyphs.active.pop()
+
+
+def _install_font_hook() -> None:
+    import weasyprint.pdf
+
+    original = weasyprint.pdf.build_fonts_dictionary
+    if getattr(original, "refpub_shared_glyphs", False):
+        return
+
+    def build_fonts_dictionary(pdf, fonts, *args, **kwargs):
+        if _SharedGlyphs.active:
+            _SharedGlyphs.active[-1].extend(fonts)
+        return original(pdf, fonts, *args, **kwargs)
+
+    build_fonts_dictionary.refpub_shared_glyphs = True
+    weasyprint.pdf.build_fonts_dictionary = build_fonts_dictionary
 
 
 class BookRenderer:
@@ -116,6 +168,8 @@ class BookRenderer:
         self.base_dir = base_dir
         self.budget = max(1, budget)
         self._font_config = None
+        self._glyphs = _SharedGlyphs()
+        self._written = 0
 
     # ------------------------------------------------------------------ laying out
 
@@ -128,7 +182,8 @@ class BookRenderer:
 
     def _write(self, document, pages, runnings: Callable[[object], str | None]) -> _Written:
         kept = document.copy(pages) if len(pages) != len(document.pages) else document
-        written = _Written(write_pdf(kept, ""))
+        self._written += 1
+        written = _Written(self._glyphs.write(kept), self._written)
         for page in pages:
             written.pages.append(
                 _PageInfo(
@@ -234,9 +289,9 @@ class BookRenderer:
                 f"the page furniture has {len(furniture.pages)} pages for a book of {len(runnings)}; "
                 "check the margin boxes of handbook.css"
             )
-        furniture_pdf = write_pdf(furniture, "", tagged=False)
+        furniture_pdf = self._glyphs.write(furniture, tagged=False)
         del furniture
-        return PdfResult(join(parts, furniture_pdf), len(runnings))
+        return PdfResult(join(parts, furniture_pdf, self._written + 1), len(runnings))
 
 
 def _anchor_pages(written: list[_Written], first: int) -> dict[str, int]:
@@ -279,7 +334,7 @@ def _content_top(page) -> float:
 # ----------------------------------------------------------------------------- joining
 
 
-def join(parts: list[_Written], furniture_pdf: bytes) -> bytes:
+def join(parts: list[_Written], furniture_pdf: bytes, furniture_order: int) -> bytes:
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
@@ -292,11 +347,13 @@ def join(parts: list[_Written], furniture_pdf: bytes) -> bytes:
     nums: list = []  # ParentTree: page number -> its marked content's elements
     annotation_entries: list = []
     dests = pikepdf.NameTree.new(out)
-    page_offsets: list[int] = []
+    fonts: dict[str, tuple] = {}  # font name -> (order, pdf, font) of its last embedding
+    for part, pdf in zip(parts, opened):
+        _last_embeddings(pdf, part.order, fonts)
+    _last_embeddings(furniture, furniture_order, fonts)
 
     for pdf in opened:
         offset = len(out.pages)
-        page_offsets.append(offset)
         tree = pdf.Root.StructTreeRoot
         parent_tree = dict(pikepdf.NumberTree(tree.ParentTree).items())
         elements = list(tree.K[0].K)
@@ -349,6 +406,7 @@ def join(parts: list[_Written], furniture_pdf: bytes) -> bytes:
     if _outline(out, parts):
         out.Root.PageMode = Name.UseOutlines
     _furnish(out, furniture)
+    _embed_fonts_once(out, fonts)
     buffer = io.BytesIO()
     out.save(
         buffer,
@@ -359,6 +417,44 @@ def join(parts: list[_Written], furniture_pdf: bytes) -> bytes:
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     return buffer.getvalue()
+
+
+def _resources(obj):
+    """The resource dictionaries of a page or form, and of the forms it draws."""
+    resources = obj.get("/Resources")
+    if resources is None:
+        return
+    yield resources
+    for xobject in resources.get("/XObject", {}).values():
+        if xobject.get("/Subtype") == "/Form":
+            yield from _resources(xobject)
+
+
+def _last_embeddings(pdf, order: int, found: dict) -> None:
+    for page in pdf.pages:
+        for resources in _resources(page.obj):
+            for font in resources.get("/Font", {}).values():
+                name = str(font.get("/BaseFont"))
+                if name not in found or found[name][0] < order:
+                    found[name] = (order, pdf, font)
+
+
+def _embed_fonts_once(out, fonts: dict) -> None:
+    """Every page uses the last embedding of each font (see _SharedGlyphs): one subset per font."""
+    copies = {}
+    for page in out.pages:
+        for resources in _resources(page.obj):
+            used = resources.get("/Font")
+            if used is None:
+                continue
+            for key in list(used.keys()):
+                name = str(used[key].get("/BaseFont"))
+                if name not in fonts:
+                    continue
+                if name not in copies:
+                    _, pdf, font = fonts[name]
+                    copies[name] = _copy(out, pdf, font)
+                used[key] = copies[name]
 
 
 def _copy(out, pdf, obj):
