@@ -5,10 +5,11 @@ WeasyPrint keeps every laid-out page of a document in memory until the PDF is wr
 therefore laid out as a series of small documents, each written to PDF at once and dropped,
 and the PDFs are joined into one tagged PDF at the end (pikepdf):
 
-1. *Body parts*: consecutive chapters, up to ``budget`` items (articles) per part. A chapter
-   longer than that is cut between items; the cut part's last page is laid out again as the
-   first page of the next part (from the first item that starts at its top), so the pages are
-   the ones one long document would have had.
+1. *Body parts*: consecutive chapters, up to ``budget`` items (articles) per part; a part ends
+   where a chapter ends (chapters start on a new page). A chapter longer than that is cut
+   between items; the cut part's last pages are laid out again by the next part (from an item
+   that starts at the top of a page), so the pages are the ones one long document would have
+   had.
 2. *Front matter* (cover, contents) is laid out once the page of every chapter is known; the
    numbers are printed from that layout (``data-page``), the links are joined in step 5.
 3. *Back matter* (the index) likewise, after the front matter has its page count.
@@ -18,7 +19,8 @@ and the PDFs are joined into one tagged PDF at the end (pikepdf):
 5. *Joining*: pages, structure tree (WeasyPrint tags each page's boxes separately, so the parts'
    trees are concatenated), named destinations, outline (rebuilt from the bookmarks of every
    page, so a chapter cut between parts stays one branch), links between parts (written as
-   ``refpub-anchor:`` URIs and turned into named destinations), metadata of the first part.
+   ``refpub-anchor:`` URIs and turned into named destinations), metadata of the first part,
+   and each font embedded once (see :class:`_SharedGlyphs`).
 """
 
 from __future__ import annotations
@@ -160,7 +162,7 @@ class BookRenderer:
         render_furniture: Callable[[list[str | None]], str],
         resource_roots: list[Path],
         base_dir: Path,
-        budget: int = 120,
+        budget: int = 400,
     ):
         self.render_part = render_part
         self.render_furniture = render_furniture
