@@ -187,3 +187,17 @@ def test_qpdf_check_passes(books):
     if not shutil.which("qpdf"):
         pytest.skip("qpdf is not installed")
     subprocess.run(["qpdf", "--check", str(books["parts"])], check=True, capture_output=True)
+
+
+def test_a_handbook_template_that_ignores_part_is_refused(make_project):
+    root = make_project("good")
+    (root / "templates").mkdir()
+    (root / "templates/handbook.html").write_text(
+        '<!DOCTYPE html><html lang="{{ pub.lang }}"><body><h1>{{ pub.title }}</h1></body></html>\n', encoding="utf-8"
+    )
+    result = build(root, only=["handbook"], langs=["en"])
+    assert not result.ok
+    [output] = result.outputs
+    message = str(output.errors[0])
+    assert "templates/handbook.html:1" in message and "does not use `part`" in message, message
+    assert not (root / "build/handbook-en.pdf").exists()

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from jinja2.filters import do_truncate
 
-from ..errors import BuildErrors
+from ..diagnostics import Location
+from ..errors import BuildError, BuildErrors
 from ..render.book import BookRenderer, Chapter, Part
 from ..render.context import PublicationView, ViewBuilder
+from ..render.environment import display_path
 from ..render.fonts import CSS_STACKS
 from ..reproducible import source_datetime
 from .base import Rendered, RenderSession, Target, publication_glyph_problems
@@ -32,6 +34,20 @@ def chapters(pub: PublicationView, env, gettext) -> list[Chapter]:
     index = gettext("Organisations by service")
     found.append(Chapter("index", "service-index", index, pub.service_index, back=True))
     return found
+
+
+def _require_parts(template, session: RenderSession) -> None:
+    """A project's handbook.html written before the book was laid out in parts would print the
+    whole book in every part: refuse it with what to do."""
+    with open(template.filename, encoding="utf-8") as f:
+        if "part." in f.read():
+            return
+    location = Location(display_path(template.filename, session.project.root), 1)
+    raise BuildError(
+        "this handbook.html does not use `part`, which says what each part of the handbook holds; "
+        "copy refpub's current handbook.html and apply your changes to it (see templates/README.md)",
+        location,
+    )
 
 
 class HandbookExporter:
@@ -71,6 +87,7 @@ class HandbookExporter:
         if problems:
             raise BuildErrors(problems)
         template = env.get_template("handbook.html")
+        _require_parts(template, session)
         furniture = env.get_template("_furniture.html")
         renderer = BookRenderer(
             render_part=lambda part: template.render(part=part, page_furniture=False, **context),

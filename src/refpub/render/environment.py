@@ -90,7 +90,7 @@ def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> Bu
             if any(frame.filename.startswith(d) for d in dirs):
                 filename, line = frame.filename, frame.lineno or 0
                 break
-    location = Location(_display_path(filename, project_root), line) if filename else None
+    location = Location(display_path(filename, project_root), line) if filename else None
     if isinstance(exc, jinja2.TemplateNotFound):
         message = (
             f"template '{exc.name}' not found; templates include others by name from the project's "
@@ -105,7 +105,7 @@ def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> Bu
     return BuildError(message, location)
 
 
-def _display_path(filename: str, project_root: Path | None) -> str:
+def display_path(filename: str, project_root: Path | None) -> str:
     path = Path(filename)
     for base, prefix in ((project_root, ""), (default_templates_dir(), "refpub templates/")):
         if base is None:
