@@ -10,7 +10,8 @@ from jinja2.filters import do_truncate
 
 from ..diagnostics import Location
 from ..errors import BuildError, BuildErrors
-from ..render.book import BookRenderer, Chapter, Part
+from ..model import Content
+from ..render.book import BookRenderer, Chapter, Part, Slice
 from ..render.context import PublicationView, ViewBuilder
 from ..render.environment import display_path
 from ..render.fonts import CSS_STACKS
@@ -24,7 +25,8 @@ PART_BUDGET = 400
 
 def chapters(pub: PublicationView, env, gettext) -> list[Chapter]:
     """The handbook's chapters in order: a section of readings each, organisations, the index."""
-    # A running header is one line: long titles are shortened as handbook.html's data-running.
+    # A running header is one line: long titles are shortened (the furniture and handbook.html's
+    # data-running both print Chapter.running).
     found = [
         Chapter("readings", s.anchor, do_truncate(env, str(s.title), 60, True), s.readings, data=s)
         for s in pub.sections
@@ -53,7 +55,7 @@ def _require_parts(template, session: RenderSession) -> None:
 class HandbookExporter:
     kind = "handbook"
 
-    def targets(self, content) -> list[Target]:
+    def targets(self, content: Content) -> list[Target]:
         return [Target(self.kind, f"handbook-{lang}.pdf", lang) for lang in content.publication.languages]
 
     def _context(self, target: Target, session: RenderSession):
@@ -74,8 +76,6 @@ class HandbookExporter:
     def render_html(self, target: Target, session: RenderSession) -> tuple[str, ViewBuilder, object]:
         """The whole handbook as one HTML document (for inspection; the build lays it out in parts)."""
         env, views, pub, context = self._context(target, session)
-        from ..render.book import Slice
-
         book = chapters(pub, env, session.translations(target.lang).gettext)
         part = Part(front=True, slices=tuple(Slice(c, 0, len(c.items)) for c in book), whole=True)
         html = env.get_template("handbook.html").render(part=part, page_furniture=True, **context)
