@@ -1,8 +1,9 @@
 # The two commands of the README: `make build` and `make test`.
-VENV := .venv
+# scripts/setup.sh makes the environment in $REFPUB_VENV when set (CI: a fresh folder), else .venv.
+VENV := $(or $(REFPUB_VENV),.venv)
 BIN := $(VENV)/bin
 
-.PHONY: build test check setup setup-dev setup-bench bench clean
+.PHONY: build test check setup setup-dev setup-bench bench clean lock
 
 build: setup
 	$(BIN)/refpub build
@@ -25,6 +26,10 @@ setup-bench:
 # The full run (100, 1,000 and 10,000 entries) takes about an hour on 2 cores; BENCH="--quick" is 100 and 1,000 once.
 bench: setup-bench
 	$(BIN)/python benchmarks/run.py $(BENCH)
+
+# Refresh uv.lock after changing dependencies in pyproject.toml (see docs/developers.md).
+lock:
+	scripts/lock.sh
 
 clean:
 	rm -rf build

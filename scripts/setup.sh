@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Set up a machine for refpub: system packages (fonts, HarfBuzz subsetting, Java for EPUBCheck,
-# PDF tools), a virtual environment in .venv and the package itself.
+# PDF tools), then a virtual environment with exactly the versions in uv.lock and the package.
 #   scripts/setup.sh          runtime only
 #   scripts/setup.sh dev      runtime + test tools
 #   scripts/setup.sh bench    runtime + test tools + the benchmark's baselines (pandoc, typst)
+# The environment goes to .venv, or to $REFPUB_VENV when it is set (CI uses a fresh folder).
+# Refresh the lock after changing dependencies in pyproject.toml: scripts/lock.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
@@ -12,8 +14,9 @@ apt_packages=(
   fonts-noto-cjk          # Japanese text (Noto Sans/Serif CJK)
   fonts-dejavu-core       # a Latin fallback face
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint; HarfBuzz subsetting is ~15x faster
-  gettext                 # msgfmt --check for catalogs
+  gettext                 # msgfmt/msgcat: the tests compare refpub's catalogs with GNU gettext's
   default-jre-headless    # Java, for EPUBCheck (`refpub doctor` and the tests check the EPUBs with it)
+  fontconfig              # fc-match: refpub picks each language's fonts with it
 )
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   apt_packages+=(poppler-utils qpdf libzbar0)   # pdftotext/pdffonts, qpdf --check, QR decoding
@@ -29,19 +32,29 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then SUDO=sudo; else SUDO=; fi
   echo "setup: installing ${missing[*]}"
-  $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+  # Wait for another apt run (unattended upgrades, a second setup) instead of failing at once.
+  apt_opts=(-o DPkg::Lock::Timeout=600 -q)
+  $SUDO apt-get "${apt_opts[@]}" update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get "${apt_opts[@]}" install -y --no-install-recommends "${missing[@]}"
 fi
 
+# uv installs the locked versions; uv itself comes pinned and hash-checked from scripts/lock/uv.txt.
 PYTHON="${PYTHON:-python3}"
-if [ ! -x .venv/bin/python ]; then
-  "$PYTHON" -m venv .venv
+tools=.tools/uv
+if [ ! -x "$tools/bin/uv" ] || ! cmp -s scripts/lock/uv.txt "$tools/uv.txt"; then
+  rm -rf "$tools"
+  "$PYTHON" -m venv "$tools"
+  "$tools/bin/python" -m pip install -q --require-hashes --no-deps -r scripts/lock/uv.txt
+  cp scripts/lock/uv.txt "$tools/uv.txt"
 fi
-.venv/bin/python -m pip install -q --upgrade pip
-if [ "$extras" = "dev" ]; then
-  .venv/bin/python -m pip install -q -e ".[dev]"
-elif [ "$extras" = "bench" ]; then
-  .venv/bin/python -m pip install -q -e ".[dev,bench]"
-else
-  .venv/bin/python -m pip install -q -e .
-fi
+
+sync_args=(--frozen --python "$PYTHON" --quiet)
+case "$extras" in
+  dev) sync_args+=(--extra dev) ;;
+  bench) sync_args+=(--extra dev --extra bench) ;;
+  "") ;;
+  *) echo "setup: unknown option '$extras' (use dev or bench, or nothing)" >&2; exit 2 ;;
+esac
+export UV_PROJECT_ENVIRONMENT="${REFPUB_VENV:-.venv}"
+export UV_PYTHON_DOWNLOADS=never   # use this machine's Python; never fetch one
+"$tools/bin/uv" sync "${sync_args[@]}"
