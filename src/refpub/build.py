@@ -24,8 +24,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic
-from .errors import BuildError, BuildErrors, EnvironmentProblem
+from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 from .fsio import atomic_write_bytes, remove_stray_temporaries
+from .stopping import die_with_parent
 
 DEFAULT_OUT = "build"
 OUTPUT_KINDS = ("handbook", "reader", "handouts")
@@ -75,8 +76,18 @@ class BuildResult:
         return sum(o.fallbacks for o in self.outputs)
 
 
+def check_names(option: str, given: Iterable[str] | None, valid: Iterable[str], what: str) -> None:
+    """A usage error for the first value of ``option`` that is not one of ``valid``."""
+    valid = list(valid)
+    for name in given or ():
+        if name not in valid:
+            raise UsageError(f"{option}: unknown {what} {name!r} (valid: {', '.join(valid)})")
+
+
 def plan(content, only: Iterable[str] | None = None, langs: Iterable[str] | None = None) -> list:
-    """The targets to build, filtered by output kind and language."""
+    """The targets to build, filtered by output kind and language (unknown names: UsageError)."""
+    check_names("--only", only, OUTPUT_KINDS, "output")
+    check_names("--lang", langs, content.publication.languages, "language")
     only = set(only or ())
     langs = set(langs or ())
     targets = []
@@ -121,6 +132,7 @@ def build(
     from .project import find_root
 
     started = time.perf_counter()
+    check_names("--only", only, OUTPUT_KINDS, "output")  # before the no-op shortcut can answer
     root = find_root(path)
     out_dir = Path(out) if out is not None else root / DEFAULT_OUT
     if not out_dir.is_absolute():
@@ -178,7 +190,15 @@ def build(
         if target not in todo:
             finished(_up_to_date(target, out_dir, manifest))
     todo.sort(key=lambda t: _expected_seconds(t, manifest), reverse=True)
-    _render_all(project, todo, out_dir, finished, jobs or default_jobs())
+    try:
+        _render_all(project, todo, out_dir, finished, jobs or default_jobs())
+    except BaseException:
+        # Stopped (Ctrl-C, SIGTERM, SIGHUP) or a bug: the workers are gone; what finished is
+        # kept and remembered, nothing half-written stays, every other output is as it was.
+        remove_stray_temporaries(out_dir)
+        manifest.last_build = {}
+        manifest.write(out_dir)
+        raise
 
     outputs = [results[t.filename] for t in targets]
     if all(o.state != "failed" for o in outputs):
@@ -249,7 +269,9 @@ def _render_all(project, targets: list, out_dir: Path, finished: Callable[[Outpu
     _WORKER_STATE.clear()
     _WORKER_STATE.update(project=project, out_dir=out_dir, session=session, registry=exporters())
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             pending = {pool.submit(_render_in_worker, target): target for target in targets}
             try:
                 while pending:
@@ -258,11 +280,22 @@ def _render_all(project, targets: list, out_dir: Path, finished: Callable[[Outpu
                         target = pending.pop(future)
                         finished(_result_from_worker(target, out_dir, future.result()))
             except BaseException:
-                for future in pending:
-                    future.cancel()
+                _stop_workers(pool)
                 raise
     finally:
         _WORKER_STATE.clear()
+
+
+def _stop_workers(pool) -> None:
+    """Stop a pool's workers now, in the middle of their outputs (they write atomically)."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
 
 
 def _fork_context():

@@ -12,7 +12,9 @@ from typing import Sequence
 
 from . import __version__
 from .diagnostics import Reporter, format_json, format_text
-from .errors import ContentError, EnvironmentProblem, ProjectNotFound, RefpubError
+from .errors import ContentError, EnvironmentProblem, RefpubError, UsageError
+from .stopping import describe as describe_stop
+from .stopping import exit_code_of, stop_on_signals
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -198,6 +200,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    with stop_on_signals():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -205,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
-    except ProjectNotFound as exc:
+    except UsageError as exc:
         print(f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
@@ -220,9 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RefpubError as exc:
         print(f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt:
-        print("refpub: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (see stopping.py)
+        after = "; unfinished outputs keep their previous version" if args.command == "build" else ""
+        print(f"refpub: {describe_stop(exc)}{after}", file=sys.stderr)
+        return exit_code_of(exc)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,7 +26,11 @@ class ContentError(RefpubError):
         self.diagnostics = diagnostics
 
 
-class ProjectNotFound(RefpubError):
+class UsageError(RefpubError):
+    """A command-line value that names nothing refpub knows, such as ``--only web`` (exit 2)."""
+
+
+class ProjectNotFound(UsageError):
     """The directory given is not a refpub project (a usage error)."""
 
 
