@@ -55,3 +55,22 @@ def test_repository_content_passes_check(cli):
     result = cli("check", str(REPO))
     assert result.returncode == 0, result.stderr
     assert " 0 error(s)" in result.stderr.splitlines()[-1] or result.stderr.splitlines()[-1].startswith("0 error(s)")
+
+
+def test_unknown_output_is_a_one_line_usage_error(cli, make_project):
+    root = make_project("good")
+    result = cli("build", "--only", "handbook,web", str(root))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["refpub: error: --only: unknown output 'web' (valid: handbook, reader, handouts)"]
+    assert not (root / "build").exists() or not any((root / "build").glob("*.pdf"))
+    # Also when an earlier build of the same project is up to date (the no-op shortcut).
+    assert cli("build", "--only", "reader", str(root)).returncode == 0
+    assert cli("build", "--only", "web", str(root)).returncode == 2
+
+
+def test_unknown_language_is_a_one_line_usage_error(cli, make_project):
+    root = make_project("good")
+    result = cli("build", "--lang", "ja,fr", str(root))
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == ["refpub: error: --lang: unknown language 'fr' (valid: en, ja)"]
+    assert not any((root / "build").glob("*.pdf")) if (root / "build").exists() else True

@@ -80,7 +80,9 @@ def test_watch_rebuilds_and_survives_mistakes(make_project):
     thread.start()
     try:
         _wait_for(events, lambda e: e[0] == "built", "first build")
-        time.sleep(0.5)  # let the watcher start listening
+        deadline = time.monotonic() + TIMEOUT  # "watching" is said once the watcher listens
+        while "watching " not in stream.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
 
         catalog = root / "locales/ja/LC_MESSAGES/content.po"
         catalog.write_text(catalog.read_text(encoding="utf-8").replace("テスト出版物", "テスト版"), encoding="utf-8")
@@ -109,7 +111,9 @@ def test_watch_rebuilds_and_survives_mistakes(make_project):
     assert stream.getvalue().splitlines()[-1] == "stopped watching"
 
 
-def test_watch_command_rebuilds_and_ctrl_c_exits_cleanly(make_project):
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_watch_command_rebuilds_and_ctrl_c_exits_cleanly(make_project, signum):
+    """Ctrl-C ends the watcher; so does SIGTERM (a terminal closed, a service stopped)."""
     root = make_project("good")
     proc = subprocess.Popen(
         [sys.executable, "-m", "refpub", "build", "--watch", "--only", "reader", "--lang", "en", str(root)],
@@ -119,13 +123,12 @@ def test_watch_command_rebuilds_and_ctrl_c_exits_cleanly(make_project):
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in proc.stdout], daemon=True).start()
     try:
-        _wait_for(lines, lambda l: l.startswith("watching "), "'watching' line")
-        time.sleep(0.5)
+        _wait_for(lines, lambda l: l.startswith("watching "), "'watching' line")  # listening from then on
         readings = root / "content/readings.yaml"
         readings.write_text(readings.read_text(encoding="utf-8").replace("An overview", "A short overview"), encoding="utf-8")
         _wait_for(lines, lambda l: l == "changed: content/readings.yaml", "change line")
         _wait_for(lines, lambda l: l.startswith("built 1 output in "), "rebuild summary")
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(signum)
         _wait_for(lines, lambda l: l == "stopped watching", "'stopped watching'")
         assert proc.wait(TIMEOUT) == 0
     finally:

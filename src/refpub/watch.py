@@ -16,6 +16,8 @@ What a change affects:
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 import traceback
 from dataclasses import dataclass
@@ -24,9 +26,12 @@ from typing import Callable, Iterable
 
 from .errors import ContentError, RefpubError
 from .project import find_root
+from .stopping import STOP_SIGNALS, Stopped
 
 WATCHED = ("content", "locales", "templates")
 DEBOUNCE_MS = 400
+# The watcher wakes up this often when nothing changes (the first wake-up says it is listening).
+LISTENING_MS = 200
 # Editors write these next to the file being edited; they never affect a build.
 _IGNORED_SUFFIXES = (".swp", ".swx", ".tmp", "~", ".mo", ".pot")
 _IGNORED_PREFIXES = (".#", "#", ".~lock")
@@ -122,28 +127,61 @@ def watch(
 
     root = find_root(project)
     paths = [root / d for d in WATCHED if (root / d).is_dir()]
+    stop = stop_event or threading.Event()
+    listening = False
     try:
-        _rebuild_safely(rebuild, EVERYTHING, console)
-        console.info(f"watching {', '.join(p.name + '/' for p in paths)} for changes (Ctrl-C to stop)")
-        for batch in watchfiles.watch(
-            *paths,
-            watch_filter=lambda _change, path: is_relevant(root, Path(path)),
-            debounce=debounce_ms,
-            step=50,
-            stop_event=stop_event,
-            force_polling=force_polling,
-            raise_interrupt=True,
-        ):
-            changed = [Path(p) for _change, p in batch]
-            affected = combine(affected_by(root, p) for p in changed)
-            if affected is None:
-                continue
-            console.info(describe(root, changed))
-            _rebuild_safely(rebuild, affected, console)
+        with _stopping_sets(stop):
+            _rebuild_safely(rebuild, EVERYTHING, console)
+            for batch in watchfiles.watch(
+                *paths,
+                watch_filter=lambda _change, path: is_relevant(root, Path(path)),
+                debounce=debounce_ms,
+                step=50,
+                stop_event=stop,
+                force_polling=force_polling,
+                raise_interrupt=True,
+                rust_timeout=LISTENING_MS,
+                yield_on_timeout=True,
+            ):
+                if not listening:
+                    # Said only once the watcher is listening, so a save right after it is seen.
+                    console.info(f"watching {', '.join(p.name + '/' for p in paths)} for changes (Ctrl-C to stop)")
+                    listening = True
+                if batch:
+                    _rebuild_batch(root, batch, rebuild, console)
     except KeyboardInterrupt:
         pass
     console.info("stopped watching")
     return 0
+
+
+def _rebuild_batch(root: Path, batch, rebuild, console) -> None:
+    changed = [Path(p) for _change, p in batch]
+    affected = combine(affected_by(root, p) for p in changed)
+    if affected is None:
+        return
+    console.info(describe(root, changed))
+    _rebuild_safely(rebuild, affected, console)
+
+
+@contextlib.contextmanager
+def _stopping_sets(stop: threading.Event):
+    """Ctrl-C, SIGTERM and SIGHUP set ``stop`` as well as raising, so the watcher ends at its
+    next step even if a library swallows the KeyboardInterrupt in the middle of a rebuild."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, _frame):
+        stop.set()
+        raise Stopped(signum)
+
+    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, *STOP_SIGNALS)}
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
 
 
 def _rebuild_safely(rebuild, affected: Affected, console) -> object | None:

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date, format_skeleton
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
@@ -148,11 +149,12 @@ def test_contacts_checked_dates_and_footer_are_printed(help_pdf, tmp_path):
         "https://lawyers.example.org/help",
         "1-2-3 Kasumigaseki, Chiyoda, Tokyo",
         "https://clinic.example.org/",
-        "checked May 2026",
-        "2026年5月確認",
-        "checked January 2025",
-        "Edition of May 20, 2026",
-        "2026年5月20日版",
+        # the catalog's phrases around CLDR's month and long date forms (via Babel, whatever its version)
+        f"checked {format_skeleton('yMMMM', dt.date(2026, 5, 1), locale='en')}",
+        f"{format_skeleton('yMMMM', dt.date(2026, 5, 1), locale='ja')}確認",
+        f"checked {format_skeleton('yMMMM', dt.date(2025, 1, 1), locale='en')}",
+        f"Edition of {format_date(dt.date(2026, 5, 20), 'long', locale='en')}",
+        f"{format_date(dt.date(2026, 5, 20), 'long', locale='ja')}版",
         "https://handouts.example.org/latest",
         "電話",
     ):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from babel.dates import format_date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -250,7 +252,8 @@ def test_every_fixture_entry_is_in_the_spine(built):
         ids = {i for h in book.spine_hrefs for i in book.document(h).xpath("//x:article/@id", namespaces=NS)}
         assert ids == {f"reading-{r.id}" for r in content.readings} | {f"org-{o.id}" for o in content.organisations}
         japanese = book.text_of_spine()
-        for text in ("日本の閉ざされた難民政策", "難民支援協会", "牛久の会", "2015年5月19日"):
+        long_date = format_date(dt.date(2015, 5, 19), "long", locale="ja")  # CLDR via Babel
+        for text in ("日本の閉ざされた難民政策", "難民支援協会", "牛久の会", long_date):
             assert text in japanese
 
 

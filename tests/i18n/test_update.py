@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from babel.messages.plurals import get_plural
+
 from refpub.diagnostics import Reporter
 from refpub.i18n.catalogs import catalog_path
 from refpub.i18n.pofile import read_po, render_po, write_po
@@ -46,7 +48,7 @@ def test_update_creates_catalogs_with_own_names(project):
     _extract_update(project)
     po = _catalog(project)
     assert po.header_value("Language") == "ja"
-    assert po.header_value("Plural-Forms").startswith("nplurals=1")
+    assert po.header_value("Plural-Forms") == get_plural("ja").plural_forms
     names = {m.context: m for m in po.messages}
     own = names["organisation:ushiku-no-kai:name"]
     assert own.string == "牛久の会" and not own.fuzzy
@@ -120,7 +122,7 @@ def test_init_a_new_language_then_publish_it(project, refpub):
     result = refpub(project, "i18n", "init", "fr")
     assert result.returncode == 0, result.stderr
     po = read_po(catalog_path(project, "fr", "content"))
-    assert po.header_value("Plural-Forms").startswith("nplurals=2")
+    assert po.header_value("Plural-Forms") == get_plural("fr").plural_forms  # CLDR via Babel, whatever its version
     assert catalog_path(project, "fr", "messages").is_file()
     assert refpub(project, "i18n", "init", "fr").returncode == 1  # never overwrites
     pub = project / "content" / "publication.yaml"
