@@ -32,14 +32,11 @@ from lxml import etree
 
 from refpub import check
 from refpub import schema as S
-from refpub.build import exporters
 
 ROOTS = Path(__file__).parent / "roots"
 EPOCH = "1767225600"  # 2026-01-01
 XHTML = "http://www.w3.org/1999/xhtml"
 
-needs_reader = pytest.mark.skipif("reader" not in exporters(), reason="the reader exporter is not written yet")
-needs_handouts = pytest.mark.skipif("handouts" not in exporters(), reason="the handout exporter is not written yet")
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -174,7 +171,6 @@ def test_translations_print_literally_in_the_japanese_handbook(injected):
     assert "サービス &lt;i&gt;" in text
 
 
-@needs_handouts
 def test_injection_prints_literally_in_the_handout(injected):
     text = pdf_text(injected / "handout-help.pdf")
     for hostile in ["<script>alert('org')</script> Org", "<img src=x onerror=alert('ja')>の会", "{{ 7*7 }}", "(<b>EO</b>)"]:
@@ -182,7 +178,6 @@ def test_injection_prints_literally_in_the_handout(injected):
     assert "<iframe src=javas" in text  # the handout's title
 
 
-@needs_reader
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_reader_has_no_injected_element_or_attribute(injected, lang):
     docs = epub_documents(injected / f"reader-{lang}.epub")
@@ -204,7 +199,6 @@ def test_reader_has_no_injected_element_or_attribute(injected, lang):
         assert hostile in text, f"reader-{lang}.epub lacks {hostile!r}"
 
 
-@needs_reader
 def test_reader_translations_are_text(injected):
     docs = epub_documents(injected / "reader-ja.epub")
     nav = xhtml_text(parse_xml(docs["EPUB/nav.xhtml"]))
@@ -213,7 +207,6 @@ def test_reader_translations_are_text(injected):
     assert "&lt;b&gt;実体&amp;" in section
 
 
-@needs_reader
 def test_reader_metadata_keeps_hostile_title_as_text(injected):
     docs = epub_documents(injected / "reader-en.epub")
     opf = parse_xml(docs["EPUB/content.opf"])
@@ -221,7 +214,6 @@ def test_reader_metadata_keeps_hostile_title_as_text(injected):
     assert [t.text for t in titles] == ["<script>alert('pub')</script> Handbook"]
 
 
-@needs_reader
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_reader_with_hostile_text_passes_epubcheck(injected, lang):
     assert epubcheck_errors(injected / f"reader-{lang}.epub") == []
@@ -389,6 +381,19 @@ def test_the_project_s_own_files_may_be_used(tmp_path):
     (root / "templates" / "handbook.html").write_text(_handbook_with('<link rel="stylesheet" href="templates/extra.css">'))
     proc = _build_handbook_en(root)
     assert proc.returncode == 0, proc.stderr
+    # The project's stylesheet was applied: the cover's title is drawn in its colour.
+    assert _has_colour(root / "build" / "handbook-en.pdf", (0x12, 0x34, 0x56))
+
+
+def _has_colour(pdf: Path, rgb: tuple[int, int, int]) -> bool:
+    from PIL import Image
+
+    prefix = pdf.parent / "first-page"
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
+    (png,) = pdf.parent.glob("first-page*.png")
+    with Image.open(png) as image:
+        pixels = image.convert("RGB").getdata()
+        return any(max(abs(a - b) for a, b in zip(pixel, rgb)) <= 8 for pixel in pixels)
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "../outside.html"])
@@ -443,7 +448,6 @@ def test_templates_folder_linked_outside_the_project_is_refused(tmp_path):
     assert f"templates: error: templates/ is a link to {elsewhere}, outside the project" in proc.stderr
 
 
-@needs_reader
 def test_reader_packages_only_the_files_it_generates(tmp_path):
     root = copy_root(tmp_path, "hostile-outside")
     (root / "templates" / "stray.png").write_bytes(b"\x89PNG\r\n\x1a\n")
@@ -462,12 +466,7 @@ def test_reader_packages_only_the_files_it_generates(tmp_path):
             assert foreign_references(data, name, own) == [], name
 
 
-@needs_reader
 def test_reader_template_referencing_outside_resources_fails(tmp_path):
-    from refpub.export import reader
-
-    if "foreign_references" not in Path(reader.__file__).read_text(encoding="utf-8"):
-        pytest.xfail("export/reader.py does not check resource references yet (reported)")
     root = copy_root(tmp_path, "hostile-outside")
     layout = (Path(__file__).parent.parent / "templates" / "reader" / "_layout.xhtml").read_text(encoding="utf-8")
     (root / "templates" / "reader").mkdir()
@@ -682,8 +681,6 @@ def test_a_huge_word_in_a_paragraph_is_broken_quickly(tmp_path):
 
 def test_huge_words_reach_the_reader_intact(tmp_path):
     root = copy_root(tmp_path, "hostile-huge-words")
-    if "reader" not in exporters():
-        pytest.skip("the reader exporter is not written yet")
     proc = refpub("build", str(root), "--only", "reader", "--lang", "en", timeout=300)
     assert proc.returncode == 0, proc.stderr
     docs = epub_documents(root / "build" / "reader-en.epub")
@@ -709,14 +706,12 @@ def test_right_to_left_and_combining_text_build(rtl):
     assert proc.returncode == 0, proc.stderr
     text = pdf_text(out / "handbook-en.pdf")
     assert "פליטים" in text or "םיטילפ" in text  # pdftotext may give visual order
-    if "reader" in exporters():
-        docs = epub_documents(out / "reader-en.epub")
-        body = xhtml_text(parse_xml(docs["EPUB/organisations.xhtml"]))
-        assert "Z\u0351\u0352\u0357\u0358a\u0300\u0301\u0302\u0303\u0304l\u0310\u0311g\u0323\u0324o e\u0301 n\u0303" in body
-        assert "פליטים ומבקשי מקלט ביפן" in body
+    docs = epub_documents(out / "reader-en.epub")
+    body = xhtml_text(parse_xml(docs["EPUB/organisations.xhtml"]))
+    assert "Z\u0351\u0352\u0357\u0358a\u0300\u0301\u0302\u0303\u0304l\u0310\u0311g\u0323\u0324o e\u0301 n\u0303" in body
+    assert "פליטים ומבקשי מקלט ביפן" in body
 
 
-@needs_reader
 def test_right_to_left_reader_passes_epubcheck(rtl):
     out, proc = rtl
     assert proc.returncode == 0, proc.stderr

@@ -19,7 +19,6 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from refpub.build import exporters
 from refpub.diagnostics import Reporter
 from refpub.export.base import RenderSession, Target
 from refpub.load import load_content
@@ -194,7 +193,6 @@ def test_handbook_html_shows_arbitrary_text_only_as_text(f):
     assert _same_text(tree.find(".//title").text_content(), f["pub_title"])
 
 
-@pytest.mark.skipif("reader" not in exporters(), reason="the reader exporter is not written yet")
 @SETTINGS
 @given(FIELDS)
 def test_reader_xhtml_shows_arbitrary_text_only_as_text(f):

@@ -120,8 +120,7 @@ def test_placeholders(source, translation, ok):
 
 def test_html_and_links():
     assert html_problem("See <a href='x'>this</a>", "<a href='x'>これ</a>を参照") is None
-    assert "broken" in html_problem("<em>new</em>", "<em>新しい") or True
-    assert html_problem("<em>new</em>", "<em>新しい")
+    assert "<em>" in html_problem("<em>new</em>", "<em>新しい")  # names the element left open
     assert html_problem("plain", "<script>alert(1)</script>")
     errors, _ = url_problems("see https://example.org/a", "https://example.org/a を参照")
     assert errors == []
