@@ -193,6 +193,14 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
     return problems
 
 
+def syntax_problems(po: PoFile, msgfmt: list[tuple[int, str]] | None) -> list[tuple[int, str]]:
+    """refpub's own strict reading first (it never depends on msgfmt), then what GNU msgfmt
+    adds where it is installed (header checks), at lines refpub did not already report."""
+    own = list(po.problems)
+    seen = {line for line, _ in own}
+    return own + [(line, problem) for line, problem in (msgfmt or ()) if line not in seen and line - 1 not in seen]
+
+
 def check_po(
     po: PoFile,
     rel: str,
@@ -206,7 +214,7 @@ def check_po(
     report_fuzzy: bool = True,
 ) -> None:
     """Report the problems of one parsed catalog."""
-    for line, problem in (po.problems if syntax is None else syntax):
+    for line, problem in syntax_problems(po, syntax):
         reporter.error(f"syntax: {problem}", Location(rel, line))
 
     nplurals = po.num_plurals
@@ -227,6 +235,17 @@ def check_po(
 
     own_names = own_names or {}
     for m in po.messages:
+        if isinstance(m.id, (list, tuple)):
+            strings = _strings(m)
+            loc = Location(rel, po.msgstr_line(m))
+            if nplurals is not None and len(strings) != nplurals:
+                # msgfmt rejects this whether or not the message is translated.
+                reporter.error(f"{len(strings)} plural form(s) given, the header says nplurals={nplurals}", loc)
+            elif any(strings) and not all(strings):
+                empty = ", ".join(f"msgstr[{i}]" for i, text in enumerate(strings) if not text)
+                reporter.warning(
+                    f"{empty} empty: until every plural form is translated the source text is shown", loc
+                )
         if not is_translated(m):
             continue
         line = po.msgstr_line(m)
@@ -242,10 +261,6 @@ def check_po(
             continue
         strings = _strings(m)
         if isinstance(m.id, (list, tuple)):
-            if nplurals is not None and len(strings) != nplurals:
-                reporter.error(
-                    f"{len(strings)} plural form(s) given, the header says nplurals={nplurals}", loc
-                )
             sources = list(m.id)
         else:
             sources = [m.id]
@@ -311,7 +326,7 @@ def check_catalogs(
             po = read_po(pot)
             rel = pot.relative_to(root).as_posix()
             syntax = msgfmt_problems(pot)
-            for line, problem in (po.problems if syntax is None else syntax):
+            for line, problem in syntax_problems(po, syntax):
                 reporter.error(f"syntax: {problem}", Location(rel, line))
             pot_keys[domain] = {message_key(m) for m in po.messages}
 

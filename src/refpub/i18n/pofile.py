@@ -1,6 +1,6 @@
 """Reading and writing PO/POT files the way gettext tools expect them.
 
-Babel parses (it is the reference Python reader); refpub writes. Writing ourselves keeps three
+refpub reads strictly (below) into Babel's messages, and writes. Writing ourselves keeps three
 things right that matter to translators and to ``msgfmt --check``: previous msgids (``#|``) stay
 valid PO syntax, unknown header fields written by Poedit or Weblate survive an update, and output
 is byte-for-byte stable, so re-running a command on unchanged input changes no file.
@@ -15,7 +15,7 @@ from pathlib import Path
 from textwrap import TextWrapper
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileParser, denormalize, normalize
+from babel.messages.pofile import normalize
 
 from ..fsio import atomic_write_bytes
 from ..reproducible import source_datetime
@@ -34,6 +34,8 @@ class PoFile:
     obsolete: list[Message] = field(default_factory=list)
     # Syntax problems found while reading: (1-based line, message).
     problems: list[tuple[int, str]] = field(default_factory=list)
+    header_flags: list[str] = field(default_factory=list)  # "#, fuzzy" on the header entry
+    header_seen: bool = False
     # The text as read, to point diagnostics at a msgstr line.
     lines: list[str] = field(default_factory=list, repr=False)
 
@@ -80,29 +82,270 @@ def is_translated(message: Message) -> bool:
 
 
 # --------------------------------------------------------------------------- reading
+#
+# One strict reader for every command (check, update, build, status, doctor). It accepts what
+# GNU msgfmt accepts and nothing else: a line it cannot read exactly is an error with its line
+# number, and the entry it belongs to is left out whole, so a damaged file can never yield a
+# different translation (update then refuses to write it; build and check report it).
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
+            "\\": "\\", '"': '"', "'": "'", "?": "?"}
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)")
 
 
-class _Parser(PoFileParser):
-    """Babel's parser, collecting problems with their lines instead of printing them."""
+_FLAG_WORDS = re.compile(r"(?:fuzzy|(?:no-)?[a-z+-]+-format)(?:\s*,\s*(?:fuzzy|(?:no-)?[a-z+-]+-format))*")
 
-    def __init__(self, catalog: Catalog):
-        super().__init__(catalog, ignore_obsolete=False, abort_invalid=False)
+
+# The flags GNU gettext defines (a misspelt "fuzzy" would publish a translation under review).
+_FLAG = re.compile(r"fuzzy|(?:no-|possible-)?[a-z0-9+-]+-format|no-wrap|wrap|range: *\d+\.\.\d+")
+_STRAY = "\"'#;.,:|~ "  # what a slip of the keyboard leaves between '#' and a flag
+
+
+class _Syntax(ValueError):
+    """A line that is not PO syntax; the message says what is wrong."""
+
+
+def _unescape(body: str) -> str:
+    out, i = [], 0
+    while i < len(body):
+        c = body[i]
+        if c != "\\":
+            out.append(c)
+            i += 1
+            continue
+        nxt = body[i + 1]  # the pattern guarantees a character after a backslash
+        if nxt in _ESCAPES:
+            out.append(_ESCAPES[nxt])
+            i += 2
+        elif nxt in "01234567":
+            m = re.match(r"[0-7]{1,3}", body[i + 1 :])
+            out.append(chr(int(m.group(0), 8)))
+            i += 1 + len(m.group(0))
+        elif nxt == "x" and re.match(r"[0-9A-Fa-f]", body[i + 2 : i + 3]):
+            m = re.match(r"[0-9A-Fa-f]+", body[i + 2 :])
+            out.append(chr(int(m.group(0), 16)))
+            i += 2 + len(m.group(0))
+        else:
+            raise _Syntax(f"invalid escape sequence '\\{nxt}' in a string (write '\\\\' for a backslash)")
+    return "".join(out)
+
+
+def _string_token(text: str) -> str:
+    """The value of a quoted string that must make up all of ``text`` (whitespace aside)."""
+    text = text.strip()
+    if not text.startswith('"'):
+        raise _Syntax(f"expected a string in double quotes, found {text[:20]!r}" if text else "a string is missing")
+    m = _STRING.match(text)
+    if not m:
+        raise _Syntax("the string has no closing double quote (a quote inside a string is written \\\")")
+    rest = text[m.end():].strip()
+    if rest:
+        raise _Syntax(
+            f"unexpected text {rest[:20]!r} after the string's closing quote "
+            "(a quote inside a string is written \\\")"
+        )
+    return _unescape(m.group(1))
+
+
+@dataclass
+class _Entry:
+    """An entry being read: its fields, in the order GNU gettext allows."""
+
+    line: int
+    obsolete: bool = False
+    translator: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    previous: dict[str, list[str]] = field(default_factory=dict)
+    fields: dict[str, list[str]] = field(default_factory=dict)  # keyword -> string pieces
+    order: list[str] = field(default_factory=list)
+    broken: bool = False
+    last: str | None = None  # the keyword whose strings continue on the next line
+    last_previous: str | None = None
+
+    @property
+    def has_strings(self) -> bool:
+        return bool(self.order)
+
+    @property
+    def has_translation(self) -> bool:
+        return any(k.startswith("msgstr") for k in self.order)
+
+
+def _references(text: str) -> list[tuple[str, int | None]]:
+    out = []
+    for ref in text.split():
+        name, sep, line = ref.rpartition(":")
+        if sep and line.isdigit():
+            out.append((name, int(line)))
+        else:
+            out.append((ref, None))
+    return out
+
+
+class _Reader:
+    def __init__(self) -> None:
         self.problems: list[tuple[int, str]] = []
-        self.raw_header: str | None = None
+        self.entries: list[_Entry] = []
+        self.entry: _Entry | None = None
 
-    def _add_message(self) -> None:
-        if (
-            not self.obsolete
-            and len(self.messages) == 1
-            and not self.context
-            and self.messages[0].denormalize() == ""
-            and self.translations
-        ):
-            self.raw_header = self.translations[0][1].denormalize()
-        super()._add_message()
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append((line, message))
+        if self.entry is not None:
+            self.entry.broken = True
 
-    def _invalid_pofile(self, line, lineno, msg) -> None:
-        self.problems.append((lineno + 1, msg))
+    def finish(self) -> None:
+        if self.entry is not None and (self.entry.has_strings or self.entry.broken):
+            self.entries.append(self.entry)
+        self.entry = None  # comments followed by no entry (at the end of a file) are dropped
+
+    def _entry_for(self, number: int, obsolete: bool, keyword: str | None = None) -> _Entry:
+        """The entry a line belongs to, starting a new one where the previous has ended."""
+        entry = self.entry
+        if entry is None:
+            entry = self.entry = _Entry(number, obsolete)
+            return entry
+        ends = False
+        if entry.has_strings:
+            if keyword is None:  # a comment after strings
+                ends = True
+            elif entry.obsolete != obsolete:
+                ends = True
+            elif keyword == "msgctxt" or (keyword == "msgid" and entry.order[-1] != "msgctxt"):
+                ends = True
+                if not entry.has_translation:
+                    self.problem(number, f"{keyword} where a msgstr was expected: the entry above has no msgstr")
+        if ends:
+            self.finish()
+            entry = self.entry = _Entry(number, obsolete)
+        elif not entry.has_strings:
+            entry.obsolete = obsolete
+        return entry
+
+    def read(self, lines: list[str]) -> None:
+        for number, raw in enumerate(lines, start=1):
+            try:
+                self._line(number, raw)
+            except _Syntax as exc:
+                self.problem(number, str(exc))
+        self.finish()
+
+    def _line(self, number: int, line: str) -> None:
+        stripped = line.strip()
+        if not stripped:
+            self.finish()
+            return
+        obsolete = False
+        if stripped.startswith("#~"):
+            obsolete = True
+            stripped = stripped[2:].lstrip()
+            if not stripped:
+                return
+            if stripped.startswith("|"):
+                self._previous(number, stripped[1:].strip(), obsolete=True)
+                return
+        elif stripped.startswith("#"):
+            self._comment(number, stripped)
+            return
+        self._keyword_or_string(number, stripped, obsolete)
+
+    def _comment(self, number: int, text: str) -> None:
+        kind = text[1:2]
+        if kind == "|":
+            self._previous(number, text[2:].strip(), obsolete=False)
+            return
+        entry = self._entry_for(number, obsolete=False)
+        body = text[2:].strip() if kind in (".", ":", ",") else text[1:]
+        if kind == ".":
+            entry.extracted.append(body)
+        elif kind == ":":
+            entry.references.append(body)
+        elif kind == ",":
+            for flag in (f.strip() for f in body.split(",")):
+                if not _FLAG.fullmatch(flag):
+                    raise _Syntax(f"{flag!r} is not a flag gettext knows (such as fuzzy or python-format)")
+                entry.flags.append(flag)
+        else:
+            comment = body[1:] if body.startswith(" ") else body
+            flags = comment.strip().lstrip(_STRAY)
+            if _FLAG_WORDS.fullmatch(flags):
+                # "# fuzzy" is a flags line that lost its comma: read as a comment, a fuzzy
+                # translation would be published as finished.
+                raise _Syntax(f"'#{body}' looks like a flags line without its comma; write '#, {flags}'")
+            entry.translator.append(comment)
+
+    def _previous(self, number: int, text: str, obsolete: bool) -> None:
+        entry = self._entry_for(number, obsolete)
+        m = _KEYWORD.match(text)
+        if m and m.group(1) in ("msgctxt", "msgid", "msgid_plural"):
+            entry.last_previous = m.group(1)
+            entry.previous[m.group(1)] = [_string_token(text[m.end():])]
+        elif text.startswith('"') and entry.last_previous:
+            entry.previous[entry.last_previous].append(_string_token(text))
+        else:
+            raise _Syntax("a '#|' line holds the previous msgctxt, msgid or msgid_plural and their strings")
+
+    def _keyword_or_string(self, number: int, text: str, obsolete: bool) -> None:
+        if text.startswith('"'):
+            entry = self.entry
+            if entry is None or entry.last is None or entry.obsolete != obsolete:
+                raise _Syntax("a string with no msgid, msgstr or msgctxt before it")
+            entry.fields[entry.last].append(_string_token(text))
+            return
+        m = _KEYWORD.match(text)
+        if not m:
+            word = text.split()[0] if text.split() else text
+            raise _Syntax(f"unexpected text {word[:20]!r}: expected msgctxt, msgid, msgstr, a string or a comment")
+        keyword = m.group(1)
+        entry = self._entry_for(number, obsolete, keyword)
+        if keyword in entry.fields:
+            raise _Syntax(f"{keyword} appears twice in one entry")
+        expected = {"msgctxt": (), "msgid": ("msgctxt",), "msgid_plural": ("msgid",)}
+        if keyword in expected and entry.order and entry.order[-1] not in expected[keyword]:
+            raise _Syntax(f"{keyword} is out of place (the order is msgctxt, msgid, msgid_plural, msgstr)")
+        if keyword.startswith("msgstr") and "msgid" not in entry.fields:
+            raise _Syntax("msgstr with no msgid before it")
+        entry.fields[keyword] = [_string_token(text[m.end():])]
+        entry.order.append(keyword)
+        entry.last = keyword
+
+
+def _to_message(entry: _Entry) -> tuple[Message | None, str | None]:
+    """The Babel message of an entry read without error, or (None, what is wrong)."""
+    value = {k: "".join(v) for k, v in entry.fields.items()}
+    if "msgid" not in value:
+        return None, "an entry without msgid"
+    plural = "msgid_plural" in value
+    indexed = sorted(int(k[7:-1]) for k in value if k.startswith("msgstr["))
+    if plural:
+        if "msgstr" in value:
+            return None, "a plural entry (msgid_plural) needs msgstr[0], msgstr[1], …, not msgstr"
+        if not indexed or indexed != list(range(len(indexed))):
+            return None, "a plural entry needs msgstr[0], msgstr[1], … numbered from 0 without gaps"
+        strings = tuple(value[f"msgstr[{i}]"] for i in indexed)
+        msgid: object = (value["msgid"], value["msgid_plural"])
+    else:
+        if indexed:
+            return None, "msgstr[N] belongs to a plural entry (with msgid_plural)"
+        if "msgstr" not in value:
+            return None, "the entry has no msgstr"
+        strings, msgid = value["msgstr"], value["msgid"]
+    locations = [loc for ref in entry.references for loc in _references(ref)]
+    message = Message(
+        msgid, strings, locations=locations, flags=entry.flags,
+        auto_comments=entry.extracted, user_comments=entry.translator,
+        context=value.get("msgctxt"), lineno=entry.line,
+    )
+    previous = {k: "".join(v) for k, v in entry.previous.items()}
+    message.previous_id = (
+        [previous["msgid"], previous["msgid_plural"]] if "msgid_plural" in previous and "msgid" in previous
+        else [previous["msgid"]] if "msgid" in previous else []
+    )
+    message.previous_context = previous.get("msgctxt")
+    message.flag_order = list(dict.fromkeys(entry.flags))
+    return message, None
 
 
 def _parse_header(raw: str) -> list[tuple[str, str]]:
@@ -114,70 +357,44 @@ def _parse_header(raw: str) -> list[tuple[str, str]]:
     return fields
 
 
-def _restore_previous(message: Message) -> None:
-    # Babel reads "#| msgid ..." lines as translator comments; turn them back into previous_id.
-    kept, previous, current = [], {}, None
-    for comment in message.user_comments:
-        if comment.startswith("|"):
-            body = comment[1:].strip()
-            keyword, _, rest = body.partition(" ")
-            if keyword in ("msgid", "msgid_plural", "msgctxt") and rest.startswith('"'):
-                current = keyword
-                previous[current] = [rest]
-            elif body.startswith('"') and current:
-                previous[current].append(body)
-            continue
-        kept.append(comment)
-    message.user_comments = kept
-    if "msgid" in previous:
-        try:
-            ids = [denormalize("\n".join(previous["msgid"]))]
-            if "msgid_plural" in previous:
-                ids.append(denormalize("\n".join(previous["msgid_plural"])))
-            message.previous_id = ids
-        except (ValueError, IndexError):
-            message.previous_id = []
-
-
 def parse_po(data: bytes) -> PoFile:
-    """Parse PO text. Never raises for bad syntax: problems are listed with their lines."""
+    """Parse PO text strictly. Never raises for bad syntax: problems are listed with their
+    lines, and an entry with a problem is left out whole (never read differently)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    catalog = Catalog(locale=None, fuzzy=False)
-    parser = _Parser(catalog)
+        data = data[3:]  # a byte-order mark (some Windows editors): harmless, ignored
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return PoFile(problems=[(line, "the file is not valid UTF-8; save it as UTF-8")])
-    lines = text.splitlines()
-    try:
-        parser.parse(lines)
-    except (ValueError, IndexError) as exc:  # Babel gives up on some malformed input
-        parser.problems.append((parser.offset + 1, f"cannot read this message ({exc})"))
-    po = PoFile(problems=parser.problems, lines=lines)
-    if parser.raw_header is not None:
-        po.header = _parse_header(parser.raw_header)
-    po.header_comments = _header_comments(lines)
-    for message in list(catalog)[1:]:
-        _restore_previous(message)
-        po.messages.append(message)
-    for message in catalog.obsolete.values():
-        _restore_previous(message)
-        message.previous_id = []
-        po.obsolete.append(message)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    reader = _Reader()
+    reader.read([line.rstrip("\r") for line in lines])
+    po = PoFile(problems=reader.problems, lines=lines)
+    seen: dict[tuple[bool, str | None, str], int] = {}
+    for entry in reader.entries:
+        if entry.broken:
+            continue
+        message, problem = _to_message(entry)
+        if message is None:
+            po.problems.append((entry.line, problem))
+            continue
+        key = (entry.obsolete, *message_key(message))
+        if key in seen:
+            po.problems.append((entry.line, f"duplicate message: the same msgctxt and msgid as line {seen[key]}"))
+            continue
+        seen[key] = entry.line
+        if not entry.obsolete and message.id == "" and message.context is None and not po.header_seen:
+            po.header = _parse_header(message.string if isinstance(message.string, str) else "")
+            po.header_comments = list(message.user_comments)
+            po.header_flags = list(message.flag_order)
+            po.header_seen = True
+            continue
+        (po.obsolete if entry.obsolete else po.messages).append(message)
+    po.problems.sort()
     return po
-
-
-def _header_comments(lines: list[str]) -> list[str]:
-    # The translator comments above the header entry, as written (without "# ").
-    comments = []
-    for line in lines:
-        if line.startswith("msgid") or line.startswith("msgctxt"):
-            break
-        if line.startswith("#") and not line.startswith(("#,", "#.", "#:", "#|", "#~")):
-            comments.append(line[2:] if line.startswith("# ") else line[1:])
-    return comments
 
 
 def read_po(path: Path) -> PoFile:
