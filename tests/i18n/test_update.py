@@ -131,3 +131,52 @@ def test_init_a_new_language_then_publish_it(project, refpub):
     status = refpub(project, "i18n", "status")
     assert any(line.split()[:2] == ["fr", "content"] for line in status.stdout.splitlines())
     assert refpub(project, "check").returncode == 0
+
+
+def _by_context(root: Path):
+    return {m.context: m for m in _catalog(root).messages}
+
+
+def test_a_fuzzy_translation_comes_back_fuzzy_after_removal(project):
+    _extract_update(project)
+    _translate(project, {SUMMARY_CTX: "古い要約"})
+    _edit(project, "and what provisional release means.", "and what provisional release means today.")
+    _extract_update(project)
+    assert _by_context(project)[SUMMARY_CTX].fuzzy
+    # The summary goes away (obsolete, #~ keeps its flag), then the same text comes back.
+    _edit(project, "and what provisional release means today.", "and what provisional release means.")
+    _edit(project, "  summary: >-\n    How a refugee status application is examined,\n    and what provisional release means.\n", "")
+    _extract_update(project)
+    obsolete = {m.context: m for m in _catalog(project).obsolete}
+    assert obsolete[SUMMARY_CTX].fuzzy and obsolete[SUMMARY_CTX].string == "古い要約"
+    assert "#, fuzzy\n#~| msgid" in catalog_path(project, "ja", "content").read_text(encoding="utf-8")
+    _edit(project, "  section: general\n  kind: article", "  summary: >-\n    How a refugee status application is examined,\n    and what provisional release means today.\n  section: general\n  kind: article")
+    _extract_update(project)
+    restored = _by_context(project)[SUMMARY_CTX]
+    assert restored.string == "古い要約" and restored.fuzzy  # still to be reviewed, never "done"
+
+
+def test_a_renamed_entry_shows_its_previous_context(project):
+    _extract_update(project)
+    _translate(project, {"reading:first-reading:title": "日本における難民認定申請"})
+    _edit(project, "- id: first-reading", "- id: refugee-status-application")
+    _extract_update(project)
+    renamed = _by_context(project)["reading:refugee-status-application:title"]
+    assert renamed.fuzzy and renamed.string == "日本における難民認定申請"
+    assert renamed.previous_context == "reading:first-reading:title"
+    text = catalog_path(project, "ja", "content").read_text(encoding="utf-8")
+    assert '#| msgctxt "reading:first-reading:title"\n#| msgid "Refugee status application in Japan"' in text
+
+
+def test_a_renamed_and_edited_entry_stays_fuzzy_with_its_translation(project):
+    _extract_update(project)
+    _translate(project, {"reading:first-reading:title": "日本における難民認定申請"})
+    _edit(project, "- id: first-reading", "- id: refugee-status-application")
+    _edit(project, 'title: "Refugee status application in Japan"', 'title: "Refugee status applications in Japan"')
+    _extract_update(project)
+    catalog = _catalog(project)
+    renamed = {m.context: m for m in catalog.messages}["reading:refugee-status-application:title"]
+    assert renamed.fuzzy and renamed.string == "日本における難民認定申請"  # not lost to #~
+    assert renamed.previous_context == "reading:first-reading:title"
+    assert renamed.previous_id == ["Refugee status application in Japan"]
+    assert not any(m.context == "reading:first-reading:title" for m in catalog.obsolete)

@@ -4,8 +4,11 @@
 * a message whose source changed gets the old translation marked ``fuzzy`` with the previous
   msgid (``#|``), so the translator sees exactly what changed. For content, "the same message"
   means the same context (entry and field), never a merely similar string of another entry;
-* messages no longer in the template are kept at the end as obsolete (``#~``), and come back
-  with their translation if the string returns;
+* messages no longer in the template are kept at the end as obsolete (``#~``) with their flags
+  and previous source, and come back with their translation (still fuzzy if it was) if the
+  string returns;
+* a renamed entry (new id, same field) gets its old translation as fuzzy with the previous
+  ``#| msgctxt`` and ``#| msgid``, also when its text was edited at the same time;
 * ``prefill`` gives translations that come from the content itself (an organisation's own name
   in ``alt_names``): they are set exactly and never fuzzy.
 """
@@ -33,6 +36,7 @@ def _copy_translation(target: Message, old: Message) -> None:
     if old.fuzzy:
         target.flags.add("fuzzy")
         target.previous_id = list(old.previous_id or [])
+        target.previous_context = getattr(old, "previous_context", None)
 
 
 def _fresh(template_message: Message) -> Message:
@@ -40,8 +44,20 @@ def _fresh(template_message: Message) -> Message:
     m.string = () if isinstance(m.id, (list, tuple)) else ""
     m.user_comments = []
     m.previous_id = []
+    m.previous_context = None
     m.flags.discard("fuzzy")
     return m
+
+
+def _entry_field(context: str | None) -> tuple[str, str] | None:
+    """``reading:<id>:title`` -> ("reading", "title"): what kind of entry and which field."""
+    parts = (context or "").split(":")
+    return (parts[0], parts[-1]) if len(parts) >= 3 else None
+
+
+def _entry_id(context: str | None) -> str | None:
+    parts = (context or "").split(":")
+    return ":".join(parts[:-1]) if len(parts) >= 3 else None
 
 
 def merge(
@@ -64,6 +80,15 @@ def merge(
                 by_ctx.setdefault(m.context, m)
             by_id.setdefault(message_key(m)[1], m)
     candidates = [k for k in by_id] if not by_context else []
+    # Content whose entry id is gone from the template (a renamed entry): its translations may
+    # match a new entry's same field whose text is close, as msgmerge's fuzzy matching would.
+    template_entries = {_entry_id(m.context) for m in template.messages}
+    orphans: dict[tuple[str, str], dict[str, Message]] = {}
+    if by_context:
+        for m in old.messages:
+            field = _entry_field(m.context)
+            if field and is_translated(m) and _entry_id(m.context) not in template_entries:
+                orphans.setdefault(field, {}).setdefault(message_key(m)[1], m)
 
     used: set[tuple[str | None, str]] = set()
     merged: list[Message] = []
@@ -85,11 +110,16 @@ def merge(
             elif candidates:
                 close = difflib.get_close_matches(key[1], candidates, n=1, cutoff=0.6)
                 guess = by_id[close[0]] if close else None
+            elif _entry_field(tm.context) in orphans:
+                same_field = orphans[_entry_field(tm.context)]
+                close = difflib.get_close_matches(key[1], list(same_field), n=1, cutoff=0.6)
+                guess = same_field.pop(close[0]) if close else None
             if guess is not None and isinstance(guess.id, (list, tuple)) == isinstance(tm.id, (list, tuple)):
                 _copy_translation(m, guess)
                 used.add(message_key(guess))
                 m.flags.add("fuzzy")
                 m.previous_id = list(guess.id) if isinstance(guess.id, (list, tuple)) else [guess.id]
+                m.previous_context = guess.context if guess.context != tm.context else None
         if key in prefill:
             m.string = prefill[key]
             m.flags.discard("fuzzy")
@@ -97,6 +127,7 @@ def merge(
             m.user_comments = [c for c in m.user_comments if REVIEW_MARK not in c.lower()]
         if not m.fuzzy:
             m.previous_id = []
+            m.previous_context = None
         merged.append(m)
 
     template_keys = {message_key(m) for m in template.messages}
@@ -105,15 +136,15 @@ def merge(
         if message_key(m) not in template_keys and message_key(m) not in used and is_translated(m)
     ]
     kept_obsolete = [m for k, m in obsolete.items() if k not in template_keys]
-    new_obsolete = []
-    for m in [*kept_obsolete, *gone]:
-        m = copy.deepcopy(m)
-        m.previous_id = []
-        m.flags = {f for f in m.flags if f == "fuzzy"}
-        new_obsolete.append(m)
+    # Obsolete entries keep their flags and previous source, as msgmerge does: a fuzzy
+    # translation that comes back is still fuzzy.
+    new_obsolete = [copy.deepcopy(m) for m in [*kept_obsolete, *gone]]
 
     header = list(old.header) if old.header else list(template.header)
-    result = PoFile(header=header, header_comments=list(old.header_comments), messages=merged, obsolete=new_obsolete)
+    result = PoFile(
+        header=header, header_comments=list(old.header_comments), header_flags=list(old.header_flags),
+        messages=merged, obsolete=new_obsolete,
+    )
     pot_date = template.header_value("POT-Creation-Date")
     if pot_date:
         result.set_header("POT-Creation-Date", pot_date)

@@ -440,10 +440,48 @@ def _message_lines(message: Message, num_plurals: int, prefix: str = "") -> list
     return lines
 
 
-def render_po(po: PoFile) -> str:
-    """PO text for ``po``: header, messages in their order, then obsolete ones as ``#~``."""
+REFERENCE_STYLES = ("full", "file", "none")
+
+
+def _references_line(message: Message, references: str) -> list[str]:
+    if references == "none":
+        return []
+    locations: list[str] = []
+    for filename, lineno in message.locations:
+        loc = f"{filename}:{lineno}" if lineno and references == "full" else filename
+        if loc not in locations:
+            locations.append(loc)
+    return _comment_lines([" ".join(locations)], "#:") if locations else []
+
+
+def _previous_lines(message: Message, prefix: str) -> list[str]:
+    """``#|`` lines: what the source was when the (fuzzy) translation was made."""
+    if "fuzzy" not in message.flags:
+        return []
+    lines = []
+    context = getattr(message, "previous_context", None)
+    previous = list(message.previous_id or [])
+    if context is not None and context != message.context:
+        lines.append(_string("msgctxt", context, prefix))
+    if previous:
+        lines.append(_string("msgid", previous[0], prefix))
+        if len(previous) > 1 and isinstance(message.id, (list, tuple)):
+            lines.append(_string("msgid_plural", previous[1], prefix))
+    return lines
+
+
+def _flags_line(flags) -> list[str]:
+    ordered = sorted(flags, key=lambda f: (f != "fuzzy", f))
+    return ["#, " + ", ".join(ordered)] if ordered else []
+
+
+def render_po(po: PoFile, *, references: str = "full") -> str:
+    """PO text for ``po``: header, messages in their order, then obsolete ones as ``#~``, each
+    with its comments, flags and previous source (``#|``), as msgmerge writes them.
+    ``references``: ``full`` (file:line), ``file`` (file names only) or ``none``."""
     nplurals = po.num_plurals or 2
     out: list[str] = [f"# {c}".rstrip() for c in po.header_comments]
+    out.extend(_flags_line(po.header_flags))
     out.append('msgid ""')
     out.append('msgstr ""')
     out.extend('"' + f"{key}: {value}\\n".replace('"', '\\"') + '"' for key, value in po.header)
@@ -451,25 +489,15 @@ def render_po(po: PoFile) -> str:
     for m in po.messages:
         out.extend(_comment_lines(m.user_comments, "#"))
         out.extend(_comment_lines(m.auto_comments, "#."))
-        locations = []
-        for filename, lineno in m.locations:
-            loc = f"{filename}:{lineno}" if lineno else filename
-            if loc not in locations:
-                locations.append(loc)
-        if locations:
-            out.extend(_comment_lines([" ".join(locations)], "#:"))
-        flags = sorted(m.flags, key=lambda f: (f != "fuzzy", f))
-        if flags:
-            out.append("#, " + ", ".join(flags))
-        if m.previous_id and "fuzzy" in m.flags:
-            prev = list(m.previous_id)
-            out.append(_string("msgid", prev[0], "#| "))
-            if len(prev) > 1 and isinstance(m.id, (list, tuple)):
-                out.append(_string("msgid_plural", prev[1], "#| "))
+        out.extend(_references_line(m, references))
+        out.extend(_flags_line(m.flags))
+        out.extend(_previous_lines(m, "#| "))
         out.extend(_message_lines(m, nplurals))
         out.append("")
     for m in po.obsolete:
         out.extend(_comment_lines(m.user_comments, "#"))
+        out.extend(_flags_line(m.flags))
+        out.extend(_previous_lines(m, "#~| "))
         out.extend(_message_lines(m, nplurals, prefix="#~ "))
         out.append("")
     while out and out[-1] == "":
