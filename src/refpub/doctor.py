@@ -138,19 +138,20 @@ def check_project(project: str | Path | None, out: str | Path | None = None) -> 
 
 
 def check_catalogs(root: Path) -> list[Check]:
-    from babel.messages.pofile import read_po
-
     from .diagnostics import Reporter
-    from .i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path
+    from .i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, unpublished_languages
+    from .i18n.pofile import is_translated, read_po
     from .load import load_publication
 
     publication = load_publication(root, Reporter())
     if publication is None:
         return [Check("catalogs", False, "content/publication.yaml has errors; run `refpub check` to see them")]
     checks = []
-    for lang in publication.languages:
+    unpublished = unpublished_languages(root, publication.languages)
+    for lang in (*publication.languages, *unpublished):
         if lang == publication.source_language:
             continue
+        note = "" if lang in publication.languages else f" ('{lang}' is not in `languages`: not published)"
         for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN):
             path = catalog_path(root, lang, domain)
             rel = path.relative_to(root).as_posix()
@@ -166,10 +167,8 @@ def check_catalogs(root: Path) -> list[Check]:
                 line, problem = problems[0]
                 checks.append(Check(f"catalog {rel}", False, f"cannot be read (line {line}: {problem}); run `refpub i18n check`"))
                 continue
-            with path.open("rb") as f:
-                catalog = read_po(f, locale=lang.replace("-", "_"), abort_invalid=False)
-            messages = [m for m in catalog if m.id]
-            translated = sum(1 for m in messages if m.string and not m.fuzzy and (not isinstance(m.string, tuple) or all(m.string)))
+            messages = read_po(path).messages
+            translated = sum(1 for m in messages if is_translated(m) and not m.fuzzy)
             mo = path.with_suffix(".mo")
             if not mo.exists():
                 compiled = "not compiled (the build reads the .po; `refpub i18n compile` for other tools)"
@@ -177,16 +176,32 @@ def check_catalogs(root: Path) -> list[Check]:
                 compiled = "compiled"
             else:
                 compiled = "compiled file older than the .po; run `refpub i18n compile`"
-            checks.append(Check(f"catalog {rel}", True, f"{translated}/{len(messages)} translated, {compiled}"))
+            checks.append(Check(f"catalog {rel}", True, f"{translated}/{len(messages)} translated, {compiled}{note}"))
+    checks.append(check_gettext())
     return checks
 
 
-def catalog_problems(path: Path) -> list[tuple[int, str]]:
-    """Syntax problems of a catalog, (line, message): refpub's reader, then msgfmt when installed."""
-    from .i18n.checks import msgfmt_problems
-    from .i18n.pofile import read_po as read_po_lines
+def check_gettext() -> Check:
+    """GNU gettext is optional: refpub reads catalogs strictly itself; with msgcat it also
+    writes them byte for byte as Poedit and msgmerge do, and msgfmt adds its header checks."""
+    import shutil
 
-    return read_po_lines(path).problems or msgfmt_problems(path) or []
+    if shutil.which("msgcat") and shutil.which("msgfmt"):
+        return Check("GNU gettext", True, "msgfmt and msgcat found (catalogs are written in gettext's own format)")
+    return Check(
+        "GNU gettext", True,
+        "not found: catalogs are still read strictly, but written in refpub's approximation of gettext's "
+        "line wrapping (Poedit may re-wrap them); install it with `apt-get install gettext`",
+        required=False,
+    )
+
+
+def catalog_problems(path: Path) -> list[tuple[int, str]]:
+    """Syntax problems of a catalog, (line, message): refpub's strict reader, plus msgfmt's when installed."""
+    from .i18n.checks import msgfmt_problems, syntax_problems
+    from .i18n.pofile import read_po
+
+    return syntax_problems(read_po(path), msgfmt_problems(path))
 
 
 def check_output_folder(root: Path, out: str | Path | None = None) -> Check:

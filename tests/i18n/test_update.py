@@ -180,3 +180,21 @@ def test_a_renamed_and_edited_entry_stays_fuzzy_with_its_translation(project):
     assert renamed.previous_context == "reading:first-reading:title"
     assert renamed.previous_id == ["Refugee status application in Japan"]
     assert not any(m.context == "reading:first-reading:title" for m in catalog.obsolete)
+
+
+def test_catalogs_of_an_unpublished_language_are_checked_and_named(project, refpub):
+    assert refpub(project, "i18n", "init", "fr").returncode == 0  # not added to `languages`
+    status = refpub(project, "i18n", "status")
+    assert any(line.startswith("fr (not published)") for line in status.stdout.splitlines()), status.stdout
+    check = refpub(project, "check")
+    assert check.returncode == 0
+    assert "there are catalogs for 'fr', but 'fr' is not in `languages`" in check.stderr
+    # Broken, it is an error, not skipped; update refuses to rewrite it.
+    path = catalog_path(project, "fr", "content")
+    broken = path.read_text(encoding="utf-8").replace('msgstr ""\n\n#', 'msgstr "sans fin\n\n#', 1)
+    path.write_text(broken, encoding="utf-8")
+    assert refpub(project, "check").returncode == 1
+    assert refpub(project, "i18n", "update").returncode == 1
+    assert path.read_text(encoding="utf-8") == broken
+    doctor = refpub(project, "doctor", ".")
+    assert "locales/fr/LC_MESSAGES/content.po" in doctor.stderr and "cannot be read" in doctor.stderr

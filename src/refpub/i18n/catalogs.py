@@ -25,6 +25,22 @@ def catalog_path(root: Path, lang: str, domain: str) -> Path:
     return root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
+def catalog_languages(root: Path) -> tuple[str, ...]:
+    """Every language that has a catalog under locales/, published or not."""
+    folder = root / "locales"
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted(
+        d.name for d in folder.iterdir()
+        if d.is_dir() and any((d / "LC_MESSAGES" / f"{domain}.po").is_file() for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN))
+    ))
+
+
+def unpublished_languages(root: Path, languages: tuple[str, ...]) -> tuple[str, ...]:
+    """Languages with catalogs (one a translation platform created, say) not in ``languages``."""
+    return tuple(lang for lang in catalog_languages(root) if lang not in languages)
+
+
 def template_path(root: Path, domain: str) -> Path:
     return root / "locales" / f"{domain}.pot"
 

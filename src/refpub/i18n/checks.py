@@ -23,7 +23,7 @@ from babel.messages.plurals import get_plural
 from ..diagnostics import Location, Reporter
 from ..text import control_character_problem
 from ..urls import check_url
-from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path
+from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
 from .glossary import Term, load_glossary, missing_terms
 from .pofile import PoFile, is_translated, message_key, read_po
 
@@ -330,7 +330,14 @@ def check_catalogs(
                 reporter.error(f"syntax: {problem}", Location(rel, line))
             pot_keys[domain] = {message_key(m) for m in po.messages}
 
-    for lang in languages:
+    unpublished = unpublished_languages(root, languages)
+    for lang in unpublished:
+        reporter.warning(
+            f"there are catalogs for '{lang}', but '{lang}' is not in `languages` in content/publication.yaml: "
+            "they are checked and updated, but not published; add it there to publish it",
+            Location(f"locales/{lang}"),
+        )
+    for lang in (*languages, *unpublished):
         if lang == source_language:
             continue
         glossary_terms = load_glossary(root, lang, reporter)

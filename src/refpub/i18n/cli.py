@@ -72,7 +72,8 @@ def format_status_table(rows) -> str:
         if not row.exists:
             lines.append((row.lang, row.domain, "-", "-", "-", "-", "missing", "-"))
             continue
-        lines.append((row.lang, row.domain, c.translated, c.fuzzy, c.untranslated, c.total, f"{c.percent:.1f}%", c.needs_review))
+        lang = row.lang if row.published else f"{row.lang} (not published)"
+        lines.append((lang, row.domain, c.translated, c.fuzzy, c.untranslated, c.total, f"{c.percent:.1f}%", c.needs_review))
         for kind, k in sorted(row.by_kind.items()):
             lines.append(("", f"  {kind}", k.translated, k.fuzzy, k.untranslated, k.total, f"{k.percent:.1f}%", k.needs_review))
     table = [header, *[tuple(str(v) for v in line) for line in lines]]

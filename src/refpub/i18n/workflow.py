@@ -16,7 +16,7 @@ from babel.messages.plurals import get_plural
 
 from ..diagnostics import Location, Reporter
 from ..load import load_publication
-from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path
+from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
 from .checks import check_catalogs
 from .extract import content_template, messages_template, project_content_messages
 from .merge import REVIEW_MARK, merge
@@ -31,9 +31,16 @@ class ProjectLanguages:
     source_language: str
     languages: tuple[str, ...]
 
+    unpublished: tuple[str, ...] = ()  # languages with catalogs that are not in `languages`
+
     @property
     def targets(self) -> tuple[str, ...]:
         return tuple(lang for lang in self.languages if lang != self.source_language)
+
+    @property
+    def catalogs(self) -> tuple[str, ...]:
+        """Every language whose catalogs refpub keeps up to date and checks."""
+        return self.targets + tuple(lang for lang in self.unpublished if lang != self.source_language)
 
 
 def project_languages(root: Path, reporter: Reporter) -> ProjectLanguages | None:
@@ -41,7 +48,10 @@ def project_languages(root: Path, reporter: Reporter) -> ProjectLanguages | None
     publication = load_publication(root, reporter)
     if publication is None:
         return None
-    return ProjectLanguages(publication.title, publication.source_language, publication.languages)
+    return ProjectLanguages(
+        publication.title, publication.source_language, publication.languages,
+        unpublished_languages(root, publication.languages),
+    )
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -169,7 +179,7 @@ def update(root: Path, reporter: Reporter, languages: tuple[str, ...] = ()) -> l
     if templates is None:
         return []
     written = []
-    for lang in languages or info.targets:
+    for lang in languages or info.catalogs:
         written += update_language(root, lang, templates, info.title, reporter)
     return written
 
@@ -288,9 +298,13 @@ class CatalogStatus:
     exists: bool
     counts: Counts = field(default_factory=Counts)
     by_kind: dict[str, Counts] = field(default_factory=dict)
+    published: bool = True  # False: catalogs exist, but the language is not in `languages`
 
     def to_json(self) -> dict:
-        data = {"language": self.lang, "catalog": self.domain, "file": self.file, "exists": self.exists}
+        data = {
+            "language": self.lang, "catalog": self.domain, "file": self.file, "exists": self.exists,
+            "published": self.published,
+        }
         data.update(self.counts.to_json())
         if self.by_kind:
             data["by_kind"] = {k: c.to_json() for k, c in self.by_kind.items()}
@@ -313,7 +327,10 @@ def status(root: Path, reporter: Reporter) -> list[CatalogStatus]:
     info = project_languages(root, reporter)
     if info is None:
         return []
-    return [catalog_status(root, lang, domain) for lang in info.targets for domain in DOMAINS]
+    rows = [catalog_status(root, lang, domain) for lang in info.catalogs for domain in DOMAINS]
+    for row in rows:
+        row.published = row.lang in info.targets
+    return rows
 
 
 # --------------------------------------------------------------------------- check
