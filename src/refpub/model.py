@@ -157,6 +157,7 @@ class Publication:
     stale_after_months: int = 12
     vertical_epub: bool = False
     embed_fonts_in_epub: bool = False
+    catalog_references: str = "file"
     topics: tuple[Topic, ...] = ()
     handouts: tuple[Handout, ...] = ()
     locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)

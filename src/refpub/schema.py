@@ -181,6 +181,10 @@ HANDOUT = Record(
     ),
 )
 
+# How catalogs point translators at a string's source ("#:" lines): "file:line" (full), the file
+# only (file: adding an entry does not rewrite every line number below it), or not at all.
+CATALOG_REFERENCES = ("full", "file", "none")
+
 PUBLICATION = Record(
     "publication",
     (
@@ -195,6 +199,7 @@ PUBLICATION = Record(
         Field("stale_after_months", INT, default=12),
         Field("vertical_epub", BOOL, default=False),
         Field("embed_fonts_in_epub", BOOL, default=False),
+        Field("catalog_references", CHOICE, choices=CATALOG_REFERENCES, default="file"),
         Field("sections", RECORD_LIST, required=True, record=SECTION),
         Field("topics", RECORD_LIST, record=TOPIC),
         Field("handouts", RECORD_LIST, record=HANDOUT),

@@ -11,6 +11,7 @@ import json
 import sys
 
 from ..diagnostics import Reporter, format_text
+from ..schema import CATALOG_REFERENCES
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1
 
@@ -33,14 +34,14 @@ def cmd_extract(args) -> int:
     from .workflow import extract
 
     reporter = Reporter()
-    return _finish(reporter, extract(_root(args), reporter), args.quiet)
+    return _finish(reporter, extract(_root(args), reporter, args.references), args.quiet)
 
 
 def cmd_update(args) -> int:
     from .workflow import update
 
     reporter = Reporter()
-    return _finish(reporter, update(_root(args), reporter, tuple(args.lang or ())), args.quiet)
+    return _finish(reporter, update(_root(args), reporter, tuple(args.lang or ()), args.references), args.quiet)
 
 
 def cmd_compile(args) -> int:
@@ -126,8 +127,14 @@ def register(subparsers) -> None:
         p.set_defaults(func=func)
         return p
 
-    add("extract", cmd_extract, "regenerate locales/messages.pot and locales/content.pot")
+    extract = add("extract", cmd_extract, "regenerate locales/messages.pot and locales/content.pot")
     update = add("update", cmd_update, "merge the templates into every language's catalogs")
+    for p in (extract, update):
+        p.add_argument(
+            "--references", choices=CATALOG_REFERENCES,
+            help="what '#:' lines say: file:line (full), the file only, or nothing "
+            "(default: catalog_references in content/publication.yaml, else file)",
+        )
     update.add_argument("--lang", action="append", help="only this language (repeatable)")
     add("compile", cmd_compile, "write .mo files (the build reads .po directly)")
     st = add("status", cmd_status, "translated / fuzzy / untranslated counts per language and catalog")

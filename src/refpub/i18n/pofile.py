@@ -15,12 +15,12 @@ from pathlib import Path
 from textwrap import TextWrapper
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import normalize
 
 from ..fsio import atomic_write_bytes
 from ..reproducible import source_datetime
+from ..schema import CATALOG_REFERENCES
+from .wrap import PAGE_WIDTH, gnu_string
 
-WIDTH = 76  # the width xgettext and msgmerge use, so Poedit's re-save changes little
 DATE_FORMAT = "%Y-%m-%d %H:%M+0000"
 
 
@@ -404,7 +404,8 @@ def read_po(path: Path) -> PoFile:
 # --------------------------------------------------------------------------- writing
 
 
-_comment_wrapper = TextWrapper(width=WIDTH, break_long_words=False, break_on_hyphens=False)
+# "#:" references are filled to gettext's page width too, never cut inside a reference.
+_comment_wrapper = TextWrapper(width=PAGE_WIDTH - len("#: "), break_long_words=False, break_on_hyphens=False)
 
 
 def _comment_lines(comments, prefix: str) -> list[str]:
@@ -419,7 +420,7 @@ def _comment_lines(comments, prefix: str) -> list[str]:
 
 
 def _string(keyword: str, value: str, prefix: str = "") -> str:
-    return f"{prefix}{keyword} {normalize(value, prefix=prefix, width=WIDTH)}"
+    return "\n".join(gnu_string(keyword, value, prefix))
 
 
 def _message_lines(message: Message, num_plurals: int, prefix: str = "") -> list[str]:
@@ -440,7 +441,7 @@ def _message_lines(message: Message, num_plurals: int, prefix: str = "") -> list
     return lines
 
 
-REFERENCE_STYLES = ("full", "file", "none")
+REFERENCE_STYLES = CATALOG_REFERENCES
 
 
 def _references_line(message: Message, references: str) -> list[str]:
@@ -470,8 +471,30 @@ def _previous_lines(message: Message, prefix: str) -> list[str]:
     return lines
 
 
+# The order in which GNU gettext writes format flags (its format_language table).
+_FORMAT_ORDER = (
+    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript", "scheme",
+    "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal", "smalltalk", "qt",
+    "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace", "php", "gcc-internal",
+    "gfc-internal", "ycp",
+)
+
+
+def _flag_rank(flag: str) -> tuple:
+    if flag == "fuzzy":
+        return (0, 0)
+    if flag.endswith("-format"):
+        language = flag[: -len("-format")].removeprefix("no-").removeprefix("possible-")
+        if language in _FORMAT_ORDER:
+            return (1, _FORMAT_ORDER.index(language))
+        return (2, 0)
+    if flag.startswith("range:"):
+        return (3, 0)
+    return (4, 0)  # wrap, no-wrap
+
+
 def _flags_line(flags) -> list[str]:
-    ordered = sorted(flags, key=lambda f: (f != "fuzzy", f))
+    ordered = sorted(flags, key=lambda f: (_flag_rank(f), f))
     return ["#, " + ", ".join(ordered)] if ordered else []
 
 
@@ -483,8 +506,7 @@ def render_po(po: PoFile, *, references: str = "full") -> str:
     out: list[str] = [f"# {c}".rstrip() for c in po.header_comments]
     out.extend(_flags_line(po.header_flags))
     out.append('msgid ""')
-    out.append('msgstr ""')
-    out.extend('"' + f"{key}: {value}\\n".replace('"', '\\"') + '"' for key, value in po.header)
+    out.append(_string("msgstr", "".join(f"{key}: {value}\n" for key, value in po.header)))
     out.append("")
     for m in po.messages:
         out.extend(_comment_lines(m.user_comments, "#"))
@@ -517,9 +539,9 @@ def atomic_write(path: Path, data: str | bytes) -> None:
     atomic_write_bytes(path, data.encode("utf-8") if isinstance(data, str) else data)
 
 
-def write_po(path: Path, po: PoFile, *, keep_dates_if_unchanged: bool = True) -> bool:
+def write_po(path: Path, po: PoFile, *, keep_dates_if_unchanged: bool = True, references: str = "full") -> bool:
     """Write ``po`` to ``path`` unless only its dates would change. True if the file changed."""
-    text = render_po(po)
+    text = render_po(po, references=references)
     if path.is_file():
         old = path.read_text(encoding="utf-8", errors="replace")
         if old == text or (keep_dates_if_unchanged and same_except_dates(old, text)):

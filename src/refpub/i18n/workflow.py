@@ -32,6 +32,7 @@ class ProjectLanguages:
     languages: tuple[str, ...]
 
     unpublished: tuple[str, ...] = ()  # languages with catalogs that are not in `languages`
+    references: str = "file"  # catalog_references: what "#:" lines say
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -50,7 +51,7 @@ def project_languages(root: Path, reporter: Reporter) -> ProjectLanguages | None
         return None
     return ProjectLanguages(
         publication.title, publication.source_language, publication.languages,
-        unpublished_languages(root, publication.languages),
+        unpublished_languages(root, publication.languages), publication.catalog_references,
     )
 
 
@@ -61,10 +62,12 @@ def _rel(root: Path, path: Path) -> str:
 # --------------------------------------------------------------------------- extract
 
 
-def extract(root: Path, reporter: Reporter) -> list[tuple[str, bool]]:
-    """Regenerate locales/messages.pot and locales/content.pot. Returns (file, changed)."""
+def extract(root: Path, reporter: Reporter, references: str | None = None) -> list[tuple[str, bool]]:
+    """Regenerate locales/messages.pot and locales/content.pot. Returns (file, changed).
+    ``references`` (full, file, none) overrides the publication's ``catalog_references``."""
     info = project_languages(root, reporter)
     project = info.title if info else "refpub"
+    references = references or (info.references if info else "file")
     written = []
     for domain, make in ((MESSAGES_DOMAIN, messages_template), (CONTENT_DOMAIN, content_template)):
         before = len(reporter.errors)
@@ -72,7 +75,7 @@ def extract(root: Path, reporter: Reporter) -> list[tuple[str, bool]]:
         if len(reporter.errors) > before and domain == CONTENT_DOMAIN:
             continue  # a broken content file: keep the old template rather than lose strings
         path = template_path(root, domain)
-        written.append((_rel(root, path), write_po(path, template)))
+        written.append((_rel(root, path), write_po(path, template, references=references)))
     return written
 
 
@@ -142,7 +145,7 @@ def _templates(root: Path, reporter: Reporter) -> dict[str, PoFile] | None:
 
 
 def update_language(
-    root: Path, lang: str, templates: dict[str, PoFile], project: str, reporter: Reporter
+    root: Path, lang: str, templates: dict[str, PoFile], project: str, reporter: Reporter, references: str = "file"
 ) -> list[tuple[str, bool]]:
     written = []
     names = own_names(root, lang, Reporter())
@@ -166,11 +169,13 @@ def update_language(
             merged.set_header("Language", lang)
         if not merged.header_value("Plural-Forms"):
             merged.set_header("Plural-Forms", plural_forms(lang))
-        written.append((_rel(root, path), write_po(path, merged)))
+        written.append((_rel(root, path), write_po(path, merged, references=references)))
     return written
 
 
-def update(root: Path, reporter: Reporter, languages: tuple[str, ...] = ()) -> list[tuple[str, bool]]:
+def update(
+    root: Path, reporter: Reporter, languages: tuple[str, ...] = (), references: str | None = None
+) -> list[tuple[str, bool]]:
     """Merge both templates into every target language's catalogs (creating missing ones)."""
     info = project_languages(root, reporter)
     if info is None:
@@ -180,7 +185,7 @@ def update(root: Path, reporter: Reporter, languages: tuple[str, ...] = ()) -> l
         return []
     written = []
     for lang in languages or info.catalogs:
-        written += update_language(root, lang, templates, info.title, reporter)
+        written += update_language(root, lang, templates, info.title, reporter, references or info.references)
     return written
 
 
@@ -206,7 +211,7 @@ def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
     templates = _templates(root, reporter)
     if templates is None:
         return []
-    written = update_language(root, lang, templates, info.title, reporter)
+    written = update_language(root, lang, templates, info.title, reporter, info.references)
     if lang not in info.languages:
         reporter.warning(
             f"'{lang}' is not in languages yet; add it there to publish it",
