@@ -150,7 +150,9 @@ class ReaderExporter:
             **ui,
         )
         gettext = ui["gettext"]
+        # Translators: title of the chapter listing every support organisation (handbook, e-book)
         organisations_title = gettext("Support organisations")
+        # Translators: title of the index that lists organisations under each service they offer
         index_title = gettext("Organisations by service")
 
         chapters: list[tuple[Document, str, dict]] = []
@@ -172,8 +174,10 @@ class ReaderExporter:
             toc.append(NavEntry(doc.title, doc.filename, entries))
 
         cover = Document("cover", COVER, pub.title)
+        # Translators: title of the table of contents (handbook page and e-book navigation)
         nav = Document("nav", NAV, gettext("Contents"), properties=["nav"])
         landmarks = [
+            # Translators: the e-book's cover page, as named in the reading app's "go to" menu
             Landmark("cover", gettext("Cover"), COVER),
             Landmark("toc", nav.title, f"{NAV}#toc"),
             Landmark("bodymatter", chapters[0][0].title, chapters[0][0].filename),
@@ -190,6 +194,8 @@ class ReaderExporter:
                     "chapters": toc,
                     "landmarks": landmarks,
                     "contents_title": nav.title,
+                    # Translators: heading of the e-book's list of landmarks (cover, contents,
+                    # start of the text), shown by reading apps in their "go to" menu
                     "landmarks_title": gettext("Guide"),
                 },
             ),
