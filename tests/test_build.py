@@ -213,3 +213,21 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
         assert size[key] > 0, key
     assert "handbook-en.pdf" in size["edit_rebuilt"]
     assert len(size["edit_rebuilt"]) < len(size["outputs"])
+
+
+def test_each_output_reports_only_its_own_missing_interface_strings(make_project, tmp_path):
+    """A handout rendered after a handbook in the same session (a worker renders several outputs)
+    must not list the handbook's untranslated strings as its own."""
+    from refpub.build import _build_one, exporters, plan
+    from refpub.export.base import RenderSession
+    from refpub.project import load_project
+
+    project = load_project(make_project("good"))  # no Japanese interface catalog: every string falls back
+    session = RenderSession(project)
+    registry = exporters()
+    targets = {t.filename: t for t in plan(project.content)}
+    _build_one(registry["handbook"], targets["handbook-ja.pdf"], session, tmp_path)
+    handout = _build_one(registry["handouts"], targets["handout-help.pdf"], session, tmp_path)
+    (warning,) = [w for w in handout.errors if "interface string(s)" in w]
+    assert '"Contents"' not in warning and "Organisations by service" not in warning
+    assert '"Who can help"' in warning or '"Edition of %(date)s"' in warning

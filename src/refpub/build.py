@@ -351,6 +351,7 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
     path = out_dir / target.filename
     started = time.perf_counter()
     try:
+        session.begin_output()
         rendered = exporter.render(target, session)
     except BuildErrors as exc:
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(e) for e in exc.errors])

@@ -61,6 +61,12 @@ class RenderSession:
             self._translations[lang] = load_translations(self.project.root, lang, self.project.source_language)
         return self._translations[lang]
 
+    def begin_output(self) -> None:
+        """Count interface fallbacks afresh: each output reports the strings it used itself,
+        not those of the outputs rendered before it in this session."""
+        for translations in self._translations.values():
+            translations.missing_messages.clear()
+
     def environment(self, lang: str, *, xhtml: bool = False, phrase_breaking: bool = False) -> jinja2.Environment:
         key = (lang, xhtml, phrase_breaking)
         if key not in self._environments:
