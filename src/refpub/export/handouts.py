@@ -21,6 +21,7 @@ dependency.
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -328,6 +329,9 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
 def render_handout(handout: Handout, session: RenderSession) -> Rendered:
     """Lay out ``handout`` and check that it fits its pages; raises BuildErrors if it does not."""
     page = handout_html(handout, session)
+    too_tall = rows_taller_than_a_page(page)
+    if too_tall:  # decided from the text alone: laying such a row out would take minutes
+        raise BuildErrors(too_tall)
     document = render_document(page.html, session.resource_roots, session.project.root)
     if len(document.pages) > handout.pages:
         raise BuildErrors(overflow_errors(document, handout, page.paper, page.geometry, page.entries))
@@ -351,6 +355,52 @@ def _plain_titles(languages, handout: Handout, pub) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- fitting the paper
+
+# A lower bound of the room text needs, whatever the font: no glyph of the handout's smallest
+# text (8.5 pt) is narrower than a quarter em, no East Asian wide one narrower than an em, and
+# no line is lower than 1.2 em.
+_SMALLEST_PT = 8.5
+_MIN_LATIN_MM = 0.25 * _SMALLEST_PT * 25.4 / 72
+_MIN_WIDE_MM = 1.0 * _SMALLEST_PT * 25.4 / 72
+_MIN_LINE_MM = 1.2 * _SMALLEST_PT * 25.4 / 72
+
+
+def _min_height_mm(text: str, width_mm: float) -> float:
+    """The least height ``text`` can take in a column ``width_mm`` wide."""
+    import unicodedata
+
+    length = sum(
+        _MIN_WIDE_MM if unicodedata.east_asian_width(c) in ("W", "F") else _MIN_LATIN_MM
+        for c in text
+        if not unicodedata.combining(c) and not c.isspace()
+    )
+    return math.ceil(length / width_mm) * _MIN_LINE_MM if length else 0.0
+
+
+def rows_taller_than_a_page(page: HandoutPage) -> list[BuildError]:
+    """Errors for rows whose text cannot fit on one page in any font, found before layout.
+
+    A row is kept on one page (a café reader should not turn the sheet mid-entry); a row that
+    is taller than the page (a 10,000-character word, say) would have WeasyPrint split a table
+    row over dozens of pages for minutes before the page count says it does not fit.
+    """
+    from lxml import html as lxml_html
+
+    geometry = page.geometry
+    errors = []
+    for entry in page.entries:
+        width = geometry.language_column(len(entry.columns), entry.qr is not None)
+        columns = [lxml_html.fragment_fromstring(str(c), create_parent="div").text_content() for c in entry.columns]
+        contacts_width = width * len(entry.columns) + geometry.column_gap * (len(entry.columns) - 1)
+        needed = max((_min_height_mm(text, width) for text in columns), default=0.0)
+        needed += _min_height_mm(" ".join(f"{kind} {value}" for kind, value in entry.contacts), contacts_width)
+        if needed > geometry.content_height:
+            errors.append(BuildError(
+                f"handout '{page.handout.id}': {entry.kind} '{entry.id}' needs at least {needed:.0f} mm of a "
+                f"{geometry.content_height:.0f} mm page in any font, so it cannot fit on one page; shorten its text",
+                entry.location,
+            ))
+    return errors
 
 
 def _entry_fragments(document) -> dict[str, list[tuple[int, float]]]:
