@@ -542,3 +542,27 @@ def build_reader_failing(root: Path):
         return build(root, only=["reader"])
     finally:
         mp.undo()
+
+
+def test_package_declares_the_book_language(built):
+    """DAISY Ace's epub-lang rule: the package document itself carries xml:lang."""
+    for name, book in built[2].items():
+        lang = "ja" if "-ja" in name else "en"
+        assert book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == lang, name
+
+
+def test_lists_and_labels_use_the_language_s_punctuation(built):
+    """CLDR's list separator ('、' in Japanese, ', ' in English); the label colon from the catalog."""
+    from refpub.render.formats import list_separator
+
+    for name, sep in (("reader-ja.epub", list_separator("ja")), ("reader-en.epub", list_separator("en"))):
+        book = built[2][name]
+        doc = book.document("organisations.xhtml")
+        services = [
+            "".join(p.itertext()) for p in doc.xpath("//x:p[@class='services']", namespaces=NS)
+            if len(p.xpath("x:span[@class='service']", namespaces=NS)) > 1
+        ]
+        assert services, name
+        assert all(sep in text for text in services), (name, services)
+        if name == "reader-ja.epub":
+            assert not any(", " in text for text in services), services  # never the ASCII comma

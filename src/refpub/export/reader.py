@@ -389,6 +389,16 @@ def xml_problem(data: bytes) -> str | None:
     return None
 
 
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with the book's language on the package document itself
+    (``<package xml:lang>``), which accessibility checkers (DAISY Ace's epub-lang) require."""
+
+    def _write_opf_file(self, root):
+        if self.book.language:
+            root.set(etree.QName(epub.NAMESPACES["XML"], "lang").text, self.book.language)
+        super()._write_opf_file(root)
+
+
 def write_book(book: epub.EpubBook) -> bytes:
     buffer = io.BytesIO()
     options = {
@@ -398,7 +408,7 @@ def write_book(book: epub.EpubBook) -> bytes:
         "play_order": {"enabled": True, "start_from": 1},
         "raise_exceptions": True,
     }
-    epub.EpubWriter(buffer, book, options).write()
+    _Writer(buffer, book, options).write()
     return buffer.getvalue()
 
 

@@ -19,7 +19,8 @@ from ..errors import BuildError
 from ..i18n.catalogs import Translations
 from ..text import Text
 from ..urls import is_safe_url
-from .formats import format_number, format_partial_date
+from .formats import format_number, format_partial_date, list_separator
+from .labels import LABEL_SEPARATOR
 from .phrases import join_phrases, soften_long_words
 from .resources import is_within
 
@@ -189,6 +190,11 @@ def make_environment(
     env.filters["safe_href"] = _safe_href
     env.filters["number"] = lambda n: format_number(n, lang)
     env.filters["partial_date"] = lambda d: format_partial_date(d, lang)
+    # Items of a list joined as the language writes lists (CLDR: ", " in English, "、" in Japanese).
+    env.globals["list_separator"] = list_separator(lang)
+    # A label and its value ("Services: …", "支援内容：…"): the translators' punctuation,
+    # written {{ _(LABEL_SEPARATOR) }} (extracted from render/labels.py, with its note).
+    env.globals["LABEL_SEPARATOR"] = LABEL_SEPARATOR
     gettext, ngettext, pgettext = escaped_gettext_callables(translations)
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
     return env

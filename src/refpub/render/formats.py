@@ -43,6 +43,13 @@ def format_number(n: int | float, lang: str) -> str:
     return format_decimal(n, locale=babel_locale(lang))
 
 
+def list_separator(lang: str) -> str:
+    """What stands between the middle items of a list in ``lang``, from CLDR's list patterns
+    (``, `` in English, ``、`` in Japanese, ``، `` in Arabic)."""
+    pattern = babel_locale(lang).list_patterns["standard"]["middle"]
+    return pattern.replace("{0}", "").replace("{1}", "")
+
+
 def language_name(code: str, in_lang: str) -> str:
     """The name of language ``code`` written in ``in_lang`` (``ja`` in English: Japanese)."""
     try:

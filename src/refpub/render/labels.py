@@ -12,6 +12,10 @@ def N_(message: str) -> str:
     return message
 
 
+# Translators: the punctuation between a label and its value ("Services: Legal advice"); keep the
+# space if your language writes one (Japanese writes "：", a full-width colon, and no space).
+LABEL_SEPARATOR = N_(": ")
+
 SERVICE_LABELS = {
     # Translators: a service an organisation offers, listed under its name and in the index by service
     "legal": N_("Legal advice"),
