@@ -20,6 +20,8 @@ apt_packages=(
 )
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   apt_packages+=(poppler-utils qpdf libzbar0)   # pdftotext/pdffonts, qpdf --check, QR decoding
+  apt_packages+=(chromium)                      # DAISY Ace checks the EPUBs in a real browser engine
+  command -v npm >/dev/null || apt_packages+=(nodejs npm)   # for DAISY Ace (npm); kept if already there
 fi
 if [ "$extras" = "bench" ]; then
   apt_packages+=(pandoc)   # the peer pipeline of benchmarks/run.py (EPUB); never needed to build
@@ -58,3 +60,16 @@ esac
 export UV_PROJECT_ENVIRONMENT="${REFPUB_VENV:-.venv}"
 export UV_PYTHON_DOWNLOADS=never   # use this machine's Python; never fetch one
 "$tools/bin/uv" sync "${sync_args[@]}"
+
+# DAISY Ace (the EPUB accessibility checker), pinned by scripts/ace/package-lock.json, into .tools/ace.
+# It drives Debian's chromium (the tests set PUPPETEER_EXECUTABLE_PATH): no browser is downloaded,
+# and install scripts are skipped (one of its dependencies would fetch an Electron build).
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
+  ace=.tools/ace
+  if [ ! -x "$ace/node_modules/.bin/ace-puppeteer" ] || ! cmp -s scripts/ace/package-lock.json "$ace/package-lock.json"; then
+    rm -rf "$ace"
+    mkdir -p "$ace"
+    cp scripts/ace/package.json scripts/ace/package-lock.json "$ace/"
+    (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  fi
+fi
