@@ -27,14 +27,18 @@ def _print_diagnostics(diagnostics, fmt: str = "text", stream=None) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     from .console import check_summary, make_console, plural, verbosity_of
     from .project import check_project, find_root
+    from .provenance import provenance, provenance_lines
 
     root = find_root(args.project)
     reporter = Reporter()
     content = check_project(root, reporter)
     diagnostics = reporter.sorted()
+    if args.strict:  # what a volunteer runs before printing: every warning must be dealt with
+        diagnostics = [d.as_error() for d in diagnostics]
+    failed = any(d.severity.value == "error" for d in diagnostics)
     if args.format == "json":
-        _print_diagnostics(diagnostics, "json", sys.stdout)
-        return EXIT_CONTENT if reporter.has_errors else EXIT_OK
+        sys.stdout.write(format_json(diagnostics, provenance=provenance(content) if content else None))
+        return EXIT_CONTENT if failed else EXIT_OK
     console = make_console(verbosity_of(args))
     if content is not None:
         pub = content.publication
@@ -43,9 +47,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"{plural(len(content.organisations), 'organisation')}, {plural(len(pub.handouts), 'handout')}, "
             f"languages {', '.join(pub.languages)}"
         )
+    if content is not None:
+        for line in provenance_lines(content):
+            console.detail(line)
     console.diagnostics(diagnostics)
-    console.summary(check_summary(diagnostics), ok=not reporter.has_errors)
-    return EXIT_CONTENT if reporter.has_errors else EXIT_OK
+    console.summary(check_summary(diagnostics), ok=not failed)
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def _source_language(project: str) -> str:
@@ -161,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="report every problem in a project's content and catalogs")
     check.add_argument("project", nargs="?", default=".", help="project folder (default: current folder)")
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors (run it before printing handouts)")
     _add_verbosity(check)
     check.set_defaults(func=cmd_check)
 

@@ -44,6 +44,10 @@ class Diagnostic:
         prefix = f"{self.location}: " if self.location else ""
         return f"{prefix}{self.severity.value}: {self.message}"
 
+    def as_error(self) -> "Diagnostic":
+        """The same problem as an error (``refpub check --strict``)."""
+        return Diagnostic(Severity.ERROR, self.message, self.location)
+
     def to_json(self) -> dict:
         loc = self.location
         return {
@@ -108,10 +112,13 @@ def format_text(diagnostics: Iterable[Diagnostic]) -> str:
     return "".join(f"{d}\n" for d in diagnostics)
 
 
-def format_json(diagnostics: Iterable[Diagnostic]) -> str:
+def format_json(diagnostics: Iterable[Diagnostic], provenance: list | None = None) -> str:
     items = [d.to_json() for d in diagnostics]
     summary = {
         "errors": sum(1 for d in items if d["severity"] == "error"),
         "warnings": sum(1 for d in items if d["severity"] == "warning"),
     }
-    return json.dumps({"diagnostics": items, **summary}, ensure_ascii=False, indent=2) + "\n"
+    data = {"diagnostics": items, **summary}
+    if provenance is not None:
+        data["provenance"] = provenance
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

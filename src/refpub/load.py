@@ -28,6 +28,7 @@ from .model import (
     Reading,
     ReadingSelection,
     Section,
+    Source,
     Topic,
 )
 from .text import control_character_problem
@@ -452,6 +453,15 @@ def _entries(root: Path, rel: str, record: S.Record, cls, reporter: Reporter) ->
     except _Invalid as exc:
         reporter.error(f"the file {exc}", _loc(rel, node))
         return []
+    for values, _ in items:
+        if "sources" in values:
+            sources = []
+            for v, l in values["sources"]:
+                if v.get("url") or v.get("document"):
+                    sources.append(_build(Source, v, l))
+                else:
+                    reporter.error("a source needs 'url' (the page) or 'document' (what else it is)", l.get("") or Location(rel))
+            values["sources"] = tuple(sources)
     return [_build(cls, v, l) for v, l in items if "id" in v and _has_required(record, v)]
 
 

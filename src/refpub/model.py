@@ -66,6 +66,21 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a fact of an entry was found: the page, when it was stored, what it supports."""
+
+    url: str = ""
+    document: str = ""
+    stored: PartialDate | None = None
+    gives: tuple[str, ...] = ()
+    locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+    def __str__(self) -> str:
+        where = self.url or self.document
+        return f"{where} (stored {self.stored})" if self.stored else where
+
+
+@dataclass(frozen=True)
 class Reading(Entry):
     title: str = ""
     summary: str = ""
@@ -78,6 +93,7 @@ class Reading(Entry):
     authors: tuple[str, ...] = ()
     url: str = ""
     note: str = ""
+    sources: tuple[Source, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +110,12 @@ class Organisation(Entry):
     region: str = ""
     languages: tuple[str, ...] = ()
     checked: PartialDate | None = None
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def contacts(self) -> dict[str, str]:
+        """The ways to reach the organisation that the entry gives (url, email, phone, address)."""
+        return {name: getattr(self, name) for name in ("url", "email", "phone", "address") if getattr(self, name)}
 
 
 @dataclass(frozen=True)

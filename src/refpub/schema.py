@@ -94,6 +94,20 @@ class Record:
         return tuple(f.name for f in self.fields)
 
 
+# Where a fact in an entry comes from (a contact, a link): the page it was taken from, when that
+# page was stored (if known), and which fields it supports. Never printed; `refpub check -v`
+# and `refpub check --format json` list them so a volunteer can verify each contact.
+CONTACT_FIELDS = ("url", "email", "phone", "address")
+SOURCE = Record(
+    "source",
+    (
+        Field("url", URL),            # the page the fact was read on
+        Field("document", OPTIONAL_TEXT),  # or the document, when it is not a web page
+        Field("stored", FULL_DATE),
+        Field("gives", CHOICE_LIST, choices=CONTACT_FIELDS),
+    ),
+)
+
 READING = Record(
     "reading",
     (
@@ -108,6 +122,7 @@ READING = Record(
         Field("date", DATE),
         Field("authors", TEXT_LIST),
         Field("url", URL),
+        Field("sources", RECORD_LIST, record=SOURCE),
         Field("note", OPTIONAL_TEXT, translatable=True),
     ),
 )
@@ -128,6 +143,7 @@ ORGANISATION = Record(
         Field("region", OPTIONAL_TEXT),
         Field("languages", LANG_LIST),
         Field("checked", FULL_DATE),
+        Field("sources", RECORD_LIST, record=SOURCE),
     ),
 )
 

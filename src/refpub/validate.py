@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from .diagnostics import Reporter
 from .model import Content, Handout
+from .schema import CONTACT_FIELDS
 from .selection import select_organisations
 
 
@@ -33,6 +34,20 @@ def _duplicate_ids(kind: str, entries, reporter: Reporter) -> None:
             first[entry.id] = entry
 
 
+def _unsourced_facts(entry, kind: str, reporter: Reporter) -> None:
+    """A contact or link must say where it comes from (a source naming it, or naming nothing in
+    particular): facts in content are never written from memory."""
+    for name in CONTACT_FIELDS:
+        if not getattr(entry, name, ""):
+            continue
+        if not any(not s.gives or name in s.gives for s in entry.sources):
+            reporter.warning(
+                f"{kind} '{entry.id}': '{name}' has no source; add the page it was taken from under 'sources' "
+                "(url, and stored: the date the page was read)",
+                entry.location(name),
+            )
+
+
 def validate(content: Content, reporter: Reporter, today: _dt.date | None = None) -> None:
     pub = content.publication
     section_ids = {s.id for s in pub.sections}
@@ -52,6 +67,9 @@ def validate(content: Content, reporter: Reporter, today: _dt.date | None = None
         )
     if not pub.sections:
         reporter.error("publication: 'sections' is empty; readings need at least one section", pub.locations.get("sections"))
+
+    for entry, kind in [*((r, "reading") for r in content.readings), *((o, "organisation") for o in content.organisations)]:
+        _unsourced_facts(entry, kind, reporter)
 
     # Probable duplicates: the same title from the same publisher, written twice.
     seen: dict[tuple[str, str], object] = {}
@@ -125,6 +143,12 @@ def _validate_handout(content, handout: Handout, section_ids, topic_ids, reporte
     today = today or _dt.date.today()
     limit = pub.stale_after_months
     for org in select_organisations(content, osel):
+        if not org.contacts:
+            reporter.warning(
+                f"{label}: organisation '{org.id}' has no way to be contacted (no url, email, phone or "
+                "address); add one from the organisation's own source, or leave it off the handout",
+                org.location(),
+            )
         if org.checked is None:
             reporter.warning(
                 f"{label}: organisation '{org.id}' has never been checked; add 'checked: YYYY-MM-DD' "

@@ -1,0 +1,61 @@
+"""Where each contact and link comes from: the report a volunteer works through before setting
+``checked:`` on an organisation (``refpub check -v``, ``refpub check --format json``).
+
+Sources are never printed in the publications; they exist so that every fact can be verified.
+"""
+
+from __future__ import annotations
+
+from .model import Content, Source
+from .schema import CONTACT_FIELDS
+
+
+def _supports(source: Source, name: str) -> bool:
+    return not source.gives or name in source.gives
+
+
+def _source_json(source: Source) -> dict:
+    data = {"url": source.url} if source.url else {"document": source.document}
+    data["stored"] = str(source.stored) if source.stored else None
+    return data
+
+
+def provenance(content: Content) -> list[dict]:
+    """Per organisation and reading: each contact or link, with the sources that support it."""
+    report = []
+    for kind, entries in (("organisation", content.organisations), ("reading", content.readings)):
+        for entry in entries:
+            facts = {name: getattr(entry, name, "") for name in CONTACT_FIELDS if getattr(entry, name, "")}
+            if not facts and kind == "reading":
+                continue
+            report.append({
+                "kind": kind,
+                "id": entry.id,
+                "checked": str(entry.checked) if getattr(entry, "checked", None) else None,
+                "contacts": [
+                    {"field": name, "value": value,
+                     "sources": [_source_json(s) for s in entry.sources if _supports(s, name)]}
+                    for name, value in facts.items()
+                ],
+            })
+    return report
+
+
+def provenance_lines(content: Content) -> list[str]:
+    """The same report as lines for ``refpub check -v``."""
+    lines = []
+    for item in provenance(content):
+        if not item["contacts"]:
+            lines.append(f"{item['kind']} '{item['id']}': no contacts")
+            continue
+        checked = ""
+        if item["kind"] == "organisation":
+            checked = f", checked {item['checked']}" if item["checked"] else ", not checked by a person yet"
+        lines.append(f"{item['kind']} '{item['id']}'{checked}:")
+        for contact in item["contacts"]:
+            where = "; ".join(
+                (s.get("url") or s.get("document")) + (f" (stored {s['stored']})" if s["stored"] else "")
+                for s in contact["sources"]
+            ) or "NO SOURCE"
+            lines.append(f"  {contact['field']} {contact['value']}  <- {where}")
+    return lines
