@@ -88,11 +88,31 @@ def test_sections_follow_the_divider(project, seed_lines):
         assert r.section == ("general" if first_seen_before else "detention"), r.id
 
 
-def test_only_the_seed_url(project):
-    urls = [r.url for r in project.content.readings if r.url] + [o.url for o in project.content.organisations if o.url]
-    assert urls == ["https://www.welgee.jp/img/updated_2019_cocreative_adventure.pdf"]
+def test_the_seed_url_is_kept_and_names_the_seed(project):
+    """The only URL the seed gives is kept, and its source is the seed itself; every other link
+    came from the organisations' own pages (test below)."""
+    welgee = next(r for r in project.content.readings if r.id == "report-on-the-work-of-welgee")
+    assert welgee.url == "https://www.welgee.jp/img/updated_2019_cocreative_adventure.pdf"
+    assert "000_b77cf2f0b8858a55.txt" in welgee.sources[0].document
 
 
 def test_japanese_names_are_the_seed_own(project):
     ushiku = next(o for o in project.content.organisations if o.name == "Ushiku no Kai")
     assert ushiku.alt_names["ja"].startswith("牛久の会")
+
+
+def test_every_contact_and_link_names_its_source():
+    """Facts in content come from a source a person can check: no url, e-mail, phone or address
+    without a `sources` entry that supports it (refpub check -v lists them)."""
+    from refpub.diagnostics import Reporter
+    from refpub.load import load_content
+
+    content = load_content(REPO, Reporter())
+    entries = [*content.readings, *content.organisations]
+    with_contacts = [e for e in entries if any(getattr(e, f, "") for f in ("url", "email", "phone", "address"))]
+    assert len(with_contacts) >= 20  # the organisations' own sites were found for most of them
+    for entry in with_contacts:
+        for field in ("url", "email", "phone", "address"):
+            if getattr(entry, field, ""):
+                assert any(not s.gives or field in s.gives for s in entry.sources), (entry.id, field)
+    assert not any(getattr(o, "checked", None) for o in content.organisations)  # no person has verified them yet

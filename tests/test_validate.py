@@ -81,6 +81,7 @@ def test_stale_and_unchecked_contacts_on_handouts(make_project):
     pub.write_text(pub.read_text(encoding="utf-8").replace("services: [legal, medical]", "services: [legal, detention-visits]"), encoding="utf-8")
     messages = _check(root, today=dt.date(2027, 6, 1))
     assert messages == [
+        "content/organisations.yaml:1:3: warning: handout 'help': organisation 'ushiku-no-kai' has no way to be contacted (no url, email, phone or address); add one from the organisation's own source, or leave it off the handout",
         "content/organisations.yaml:1:3: warning: handout 'help': organisation 'ushiku-no-kai' has never been checked; add 'checked: YYYY-MM-DD' after verifying its contacts",
         "content/organisations.yaml:16:12: warning: handout 'help': organisation 'jar' was last checked on 2026-01-10 (17 months ago, more than stale_after_months 12); verify its contacts",
     ]
