@@ -21,6 +21,13 @@ apt_packages=(
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   apt_packages+=(poppler-utils qpdf libzbar0)   # pdftotext/pdffonts, qpdf --check, QR decoding
 fi
+# --- web edition (issue 18): the browser tests drive Debian's chromium with Playwright (never a
+# downloaded browser) and inject axe-core, from npm at a pinned version, into every page type.
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
+  apt_packages+=(chromium nodejs)
+  command -v npm >/dev/null || apt_packages+=(npm)   # NodeSource's nodejs brings its own npm
+fi
+# --- end web edition
 if [ "$extras" = "bench" ]; then
   apt_packages+=(pandoc)   # the peer pipeline of benchmarks/run.py (EPUB); never needed to build
 fi
@@ -58,3 +65,18 @@ esac
 export UV_PROJECT_ENVIRONMENT="${REFPUB_VENV:-.venv}"
 export UV_PYTHON_DOWNLOADS=never   # use this machine's Python; never fetch one
 "$tools/bin/uv" sync "${sync_args[@]}"
+
+# --- web edition (issue 18): axe-core for the accessibility checks of the browser tests, pinned,
+# in a project-local folder (.tools/web/node_modules); npm comes with Debian's nodejs or NodeSource's.
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
+  axe_version=4.10.3
+  if [ ! -f .tools/web/node_modules/axe-core/axe.min.js ] || ! grep -q "\"version\": \"$axe_version\"" .tools/web/node_modules/axe-core/package.json; then
+    if ! command -v npm >/dev/null; then
+      echo "setup: npm is missing (apt-get install npm); the browser tests need it for axe-core" >&2
+      exit 1
+    fi
+    mkdir -p .tools/web
+    npm install --silent --no-audit --no-fund --no-save --prefix .tools/web "axe-core@$axe_version"
+  fi
+fi
+# --- end web edition
