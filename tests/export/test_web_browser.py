@@ -294,3 +294,50 @@ def test_screenshots_of_every_page_type(site, browser):
                 page.screenshot(path=str(shot), full_page=True)
                 assert shot.stat().st_size > 1000
         page.context.close()
+
+
+def test_serve_rebuilds_and_the_open_page_reloads(browser, tmp_path):
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    project = tmp_path / "good"
+    shutil.copytree(ROOTS / "good", project)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "refpub", "serve", "--port", "0", str(project)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+    )
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while not any("watching" in line for line in lines):
+            assert time.monotonic() < deadline and server.poll() is None, "".join(lines)
+            lines.append(server.stdout.readline())
+        base = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines)).group(0)
+        page = new_page(browser)
+        page.goto(base + "en/index.html")
+        assert page.inner_text("h1") != "Served and changed"
+        pub = project / "content" / "publication.yaml"
+        text = pub.read_text(encoding="utf-8")
+        pub.write_text(re.sub(r"(?m)^title: .*$", 'title: "Served and changed"', text), encoding="utf-8")
+        # No action in the page: it reloads itself once the rebuild is there.
+        try:
+            page.wait_for_function("document.querySelector('h1').textContent === 'Served and changed'", timeout=30000)
+        except Exception:
+            server.send_signal(signal.SIGINT)
+            pytest.fail("the page did not reload; the server said:\n" + "".join(lines) + server.communicate(timeout=15)[0])
+        assert "__refpub__" not in (project / "build" / "web" / "en" / "index.html").read_text(encoding="utf-8")
+        page.context.close()
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert server.returncode == 0
