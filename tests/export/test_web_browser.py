@@ -341,3 +341,19 @@ def test_serve_rebuilds_and_the_open_page_reloads(browser, tmp_path):
             server.kill()
             server.wait()
     assert server.returncode == 0
+
+
+def test_the_site_works_from_a_folder(site, browser):
+    """Opened as files (a USB stick, no server): pages link to each other and the search runs."""
+    folder, _ = site
+    page = new_page(browser, width=320)
+    page.context.unroute("**/*")
+    page.goto((folder / "index.html").as_uri())
+    page.click("a[hreflang=ja]")
+    assert page.url == (folder / "ja" / "index.html").as_uri()
+    page.fill("#search-input", "牛久")
+    page.click(".search-results a >> nth=0")
+    assert page.url == (folder / "ja" / "org" / "ushiku-no-kai" / "index.html").as_uri()
+    page.click("nav.languages a[hreflang=en]")
+    assert page.url == (folder / "en" / "org" / "ushiku-no-kai" / "index.html").as_uri()
+    page.context.close()
