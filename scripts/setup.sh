@@ -20,9 +20,14 @@ apt_packages=(
 )
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   apt_packages+=(poppler-utils qpdf libzbar0)   # pdftotext/pdffonts, qpdf --check, QR decoding
-  apt_packages+=(chromium)                      # DAISY Ace checks the EPUBs in a real browser engine
-  command -v npm >/dev/null || apt_packages+=(nodejs npm)   # for DAISY Ace (npm); kept if already there
 fi
+# --- web edition (issue 18): the browser tests drive Debian's chromium with Playwright (never a
+# downloaded browser) and inject axe-core, from npm at a pinned version, into every page type.
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
+  apt_packages+=(chromium nodejs)
+  command -v npm >/dev/null || apt_packages+=(npm)   # NodeSource's nodejs brings its own npm
+fi
+# --- end web edition
 if [ "$extras" = "bench" ]; then
   apt_packages+=(pandoc)   # the peer pipeline of benchmarks/run.py (EPUB); never needed to build
 fi
@@ -73,3 +78,18 @@ if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
     (cd "$ace" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
   fi
 fi
+
+# --- web edition (issue 18): axe-core for the accessibility checks of the browser tests, pinned,
+# in a project-local folder (.tools/web/node_modules); npm comes with Debian's nodejs or NodeSource's.
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
+  axe_version=4.10.3
+  if [ ! -f .tools/web/node_modules/axe-core/axe.min.js ] || ! grep -q "\"version\": \"$axe_version\"" .tools/web/node_modules/axe-core/package.json; then
+    if ! command -v npm >/dev/null; then
+      echo "setup: npm is missing (apt-get install npm); the browser tests need it for axe-core" >&2
+      exit 1
+    fi
+    mkdir -p .tools/web
+    npm install --silent --no-audit --no-fund --no-save --prefix .tools/web "axe-core@$axe_version"
+  fi
+fi
+# --- end web edition

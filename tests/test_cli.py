@@ -59,13 +59,13 @@ def test_repository_content_passes_check(cli):
 
 def test_unknown_output_is_a_one_line_usage_error(cli, make_project):
     root = make_project("good")
-    result = cli("build", "--only", "handbook,web", str(root))
+    result = cli("build", "--only", "handbook,website", str(root))
     assert result.returncode == 2
-    assert result.stderr.splitlines() == ["refpub: error: --only: unknown output 'web' (valid: handbook, reader, handouts)"]
+    assert result.stderr.splitlines() == ["refpub: error: --only: unknown output 'website' (valid: handbook, reader, handouts, web)"]
     assert not (root / "build").exists() or not any((root / "build").glob("*.pdf"))
     # Also when an earlier build of the same project is up to date (the no-op shortcut).
     assert cli("build", "--only", "reader", str(root)).returncode == 0
-    assert cli("build", "--only", "web", str(root)).returncode == 2
+    assert cli("build", "--only", "website", str(root)).returncode == 2
 
 
 def test_unknown_language_is_a_one_line_usage_error(cli, make_project):

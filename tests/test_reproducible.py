@@ -34,7 +34,12 @@ def _build(root: Path, cwd: Path, epoch: int | None, *args: str) -> subprocess.C
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    # Every file, also those of folder outputs (the web edition: web/en/index.html, ...).
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.relative_to(out).as_posix().startswith(".")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +66,8 @@ def test_every_output_kind_is_built(two_builds):
         assert any(name.startswith("reader-") for name in first)
     if "handouts" in kinds:
         assert any(name.startswith("handout-") for name in first)
+    if "web" in kinds:
+        assert "web/ja/org/ushiku-no-kai/index.html" in first
 
 
 def test_same_source_date_gives_byte_identical_outputs(two_builds):

@@ -73,7 +73,7 @@ def built(make_project):
     root = make_project("good")
     done = subprocess.run([sys.executable, "-m", "refpub", "build", "-q", str(root)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    outputs = {p.name: p.read_bytes() for p in (root / "build").iterdir() if not p.name.startswith(".")}
+    outputs = _outputs(root)
     # Change every output's content so the next build renders all of them.
     orgs = root / "content/organisations.yaml"
     orgs.write_text(orgs.read_text(encoding="utf-8").replace("Helps refugees", "Helps people"), encoding="utf-8")
@@ -97,7 +97,16 @@ def _no_temporaries(root: Path) -> bool:
 
 
 def _outputs(root: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in (root / "build").iterdir() if not p.name.startswith(".")}
+    """name -> bytes of every output; a folder output (the web edition): its files' paths and bytes."""
+    outputs = {}
+    for p in (root / "build").iterdir():
+        if p.name.startswith("."):
+            continue
+        if p.is_dir():
+            outputs[p.name] = b"".join(f.relative_to(p).as_posix().encode() + b"\0" + f.read_bytes() for f in sorted(p.rglob("*")) if f.is_file())
+        else:
+            outputs[p.name] = p.read_bytes()
+    return outputs
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])

@@ -25,13 +25,13 @@ from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
-from .fsio import atomic_write_bytes, remove_stray_temporaries
+from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
 from .stopping import die_with_parent
 
 DEFAULT_OUT = "build"
-OUTPUT_KINDS = ("handbook", "reader", "handouts")
+OUTPUT_KINDS = ("handbook", "reader", "handouts", "web")
 # A first guess of the relative cost of an output, for ordering before any build has been timed.
-_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5}
+_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5, "web": 1.0}
 
 
 def exporters() -> dict:
@@ -39,8 +39,14 @@ def exporters() -> dict:
     from .export.handbook import HandbookExporter
     from .export.handouts import HandoutExporter
     from .export.reader import ReaderExporter
+    from .export.web import WebExporter
 
-    return {"handbook": HandbookExporter(), "reader": ReaderExporter(), "handouts": HandoutExporter()}
+    return {
+        "handbook": HandbookExporter(),
+        "reader": ReaderExporter(),
+        "handouts": HandoutExporter(),
+        "web": WebExporter(),
+    }
 
 
 @dataclass
@@ -362,13 +368,18 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
 
         problem = template_problem(exc, session.project.root)
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(problem)])
-    atomic_write_bytes(path, rendered.data)
+    if rendered.files is not None:
+        atomic_write_tree(path, rendered.files)
+        size = sum(len(data) for data in rendered.files.values())
+    else:
+        atomic_write_bytes(path, rendered.data)
+        size = len(rendered.data)
     return OutputResult(
         target,
         path,
         "built",
         time.perf_counter() - started,
-        size=len(rendered.data),
+        size=size,
         fallbacks=rendered.fallbacks,
         pages=rendered.pages,
         errors=[str(w) for w in rendered.warnings],

@@ -204,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .i18n.cli import register as register_i18n
 
     register_i18n(sub)
+
+    from .serve import register as register_serve
+
+    register_serve(sub)
     return parser
 
 

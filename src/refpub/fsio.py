@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -42,6 +43,39 @@ def _remove_strays_of(path: Path) -> None:
             stray.unlink()
 
 
+def atomic_write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    """Write a folder of files (relative path -> bytes) in place of ``folder``.
+
+    The new tree is written into a temporary sibling folder, then swapped in by two renames:
+    the old folder steps aside, the new one takes its name, the old one is removed. A reader
+    never sees a half-written folder, only (for an instant) none.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}{TEMP_MARK}", dir=folder.parent))
+    old = None
+    try:
+        for name, data in files.items():
+            target = (tmp / name).resolve()
+            if not target.is_relative_to(tmp.resolve()):
+                raise ValueError(f"{name!r} is outside the folder")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+            os.chmod(target, 0o644)
+        for path in sorted(p for p in tmp.rglob("*") if p.is_dir()):
+            os.chmod(path, 0o755)
+        os.chmod(tmp, 0o755)
+        if folder.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{folder.name}{TEMP_MARK}old-", dir=folder.parent))
+            os.replace(folder, old / folder.name)
+        os.replace(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
@@ -56,4 +90,7 @@ def remove_stray_temporaries(folder: Path) -> int:
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
                 removed += 1
+        elif TEMP_MARK in path.name and path.is_dir() and not path.is_symlink():  # a folder output's
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
     return removed

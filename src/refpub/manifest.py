@@ -344,10 +344,10 @@ class Manifest:
         if not record:
             return False
         try:
-            stat = (out_dir / filename).stat()
+            size, mtime_ns = _output_stat(out_dir / filename)
         except OSError:
             return False
-        return stat.st_size == record.get("size") and stat.st_mtime_ns == record.get("mtime_ns")
+        return size == record.get("size") and mtime_ns == record.get("mtime_ns")
 
     def is_current(self, out_dir: Path, filename: str, digest: str) -> bool:
         record = self.outputs.get(filename)
@@ -365,11 +365,11 @@ class Manifest:
 
     # -- updates ------------------------------------------------------------------
     def record_output(self, out_dir: Path, filename: str, digest: str, seconds: float, fallbacks: int, pages) -> None:
-        stat = (out_dir / filename).stat()
+        size, mtime_ns = _output_stat(out_dir / filename)
         self.outputs[filename] = {
             "digest": digest,
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
+            "size": size,
+            "mtime_ns": mtime_ns,
             "seconds": round(seconds, 3),
             "fallbacks": fallbacks,
             "pages": pages,
@@ -377,3 +377,19 @@ class Manifest:
 
     def forget_output(self, filename: str) -> None:
         self.outputs.pop(filename, None)
+
+
+def _output_stat(path: Path) -> tuple[int, int]:
+    """Size and modification time of an output; for a folder output (the web edition), the
+    total size of its files and the newest time of any file or folder in it, so a file edited,
+    added or removed anywhere inside shows."""
+    stat = path.stat()
+    if not path.is_dir():
+        return stat.st_size, stat.st_mtime_ns
+    size, newest = 0, stat.st_mtime_ns
+    for sub in path.rglob("*"):
+        sub_stat = sub.stat()
+        newest = max(newest, sub_stat.st_mtime_ns)
+        if not sub.is_dir():
+            size += sub_stat.st_size
+    return size, newest

@@ -10,7 +10,7 @@ What a change affects:
 
 * a catalog of one language (``locales/ja/...``) -> that language's outputs and the multilingual
   handouts;
-* a template named after an output (``handbook.*``, ``handout*``, ``reader/…``) -> that output;
+* a template named after an output (``handbook.*``, ``handout*``, ``reader/…``, ``web/…``) -> that output;
 * anything else (content, settings, shared templates such as ``_macros.html``) -> every output.
 """
 
@@ -53,7 +53,7 @@ class Affected:
 EVERYTHING = Affected()
 
 # Templates named after one output kind (the rest, such as _macros.html, are shared).
-_TEMPLATE_KINDS = (("handbook", "handbook"), ("handout", "handouts"), ("_handout", "handouts"), ("reader", "reader"))
+_TEMPLATE_KINDS = (("handbook", "handbook"), ("handout", "handouts"), ("_handout", "handouts"), ("reader", "reader"), ("web", "web"))
 
 
 def is_relevant(root: Path, path: Path) -> bool:

@@ -42,6 +42,9 @@ class Rendered:
     fallbacks: int = 0  # strings that fell back to the source language
     warnings: list[Diagnostic] = field(default_factory=list)
     pages: int | None = None
+    # A folder output (the web edition): relative path -> bytes; the build writes the folder
+    # atomically at the target's filename, and ``data`` is unused.
+    files: dict[str, bytes] | None = None
 
 
 class RenderSession:

@@ -1,0 +1,129 @@
+"""``refpub serve``: build the web edition, serve it on this computer, rebuild and reload on change.
+
+The site is served from ``build/web/`` on 127.0.0.1 only. Every change the watcher of
+``refpub build --watch`` sees rebuilds the web edition; pages opened in a browser ask the
+server every second which build they show and reload when a newer one is there. The reload
+script is added to the pages as they are served, never to the files of the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import threading
+from pathlib import Path
+
+RELOAD_PATH = "/__refpub__/build"
+# The page knows the build it was served from, so a rebuild that ends before its first question
+# still reloads it.
+RELOAD_SCRIPT = (
+    "<script>(function(){var shown=\"%d\";setInterval(function(){fetch('" + RELOAD_PATH + "',{cache:'no-store'})"
+    ".then(function(r){return r.text()}).then(function(v){if(v!==shown)location.reload()})"
+    ".catch(function(){})},1000)})();</script>"
+)
+
+
+class BuildCounter:
+    """How many builds the server has seen; pages reload when it changes."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self._lock = threading.Lock()
+
+    def bump(self) -> None:
+        with self._lock:
+            self.value += 1
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    counter: BuildCounter
+
+    def __init__(self, *args, counter: BuildCounter, **kwargs):
+        self.counter = counter
+        super().__init__(*args, **kwargs)
+
+    def log_message(self, *args):  # the console shows builds, not requests
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self):
+        if self.path.split("?")[0] == RELOAD_PATH:
+            return self._send(str(self.counter.value).encode(), "text/plain; charset=utf-8")
+        url_path = self.path.split("?")[0].split("#")[0]
+        path = Path(self.translate_path(self.path))  # never outside the folder (".." removed)
+        if path.is_dir() and url_path.endswith("/"):
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            html = path.read_bytes()
+            marker = b"</body>"
+            if marker in html:
+                script = RELOAD_SCRIPT % self.counter.value
+                html = html.replace(marker, script.encode() + marker, 1)
+            return self._send(html, "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, data: bytes, content_type: str):
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+
+def make_server(folder: Path, counter: BuildCounter, port: int = 8000) -> http.server.ThreadingHTTPServer:
+    """A server of ``folder`` on 127.0.0.1 (``port`` 0: any free port)."""
+    handler = functools.partial(_Handler, directory=str(folder), counter=counter)
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .build import DEFAULT_OUT
+    from .cli import run_build
+    from .console import make_console, verbosity_of
+    from .errors import EnvironmentProblem
+    from .project import find_root
+    from .watch import watch
+
+    console = make_console(verbosity_of(args))
+    root = find_root(args.project)
+    out = Path(args.out) if args.out else root / DEFAULT_OUT
+    folder = (out if out.is_absolute() else Path.cwd() / out) / "web"
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = BuildCounter()
+    try:
+        server = make_server(folder, counter, args.port)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); choose another port with --port"
+        ) from None
+    build_args = argparse.Namespace(project=args.project, out=args.out, only=["web"], lang=None, jobs=1, force=None)
+
+    def rebuild(only, langs):
+        result = run_build(build_args, console, only, langs)
+        if result is not None:
+            counter.bump()
+        return result
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    console.info(f"serving {folder} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
+    try:
+        return watch(args.project, rebuild, console)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def register(sub) -> None:
+    from .cli import _add_verbosity
+
+    serve = sub.add_parser("serve", help="build the web edition, serve it on this computer, rebuild and reload on change")
+    serve.add_argument("project", nargs="?", default=".", help="project folder (default: current folder)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve.add_argument("--out", help="output folder (default: build/ in the project)")
+    _add_verbosity(serve)
+    serve.set_defaults(func=cmd_serve)

@@ -1,0 +1,100 @@
+"""The web edition's files, read back with lxml: pages, languages, links, escaping, bytes, rebuilds."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from refpub.build import build
+
+ROOTS = Path(__file__).parent.parent / "roots"
+EPOCH = "1767225600"
+
+
+@pytest.fixture
+def good(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    project = tmp_path / "good"
+    shutil.copytree(ROOTS / "good", project)
+    return project
+
+
+def web_files(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_one_tree_per_language_with_a_page_per_organisation(good):
+    result = build(good, only=["web"], jobs=1)
+    assert result.ok
+    web = good / "build" / "web"
+    for lang in ("en", "ja"):
+        for org in ("ushiku-no-kai", "jar"):
+            page = lxml_html.parse(str(web / lang / "org" / org / "index.html")).getroot()
+            assert page.get("lang") == lang
+            assert page.get("dir") == "ltr"
+            alternates = {link.get("hreflang"): link.get("href") for link in page.xpath("//link[@rel='alternate']")}
+            assert alternates == {code: f"../../../{code}/org/{org}/index.html" for code in ("en", "ja")}
+            # Relative links only: nothing from another site, no absolute paths.
+            for attr in page.xpath("//link/@href | //script/@src | //a[not(starts-with(@href, 'http'))]/@href"):
+                assert not attr.startswith(("/", "//")), attr
+    ja_org = lxml_html.parse(str(web / "ja" / "org" / "ushiku-no-kai" / "index.html")).getroot()
+    assert ja_org.xpath("string(//h1)").strip() == "牛久の会"
+    # Every text that fell back to English says so, with its language (and the marker's CSS).
+    fallbacks = [e for p in (web / "ja").rglob("*.html") for e in lxml_html.parse(str(p)).xpath("//*[@data-fallback]")]
+    assert fallbacks and all(e.get("lang") == "en" for e in fallbacks)
+    assert '[data-fallback]::after' in (web / "assets" / "web.css").read_text()
+    assert "牛久の会" in (web / "ja" / "search-index.js").read_text(encoding="utf-8")
+
+
+def test_same_inputs_same_bytes_and_an_untouched_site_is_not_rebuilt(good, tmp_path):
+    first = build(good, only=["web"], jobs=1)
+    assert [o.state for o in first.outputs] == ["built"]
+    before = web_files(good / "build" / "web")
+    again = build(good, only=["web"], jobs=1)
+    assert [o.state for o in again.outputs] == ["up to date"]
+    other = build(good, out=tmp_path / "elsewhere", only=["web"], jobs=1, force=True)
+    assert other.ok and web_files(tmp_path / "elsewhere" / "web") == before
+
+
+def test_a_changed_or_removed_page_is_rebuilt(good):
+    build(good, only=["web"], jobs=1)
+    web = good / "build" / "web"
+    before = web_files(web)
+    (web / "en" / "org" / "jar" / "index.html").unlink()
+    result = build(good, only=["web"], jobs=1)
+    assert [o.state for o in result.outputs] == ["built"]
+    assert web_files(web) == before
+    # An edit of the content reaches the site; nothing of the old tree is left behind.
+    pub = good / "content" / "publication.yaml"
+    pub.write_text(pub.read_text(encoding="utf-8").replace("title:", "title: New", 1), encoding="utf-8")
+    stray = web / "en" / "stray.html"
+    stray.write_text("old")
+    result = build(good, only=["web"], jobs=1)
+    assert [o.state for o in result.outputs] == ["built"]
+    assert not stray.exists()
+    assert not [p for p in good.joinpath("build").iterdir() if ".refpub-tmp-" in p.name]
+
+
+def test_hostile_content_is_escaped(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    project = tmp_path / "inject"
+    shutil.copytree(ROOTS / "hostile-inject", project)
+    result = build(project, only=["web"], jobs=1)
+    assert result.ok, [o.errors for o in result.outputs]
+    for page in (project / "build" / "web").rglob("*.html"):
+        tree = lxml_html.parse(str(page))
+        # The only scripts are the site's own files; no element or attribute came from content.
+        assert all(s.get("src") and not s.text for s in tree.xpath("//script")), page
+        assert not tree.xpath("//img | //object | //base | //@onerror"), page
+        assert not tree.xpath("//a[starts-with(normalize-space(@href), 'javascript:')]"), page
+    index = (project / "build" / "web" / "en" / "search-index.js").read_text(encoding="utf-8")
+    assert "</script" not in index.lower()
