@@ -16,7 +16,7 @@ apt_packages=(
   default-jre-headless    # Java, for EPUBCheck (`refpub doctor` and the tests check the EPUBs with it)
 )
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
-  apt_packages+=(poppler-utils qpdf libzbar0)   # pdftotext/pdffonts, qpdf --check, QR decoding
+  apt_packages+=(poppler-utils qpdf libzbar0 pandoc)   # pdftotext/pdffonts, qpdf --check, QR decoding; pandoc --citeproc reads the CSL-JSON reading list
 fi
 if [ "$extras" = "bench" ]; then
   apt_packages+=(pandoc)   # the peer pipeline of benchmarks/run.py (EPUB); never needed to build

@@ -28,18 +28,26 @@ from .errors import BuildError, BuildErrors, EnvironmentProblem
 from .fsio import atomic_write_bytes, remove_stray_temporaries
 
 DEFAULT_OUT = "build"
-OUTPUT_KINDS = ("handbook", "reader", "handouts")
+OUTPUT_KINDS = ("handbook", "reader", "handouts", "citations", "hsds")
 # A first guess of the relative cost of an output, for ordering before any build has been timed.
-_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5}
+_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5, "citations": 0.1, "hsds": 0.1}
 
 
 def exporters() -> dict:
     """Every output kind refpub can build, in build order (the one registry of outputs)."""
+    from .export.citations import CitationsExporter
     from .export.handbook import HandbookExporter
     from .export.handouts import HandoutExporter
+    from .export.hsds import HsdsExporter
     from .export.reader import ReaderExporter
 
-    return {"handbook": HandbookExporter(), "reader": ReaderExporter(), "handouts": HandoutExporter()}
+    return {
+        "handbook": HandbookExporter(),
+        "reader": ReaderExporter(),
+        "handouts": HandoutExporter(),
+        "citations": CitationsExporter(),
+        "hsds": HsdsExporter(),
+    }
 
 
 @dataclass

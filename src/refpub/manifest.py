@@ -33,7 +33,7 @@ MANIFEST_NAME = ".refpub-manifest.json"
 FORMAT = 1
 
 # Packages whose versions change what refpub writes.
-_DEPENDENCIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "ebooklib", "jinja2", "babel", "budoux", "segno", "lxml", "pyyaml")
+_DEPENDENCIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "ebooklib", "jinja2", "babel", "budoux", "segno", "lxml", "pyyaml", "rispy", "bibtexparser")
 
 
 def _sha(*parts: bytes | str) -> str:
