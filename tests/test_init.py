@@ -35,8 +35,9 @@ def test_init_checks_and_builds_at_once(tmp_path):
     assert build.returncode == 0, build.stderr
     names = {p.name for p in (root / "build").iterdir()}
     assert {"handbook-en.pdf", "handbook-ja.pdf", "reader-en.epub", "reader-ja.epub", "handout-where-to-find-help.pdf"} <= names
-    # Fully translated: nothing falls back to English.
-    assert re.fullmatch(r"built 5 outputs in \d+\.\d s", build.stderr.splitlines()[-1]), build.stderr
+    assert {"readings.csl.json", "readings.ris", "readings.bib", "hsds"} <= names
+    # Fully translated: nothing falls back to English. 5 publications, 3 reading lists, 7 HSDS files.
+    assert re.fullmatch(r"built 15 outputs in \d+\.\d s", build.stderr.splitlines()[-1]), build.stderr
 
     from pypdf import PdfReader
 

@@ -33,7 +33,12 @@ def _build(root: Path, cwd: Path, epoch: int | None, *args: str) -> subprocess.C
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    # Every file, including those in subfolders (hsds/); relative paths as names.
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +65,10 @@ def test_every_output_kind_is_built(two_builds):
         assert any(name.startswith("reader-") for name in first)
     if "handouts" in kinds:
         assert any(name.startswith("handout-") for name in first)
+    if "citations" in kinds:
+        assert {"readings.csl.json", "readings.ris", "readings.bib"} <= set(first)
+    if "hsds" in kinds:
+        assert {"hsds/datapackage.json", "hsds/organizations.csv"} <= set(first)
 
 
 def test_same_source_date_gives_byte_identical_outputs(two_builds):
