@@ -188,3 +188,37 @@ def test_citations_are_reproducible_and_rebuilt_when_a_reading_or_catalog_change
     assert {o.state for o in third.outputs} == {"built"}
     assert "収容の概要" in (root / "build" / "readings.csl.json").read_text(encoding="utf-8")
     assert first.ok
+
+
+def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
+    """A title or summary written to break out of its field yields the same number of entries,
+    each with the text as given."""
+    import bibtexparser
+    import rispy
+
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
+    readings = root / "content" / "readings.yaml"
+    hostile_title = 'Evil}, note = {x}}\n@misc{injected, title={Injected'
+    hostile_summary = "Line one\nER  - \nTY  - JOUR\nTI  - Injected"
+    text = readings.read_text(encoding="utf-8").replace(
+        "  title: Asylum in Japan\n  summary: A book.\n",
+        f"  title: {json.dumps(hostile_title)}\n  summary: {json.dumps(hostile_summary)}\n",
+    )
+    readings.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert build(root, only=["citations"], jobs=1).ok
+    out = root / "build"
+    library = bibtexparser.parse_string((out / "readings.bib").read_text(encoding="utf-8"))
+    assert [e.key for e in library.entries].count("injected") == 0 and len(library.entries) == 9
+    records = rispy.loads((out / "readings.ris").read_text(encoding="utf-8"))
+    assert len(records) == 9
+    book = next(r for r in records if r["id"] == "a-book")
+    assert book["abstract"] == " ".join(hostile_summary.split())
+    items = by_id(json.loads((out / "readings.csl.json").read_text(encoding="utf-8")))
+    assert items["a-book"]["title"] == hostile_title
+    if shutil.which("pandoc"):
+        theirs = by_id(json.loads(subprocess.run(["pandoc", "-f", "biblatex", "-t", "csljson", str(out / "readings.bib")], capture_output=True, text=True, check=True).stdout))
+        assert len(theirs) == 9
+        # pandoc turns English BibLaTeX titles into sentence case.
+        assert theirs["a-book"]["title"].lower() == " ".join(hostile_title.split()).lower()

@@ -253,7 +253,13 @@ def biblatex_fields(reading: Reading, translations: dict[str, str]) -> list[tupl
     fields.append(("langid", _BABEL_NAMES.get(reading.language.split("-")[0], reading.language)))
     if translations:
         fields.append(("titleaddon", " ".join(f"[{translations[k]}]" for k in sorted(translations))))
-    return [(k, v if k == "url" else _bib_escape(v)) for k, v in fields]
+    return [(k, _bib_url(v) if k == "url" else _bib_escape(v)) for k, v in fields]
+
+
+def _bib_url(url: str) -> str:
+    # biblatex reads `url` verbatim, so braces and backslashes cannot be escaped: percent-encode
+    # them (validate.py refuses them in links already; this keeps the file sound regardless).
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 
 def biblatex(content: Content, session: RenderSession) -> bytes:
