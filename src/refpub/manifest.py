@@ -260,6 +260,13 @@ def output_digests(project, targets, env: Environment) -> dict[str, str]:
                 parts += [lang, messages_common, _sha(*sorted(f"{k}={v}" for k, v in messages.items()))]
                 parts += [content_common, _content_contexts(content_ctx, prefixes)]
             digests[target.filename] = _sha(*parts)
+        elif target.kind in ("citations", "hsds"):
+            # The reading lists show readings only, the HSDS directory organisations only; both
+            # carry translations of every language.
+            entries = content.readings if target.kind == "citations" else content.organisations
+            parts = [env.digest, target_key, book_pub, *map(_entry_repr, entries)]
+            parts += [catalogs.file_digest(lang) for lang in pub.languages]
+            digests[target.filename] = _sha(*parts)
         else:
             if every_entry is None:
                 every_entry = _sha(*map(_entry_repr, content.readings), "\0", *map(_entry_repr, content.organisations))

@@ -133,3 +133,18 @@ def test_ids_are_stable_across_builds(package, tmp_path, monkeypatch):
     again = build(root, only=["hsds"], jobs=1)
     assert "phones.csv" in {o.path.name for o in again.built}
     assert "+81 3-1111-1111" in (root / "build" / "hsds" / "phones.csv").read_text(encoding="utf-8")
+
+
+def test_an_edit_rebuilds_only_the_interchange_files_that_show_it(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert build(root, only=["hsds", "citations"], jobs=1).ok
+    orgs = root / "content" / "organisations.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("Tokyo\n", "Tokyo, Japan\n", 1), encoding="utf-8")
+    built = {o.path.name for o in build(root, only=["hsds", "citations"], jobs=1).built}
+    assert "locations.csv" in built and not built & {"readings.csl.json", "readings.ris", "readings.bib"}
+    readings = root / "content" / "readings.yaml"
+    readings.write_text(readings.read_text(encoding="utf-8").replace("A documentary.", "A short documentary."), encoding="utf-8")
+    built = {o.path.name for o in build(root, only=["hsds", "citations"], jobs=1).built}
+    assert built == {"readings.csl.json", "readings.ris", "readings.bib"}
