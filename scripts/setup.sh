@@ -19,7 +19,7 @@ apt_packages=(
   fontconfig              # fc-match: refpub picks each language's fonts with it
 )
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
-  apt_packages+=(poppler-utils qpdf libzbar0)   # pdftotext/pdffonts, qpdf --check, QR decoding
+  apt_packages+=(poppler-utils qpdf libzbar0 pandoc)   # pdftotext/pdffonts, qpdf --check, QR decoding; pandoc --citeproc reads the CSL-JSON reading list
 fi
 # --- web edition (issue 18): the browser tests drive Debian's chromium with Playwright (never a
 # downloaded browser) and inject axe-core, from npm at a pinned version, into every page type.

@@ -58,6 +58,8 @@ def _edit_content(root: Path) -> None:
     pub.write_text(pub.read_text().replace("subtitle: A small fixture", "subtitle: A small fixture, second edition"))
     orgs = root / "content" / "organisations.yaml"
     orgs.write_text(orgs.read_text().replace("Helps refugees to live in Japan", "Helps refugees to live well in Japan"))
+    readings = root / "content" / "readings.yaml"  # the reading lists (readings.csl.json, …) show readings only
+    readings.write_text(readings.read_text().replace("An overview of Japan's refugee", "An overview of Japan's refugee and asylum"))
 
 
 @pytest.fixture(scope="module")
@@ -258,6 +260,8 @@ def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
     # Change a source string so that update must rewrite the catalog.
     orgs = root / "content" / "organisations.yaml"
     orgs.write_text(orgs.read_text().replace("Helps refugees to live in Japan", "Helps refugees to live well in Japan"))
+    readings = root / "content" / "readings.yaml"  # the reading lists (readings.csl.json, …) show readings only
+    readings.write_text(readings.read_text().replace("An overview of Japan's refugee", "An overview of Japan's refugee and asylum"))
     assert run("extract").returncode == 0
 
     _run_until_written(

@@ -64,6 +64,8 @@ def _runnable(argv: list[str], tmp_path: Path, counter: list[int]) -> list[str] 
             out.append(str(tmp_path / f"new-{counter[0]}"))  # `init DIR`: a fresh folder each time
         elif i and argv[i - 1] == "--out":
             out.append(str(tmp_path / f"out-{i}" / Path(arg).name))
+        elif argv[:2] == ["import", "zotero"] and i == 2:
+            out.append(str(REPO / "tests" / "data" / "zotero" / "library.json"))  # the guide's export: a fixture
         elif not PLACEHOLDER.match(arg):
             out.append(arg)
     return out

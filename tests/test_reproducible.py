@@ -34,7 +34,7 @@ def _build(root: Path, cwd: Path, epoch: int | None, *args: str) -> subprocess.C
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
-    # Every file, also those of folder outputs (the web edition: web/en/index.html, ...).
+    # Every file, also those of folder outputs (web/en/index.html, hsds/..., ...).
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
@@ -68,6 +68,10 @@ def test_every_output_kind_is_built(two_builds):
         assert any(name.startswith("handout-") for name in first)
     if "web" in kinds:
         assert "web/ja/org/ushiku-no-kai/index.html" in first
+    if "citations" in kinds:
+        assert {"readings.csl.json", "readings.ris", "readings.bib"} <= set(first)
+    if "hsds" in kinds:
+        assert {"hsds/datapackage.json", "hsds/organizations.csv"} <= set(first)
 
 
 def test_same_source_date_gives_byte_identical_outputs(two_builds):

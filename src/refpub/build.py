@@ -29,15 +29,17 @@ from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporarie
 from .stopping import die_with_parent
 
 DEFAULT_OUT = "build"
-OUTPUT_KINDS = ("handbook", "reader", "handouts", "web")
+OUTPUT_KINDS = ("handbook", "reader", "handouts", "web", "citations", "hsds")
 # A first guess of the relative cost of an output, for ordering before any build has been timed.
-_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5, "web": 1.0}
+_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5, "web": 1.0, "citations": 0.1, "hsds": 0.1}
 
 
 def exporters() -> dict:
     """Every output kind refpub can build, in build order (the one registry of outputs)."""
+    from .export.citations import CitationsExporter
     from .export.handbook import HandbookExporter
     from .export.handouts import HandoutExporter
+    from .export.hsds import HsdsExporter
     from .export.reader import ReaderExporter
     from .export.web import WebExporter
 
@@ -46,6 +48,8 @@ def exporters() -> dict:
         "reader": ReaderExporter(),
         "handouts": HandoutExporter(),
         "web": WebExporter(),
+        "citations": CitationsExporter(),
+        "hsds": HsdsExporter(),
     }
 
 

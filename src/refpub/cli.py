@@ -121,6 +121,27 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .importer import import_zotero
+    from .project import find_root
+
+    root = find_root(args.project)
+    result = import_zotero(root, Path(args.file), section=args.section, topics=args.topics, dry_run=args.dry_run)
+    if args.dry_run:
+        sys.stdout.write(result.diff)
+    for line in result.report:  # "FILE: item N ('title'): what was not kept"
+        print(f"warning: {line}", file=sys.stderr)
+    verb = "would add" if args.dry_run else "added"
+    print(
+        f"{verb} {len(result.added)}, {'would update' if args.dry_run else 'updated'} {len(result.updated)}, "
+        f"unchanged {len(result.unchanged)} reading(s) in content/readings.yaml",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .console import make_console, verbosity_of
     from .doctor import run_checks
@@ -196,6 +217,16 @@ def build_parser() -> argparse.ArgumentParser:
     doctor.add_argument("--out", help="output folder to check (default: build/ in the project)")
     _add_verbosity(doctor)
     doctor.set_defaults(func=cmd_doctor)
+
+    imports = sub.add_parser("import", help="add or update readings from a reference manager's export")
+    sources = imports.add_subparsers(dest="source", metavar="SOURCE", required=True)
+    zotero = sources.add_parser("zotero", help="CSL JSON or RIS, as Zotero exports it (see docs/zotero.md)")
+    zotero.add_argument("file", metavar="FILE", help="a .json (CSL JSON) or .ris file")
+    zotero.add_argument("project", nargs="?", default=".", help="project folder (default: current folder)")
+    zotero.add_argument("--section", help="the section of new readings (an id from publication.yaml); also moves matched ones")
+    zotero.add_argument("--topics", type=_split_list, help="topics of new readings, e.g. policy,detention; also replaces matched ones'")
+    zotero.add_argument("--dry-run", action="store_true", help="print the change to readings.yaml as a diff; write nothing")
+    zotero.set_defaults(func=cmd_import)
 
     from .export.handout_cli import register as register_handout
 

@@ -33,7 +33,7 @@ MANIFEST_NAME = ".refpub-manifest.json"
 FORMAT = 1
 
 # Packages whose versions change what refpub writes.
-_DEPENDENCIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "ebooklib", "jinja2", "babel", "budoux", "segno", "lxml", "pyyaml")
+_DEPENDENCIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "ebooklib", "jinja2", "babel", "budoux", "segno", "lxml", "pyyaml", "rispy", "bibtexparser")
 
 
 def _sha(*parts: bytes | str) -> str:
@@ -259,6 +259,13 @@ def output_digests(project, targets, env: Environment) -> dict[str, str]:
                 content_common, content_ctx = catalogs.split(lang, "content")
                 parts += [lang, messages_common, _sha(*sorted(f"{k}={v}" for k, v in messages.items()))]
                 parts += [content_common, _content_contexts(content_ctx, prefixes)]
+            digests[target.filename] = _sha(*parts)
+        elif target.kind in ("citations", "hsds"):
+            # The reading lists show readings only, the HSDS directory organisations only; both
+            # carry translations of every language.
+            entries = content.readings if target.kind == "citations" else content.organisations
+            parts = [env.digest, target_key, book_pub, *map(_entry_repr, entries)]
+            parts += [catalogs.file_digest(lang) for lang in pub.languages]
             digests[target.filename] = _sha(*parts)
         else:
             if every_entry is None:

@@ -1,0 +1,288 @@
+"""The reading list as bibliographic data: CSL-JSON, RIS and BibLaTeX, for reference managers.
+
+Three files, one per format, each holding every reading of the publication:
+
+* ``readings.csl.json``: CSL-JSON (the input format of citeproc-js, Zotero and pandoc), valid
+  against the CSL-JSON schema of the Citation Style Language project.
+* ``readings.ris``: RIS, written by ``rispy``.
+* ``readings.bib``: BibLaTeX, written by ``bibtexparser`` (version 2).
+
+Titles are given as published (in the reading's ``language``). A reading whose title has been
+translated in the content catalogs carries its translations too: in CSL-JSON under
+``custom.translated-title`` (``{"ja": "…"}``; the schema's place for data no CSL variable
+holds: ``original-title`` would say the reading itself is a translation, which it is not), in RIS
+as ``TT`` (translated title) and in BibLaTeX as ``titleaddon`` in square brackets, the usual way
+a bibliography shows a translated title.
+
+Authors are written ``Given Family`` in readings.yaml (``Family Given`` for names in Chinese or
+Japanese characters): the last word is the family name, or the first for CJK names; a name of
+one word, or one that cannot be split, is given as written (CSL ``literal``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from ..i18n.catalogs import content_context
+from ..model import Content, Reading
+from .base import Rendered, RenderSession, Target
+
+KIND = "citations"
+CSL_JSON = "readings.csl.json"
+RIS = "readings.ris"
+BIBLATEX = "readings.bib"
+
+# refpub kind -> CSL type (CSL 1.0.2 types).
+CSL_TYPES = {
+    "article": "article-newspaper",
+    "journal-article": "article-journal",
+    "report": "report",
+    "video": "motion_picture",
+    "audio": "broadcast",
+    "book": "book",
+    "blog": "post-weblog",
+    "data": "dataset",
+    "website": "webpage",
+}
+# Kinds whose `publisher` is the periodical or site the reading appeared in.
+_CONTAINER_KINDS = {"article", "journal-article", "blog", "website"}
+
+# refpub kind -> RIS type (RIS specification reference types).
+RIS_TYPES = {
+    "article": "NEWS",
+    "journal-article": "JOUR",
+    "report": "RPRT",
+    "video": "VIDEO",
+    "audio": "SOUND",
+    "book": "BOOK",
+    "blog": "BLOG",
+    "data": "DATA",
+    "website": "ELEC",
+}
+
+# refpub kind -> BibLaTeX entry type (biblatex manual, section 2.1).
+BIBLATEX_TYPES = {
+    "article": "article",
+    "journal-article": "article",
+    "report": "report",
+    "video": "video",
+    "audio": "audio",
+    "book": "book",
+    "blog": "online",
+    "data": "dataset",
+    "website": "online",
+}
+
+# BibLaTeX's `langid` takes babel/polyglossia language names.
+_BABEL_NAMES = {
+    "en": "english",
+    "ja": "japanese",
+    "fr": "french",
+    "de": "german",
+    "es": "spanish",
+    "pt": "portuguese",
+    "zh": "chinese",
+    "ko": "korean",
+    "ar": "arabic",
+    "fa": "persian",
+    "tr": "turkish",
+    "ru": "russian",
+}
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def split_name(name: str) -> dict:
+    """A CSL name object for a name as readings.yaml writes it (see the module docstring)."""
+    words = name.split()
+    if len(words) < 2:
+        return {"literal": name}
+    if _CJK.search(name):
+        return {"family": words[0], "given": " ".join(words[1:])}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def join_name(name: dict) -> str:
+    """The inverse of :func:`split_name`: a CSL name object as readings.yaml writes it."""
+    if name.get("literal"):
+        return str(name["literal"]).strip()
+    family = " ".join(str(name.get(k, "")).strip() for k in ("non-dropping-particle", "family") if name.get(k))
+    given = " ".join(str(name.get(k, "")).strip() for k in ("given", "dropping-particle") if name.get(k))
+    if not given:
+        return family
+    if not family:
+        return given
+    if _CJK.search(family + given):
+        return f"{family} {given}"
+    return f"{given} {family}"
+
+
+def title_translations(reading: Reading, session: RenderSession) -> dict[str, str]:
+    """language -> translated title, for every publication language with a translation."""
+    found = {}
+    context = content_context("reading", reading.id, "title")
+    for lang in session.content.publication.languages:
+        if lang == reading.language or lang == session.project.source_language:
+            continue
+        text = session.translations(lang).content(context, reading.title)
+        if not text.fallback and str(text) != reading.title:
+            found[lang] = str(text)
+    return found
+
+
+# ----------------------------------------------------------------------------- CSL-JSON
+
+
+def csl_item(reading: Reading, translations: dict[str, str]) -> dict:
+    item: dict = {"id": reading.id, "type": CSL_TYPES.get(reading.kind, "document"), "title": reading.title}
+    if reading.authors:
+        item["author"] = [split_name(a) for a in reading.authors]
+    if reading.publisher:
+        item["container-title" if reading.kind in _CONTAINER_KINDS else "publisher"] = reading.publisher
+    if reading.date:
+        d = reading.date
+        item["issued"] = {"date-parts": [[p for p in (d.year, d.month, d.day) if p is not None]]}
+    if reading.url:
+        item["URL"] = reading.url
+    if reading.summary:
+        item["abstract"] = reading.summary
+    if reading.note:
+        item["note"] = reading.note
+    item["language"] = reading.language
+    if translations:
+        item["custom"] = {"translated-title": dict(sorted(translations.items()))}
+    return item
+
+
+def csl_json(content: Content, session: RenderSession) -> bytes:
+    items = [csl_item(r, title_translations(r, session)) for r in content.readings]
+    return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- RIS
+
+
+def ris_record(reading: Reading, translations: dict[str, str]) -> dict:
+    record: dict = {"type_of_reference": RIS_TYPES.get(reading.kind, "GEN"), "id": reading.id, "title": reading.title}
+    if reading.authors:
+        # RIS names are "Family, Given".
+        record["authors"] = [_family_first(a) for a in reading.authors]
+    if reading.publisher:
+        if reading.kind in _CONTAINER_KINDS:
+            record["secondary_title"] = reading.publisher
+        else:
+            record["publisher"] = reading.publisher
+    if reading.date:
+        d = reading.date
+        record["year"] = f"{d.year:04d}"
+        record["date"] = "/".join([f"{d.year:04d}", f"{d.month:02d}" if d.month else "", f"{d.day:02d}" if d.day else ""])
+    if reading.url:
+        record["urls"] = [reading.url]
+    if reading.summary:
+        record["abstract"] = reading.summary
+    if reading.note:
+        record["notes"] = [reading.note]
+    record["language"] = reading.language
+    if translations:
+        record["translated_title"] = [translations[k] for k in sorted(translations)]
+    return record
+
+
+def _family_first(name: str) -> str:
+    parts = split_name(name)
+    if "literal" in parts:
+        return parts["literal"]
+    return f"{parts['family']}, {parts['given']}"
+
+
+# RIS tags that may repeat (rispy's list tags, plus TT: one translated title per language).
+RIS_LIST_TAGS = ["A1", "A2", "A3", "A4", "AU", "KW", "N1", "UR", "TT"]
+
+
+def _one_line(value):
+    # An RIS value ends at the end of its line.
+    if isinstance(value, list):
+        return [_one_line(v) for v in value]
+    return " ".join(value.split())
+
+
+def ris(content: Content, session: RenderSession) -> bytes:
+    import rispy
+    from rispy.writer import RisWriter
+
+    class Writer(RisWriter):
+        def set_header(self, count):  # no "1." line before each record: a file starts with TY
+            return ""
+
+    records = [{k: _one_line(v) for k, v in ris_record(r, title_translations(r, session)).items()} for r in content.readings]
+    return rispy.dumps(records, implementation=Writer, list_tags=RIS_LIST_TAGS).encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- BibLaTeX
+
+
+def _bib_escape(text: str) -> str:
+    # Characters special to (La)TeX in a braced field; bibtexparser writes values as given.
+    return re.sub(r"([\\{}%&$#_^~])", lambda m: {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(m.group(1), "\\" + m.group(1)), text)
+
+
+def biblatex_fields(reading: Reading, translations: dict[str, str]) -> list[tuple[str, str]]:
+    fields = [("title", reading.title)]
+    if reading.authors:
+        fields.append(("author", " and ".join(_family_first(a) if "literal" not in split_name(a) else "{" + a + "}" for a in reading.authors)))
+    if reading.publisher:
+        if reading.kind in ("article", "journal-article"):
+            fields.append(("journaltitle", reading.publisher))
+        elif reading.kind == "report":
+            fields.append(("institution", reading.publisher))
+        elif reading.kind in ("blog", "website"):
+            fields.append(("organization", reading.publisher))
+        else:
+            fields.append(("publisher", reading.publisher))
+    if reading.kind == "report":
+        fields.append(("type", "Report"))
+    if reading.date:
+        fields.append(("date", reading.date.isoformat()))
+    if reading.url:
+        fields.append(("url", reading.url))
+    if reading.summary:
+        fields.append(("abstract", reading.summary))
+    if reading.note:
+        fields.append(("note", reading.note))
+    fields.append(("langid", _BABEL_NAMES.get(reading.language.split("-")[0], reading.language)))
+    if translations:
+        fields.append(("titleaddon", " ".join(f"[{translations[k]}]" for k in sorted(translations))))
+    return [(k, _bib_url(v) if k == "url" else _bib_escape(v)) for k, v in fields]
+
+
+def _bib_url(url: str) -> str:
+    # biblatex reads `url` verbatim, so braces and backslashes cannot be escaped: percent-encode
+    # them (validate.py refuses them in links already; this keeps the file sound regardless).
+    return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
+
+
+def biblatex(content: Content, session: RenderSession) -> bytes:
+    import bibtexparser
+    from bibtexparser import model
+
+    library = bibtexparser.Library()
+    for r in content.readings:
+        fields = [model.Field(k, v) for k, v in biblatex_fields(r, title_translations(r, session))]
+        library.add(model.Entry(BIBLATEX_TYPES.get(r.kind, "misc"), r.id, fields))
+    return bibtexparser.write_string(library).encode("utf-8")
+
+
+# ----------------------------------------------------------------------------- the exporter
+
+_WRITERS = {CSL_JSON: csl_json, RIS: ris, BIBLATEX: biblatex}
+
+
+class CitationsExporter:
+    kind = KIND
+
+    def targets(self, content: Content) -> list[Target]:
+        return [Target(self.kind, name) for name in _WRITERS]
+
+    def render(self, target: Target, session: RenderSession) -> Rendered:
+        return Rendered(_WRITERS[target.filename](session.content, session))

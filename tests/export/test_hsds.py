@@ -1,0 +1,150 @@
+"""Organisations as an HSDS 3.0 tabular data package, validated with frictionless.
+
+The reference is the specification's own data package: tests/data/hsds/datapackage.json,
+copied from github.com/openreferral/specification (datapackage.json, HSDS 3.0.0, commit
+279fd2eb3552c349bf698c07c00cc25f5fc8249b; CC BY-SA 4.0).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+
+from refpub.build import build
+
+EPOCH = "1767225600"
+DATA = Path(__file__).parent.parent / "data"
+OFFICIAL = DATA / "hsds" / "datapackage.json"
+TABLES = ("organization", "service", "location", "phone", "language")
+
+frictionless = pytest.importorskip("frictionless")
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hsds") / "project"
+    shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = build(root, only=["hsds"], jobs=1)
+    mp.undo()
+    assert result.ok, result.diagnostics
+    return root / "build" / "hsds"
+
+
+def official_subset() -> dict:
+    """The specification's descriptor, limited to the tables refpub writes.
+
+    Foreign keys to tables refpub does not write (program, contact, service_at_location) are
+    left out: frictionless would look for those tables.
+    """
+    spec = json.loads(OFFICIAL.read_text(encoding="utf-8"))
+    resources = [r for r in spec["resources"] if r["name"] in TABLES]
+    for r in resources:
+        r["schema"]["foreignKeys"] = [fk for fk in r["schema"].get("foreignKeys", ()) if fk["reference"]["resource"] in TABLES]
+    return {**{k: v for k, v in spec.items() if k != "resources"}, "resources": resources}
+
+
+def validate(folder: Path, descriptor: dict | None = None):
+    package = frictionless.Package(descriptor or official_subset(), basepath=str(folder))
+    return package.validate()
+
+
+def read(folder: Path, name: str) -> list[dict]:
+    with open(folder / name, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_package_is_valid_against_the_hsds_3_schema(package):
+    report = validate(package)
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])
+    assert {t.name for t in report.tasks} == set(TABLES)
+
+
+def test_validation_can_fail(package, tmp_path):
+    broken = tmp_path / "hsds"
+    shutil.copytree(package, broken)
+    rows = read(broken, "services.csv")
+    rows[0]["status"] = "open"  # not in HSDS's enum
+    with open(broken / "services.csv", "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    report = validate(broken)
+    assert not report.valid
+
+
+def test_own_descriptor_validates_with_the_extension(package):
+    report = validate(package, json.loads((package / "datapackage.json").read_text(encoding="utf-8")))
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])
+    descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
+    spec = {r["name"]: r for r in official_subset()["resources"]}
+    for resource in descriptor["resources"]:
+        if resource["name"] in TABLES:
+            assert resource["schema"] == spec[resource["name"]]["schema"]
+    assert [r["name"] for r in descriptor["resources"]] == [*TABLES, "x_refpub_translations"]
+
+
+def test_tables_hold_the_organisations(package):
+    orgs = read(package, "organizations.csv")
+    assert [o["name"] for o in orgs] == ["Ushiku no Kai", "Example Support Centre"]
+    assert all(uuid.UUID(o["id"]) for o in orgs)
+    esc = orgs[1]
+    assert (esc["alternate_name"], esc["email"], esc["website"]) == ("ESC", "info@example.org", "https://www.example.org/")
+    services = read(package, "services.csv")
+    assert [(s["organization_id"], s["name"]) for s in services] == [
+        (orgs[0]["id"], "Detention visits"),
+        (orgs[1]["id"], "Legal advice"),
+        (orgs[1]["id"], "Counselling"),
+    ]
+    phones = read(package, "phones.csv")
+    assert [(p["organization_id"], p["number"]) for p in phones] == [(esc["id"], "+81 3-0000-0000")]
+    locations = read(package, "locations.csv")
+    assert [(loc["name"], loc["description"]) for loc in locations] == [
+        ("Ushiku, Ibaraki", ""),
+        ("Tokyo", "1-2-3 Example, Shinjuku-ku, Tokyo"),
+    ]
+    languages = read(package, "languages.csv")
+    assert sorted((lang["code"], lang["name"]) for lang in languages) == [("en", "English")] * 2 + [("ja", "Japanese")] * 2
+
+
+def test_translations_extension(package):
+    orgs = {o["name"]: o["id"] for o in read(package, "organizations.csv")}
+    rows = {(r["record_id"], r["field"], r["language"]): r["value"] for r in read(package, "x_refpub_translations.csv")}
+    assert rows[(orgs["Ushiku no Kai"], "name", "ja")] == "牛久の会"
+    assert rows[(orgs["Example Support Centre"], "description", "ja")] == "英語と日本語での法律相談とカウンセリング。"
+    assert rows[(orgs["Example Support Centre"], "x_refpub_id", "")] == "example-support"
+
+
+def test_ids_are_stable_across_builds(package, tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert build(root, only=["hsds"], jobs=1).ok
+    for path in package.iterdir():
+        assert (root / "build" / "hsds" / path.name).read_bytes() == path.read_bytes(), path.name
+    orgs = root / "content" / "organisations.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("+81 3-0000-0000", "+81 3-1111-1111"), encoding="utf-8")
+    again = build(root, only=["hsds"], jobs=1)
+    assert "phones.csv" in {o.path.name for o in again.built}
+    assert "+81 3-1111-1111" in (root / "build" / "hsds" / "phones.csv").read_text(encoding="utf-8")
+
+
+def test_an_edit_rebuilds_only_the_interchange_files_that_show_it(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert build(root, only=["hsds", "citations"], jobs=1).ok
+    orgs = root / "content" / "organisations.yaml"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("Tokyo\n", "Tokyo, Japan\n", 1), encoding="utf-8")
+    built = {o.path.name for o in build(root, only=["hsds", "citations"], jobs=1).built}
+    assert "locations.csv" in built and not built & {"readings.csl.json", "readings.ris", "readings.bib"}
+    readings = root / "content" / "readings.yaml"
+    readings.write_text(readings.read_text(encoding="utf-8").replace("A documentary.", "A short documentary."), encoding="utf-8")
+    built = {o.path.name for o in build(root, only=["hsds", "citations"], jobs=1).built}
+    assert built == {"readings.csl.json", "readings.ris", "readings.bib"}
