@@ -80,6 +80,16 @@ def test_arabic_handbook_is_laid_out_right_to_left(built):
     assert sum(1 for w in arabic if w[1] == pytest.approx(PAGE_WIDTH - MARGIN, abs=1.5)) >= 3
 
 
+def test_phone_numbers_and_links_keep_their_order_on_an_arabic_page(built):
+    text = subprocess.run(["pdftotext", str(built / "handbook-ar.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "+81 3-0000-0000" in text  # not "3-0000-0000 81+"
+    assert "https://www.refugee.or.jp/" in text
+    with zipfile.ZipFile(built / "reader-ar.epub") as z:
+        page = etree.fromstring(z.read("EPUB/organisations.xhtml"))
+    runs = [el.text for el in page.iter("{http://www.w3.org/1999/xhtml}bdi") if el.get("dir") == "ltr"]
+    assert "+81 3-0000-0000" in runs and "info@example.org" in runs
+
+
 def test_arabic_reader_is_right_to_left(built):
     with zipfile.ZipFile(built / "reader-ar.epub") as z:
         opf = etree.fromstring(z.read("EPUB/content.opf"))

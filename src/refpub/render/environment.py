@@ -176,6 +176,23 @@ def _finalize_paged(env: jinja2.Environment, value):
     return value
 
 
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+
+
+def _ltr(env: jinja2.Environment, value) -> Markup:
+    """A run that is always left to right (a URL, an email address, a phone number), isolated
+    on a right-to-left page so that "+81 3-..." keeps its plus sign in front: ``<bdi dir="ltr">``,
+    and in PDFs also the Unicode isolates Pango's bidi algorithm follows (WeasyPrint ignores
+    ``unicode-bidi``). Unchanged on a left-to-right page."""
+    if env.globals["page_dir"] == "ltr" or not value:
+        return value
+    if env.globals["xhtml"]:
+        return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+    if not isinstance(value, Markup):
+        value = soften_long_words(str(value))
+    return Markup('<bdi dir="ltr">{}{}{}</bdi>').format(LEFT_TO_RIGHT_ISOLATE, value, POP_DIRECTIONAL_ISOLATE)
+
+
 def make_environment(
     project_root: Path | None,
     translations: Translations,
@@ -204,6 +221,7 @@ def make_environment(
     env.filters["lang_attr"] = jinja2.pass_environment(_lang_attr)
     env.filters["phrases"] = jinja2.pass_environment(_phrases)
     env.filters["safe_href"] = _safe_href
+    env.filters["ltr"] = jinja2.pass_environment(_ltr)
     env.filters["number"] = lambda n: format_number(n, lang)
     env.filters["partial_date"] = lambda d: format_partial_date(d, lang)
     gettext, ngettext, pgettext = escaped_gettext_callables(translations)
