@@ -93,3 +93,35 @@ if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   fi
 fi
 # --- end web edition
+# --- Fonts for the project's languages -----------------------------------------------------
+# Every language in `languages` of content/publication.yaml needs a face fontconfig matches for
+# it (`fc-list :lang=my`). While some language has none, install the next Noto package (they
+# bring most scripts: Myanmar, Khmer, Sinhala, Devanagari, Bengali, Arabic, ...). Computed from
+# the project, so a project in English and Japanese installs nothing more.
+# PROJECT=path/to/project scripts/setup.sh checks another project.
+fontless_languages() {
+  "$UV_PROJECT_ENVIRONMENT/bin/python" - "${PROJECT:-.}/content/publication.yaml" <<'PY'
+import subprocess, sys, yaml
+try:
+    with open(sys.argv[1], encoding="utf-8") as f:
+        languages = (yaml.safe_load(f) or {}).get("languages") or []
+except OSError:
+    languages = []
+for lang in languages:
+    if not subprocess.run(["fc-list", f":lang={lang}", "family"], capture_output=True, text=True).stdout.strip():
+        print(lang)
+PY
+}
+for font_package in fonts-noto-core fonts-noto-extra; do
+  needing="$(fontless_languages | tr '\n' ' ')"
+  [ -z "${needing// /}" ] && break
+  if dpkg-query -W -f='${Status}' "$font_package" 2>/dev/null | grep -q "install ok installed"; then continue; fi
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null; then SUDO=sudo; else SUDO=; fi
+  echo "setup: no font for ${needing}: installing $font_package"
+  $SUDO apt-get -o DPkg::Lock::Timeout=600 -q update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 -q install -y --no-install-recommends "$font_package"
+done
+needing="$(fontless_languages | tr '\n' ' ')"
+if [ -n "${needing// /}" ]; then
+  echo "setup: warning: still no font for ${needing}; install one that covers its script (see docs/translators.md)" >&2
+fi

@@ -133,7 +133,32 @@ def check_project(project: str | Path | None, out: str | Path | None = None) -> 
         return [Check("project", True, f"no project checked ({exc})", required=False)]
     checks = [Check("project", True, str(root))]
     checks += check_catalogs(root)
+    checks += check_language_fonts(root)
     checks.append(check_output_folder(root, out))
+    return checks
+
+
+def check_language_fonts(root: Path) -> list[Check]:
+    """A face for every language of the publication, as fontconfig matches it (``:lang=xx``)."""
+    from .diagnostics import Reporter
+    from .load import load_publication
+    from .render.fonts import SCRIPT_FONT_PACKAGES, language_face
+
+    publication = load_publication(root, Reporter())
+    if publication is None:
+        return []
+    checks = []
+    for lang in publication.languages:
+        face = language_face(lang)
+        if face:
+            checks.append(Check(f"font for {lang}", True, f"{face} (fc-match :lang={lang})"))
+        else:
+            checks.append(Check(
+                f"font for {lang}", False,
+                f"no installed font covers {lang}, so its text would print as empty boxes; run "
+                f"`apt-get install {SCRIPT_FONT_PACKAGES[0]}` (then {SCRIPT_FONT_PACKAGES[1]} if "
+                f"`fc-list :lang={lang}` still prints nothing), or `scripts/setup.sh`",
+            ))
     return checks
 
 

@@ -36,6 +36,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..errors import BuildError, BuildErrors
 from ..model import Content
 from ..render.context import Localizer, PublicationView, ViewBuilder
+from ..render.formats import text_direction
 from ..render.labels import N_
 from ..render.resources import foreign_references
 from ..reproducible import source_datetime
@@ -257,7 +258,7 @@ class ReaderExporter:
         book.add_metadata(
             None, "meta", str(summary), {"property": "schema:accessibilitySummary", **_lang_attrs(summary, target.lang)}
         )
-        if target.variant == VERTICAL:
+        if target.variant == VERTICAL or text_direction(target.lang) == "rtl":
             book.set_direction("rtl")  # page-progression-direction on the spine
 
         items = {}

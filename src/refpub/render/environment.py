@@ -19,7 +19,7 @@ from ..errors import BuildError
 from ..i18n.catalogs import Translations
 from ..text import Text
 from ..urls import is_safe_url
-from .formats import format_number, format_partial_date, list_separator
+from .formats import format_number, format_partial_date, list_separator, text_direction
 from .labels import LABEL_SEPARATOR
 from .phrases import join_phrases, soften_long_words
 from .resources import is_within
@@ -125,6 +125,11 @@ def _lang_attr(env: jinja2.Environment, value) -> Markup:
     if not lang or lang == page_lang:
         return Markup("")
     attrs = f' lang="{escape(lang)}"'
+    direction = text_direction(str(lang))
+    if direction != env.globals["page_dir"]:
+        # Isolated (every stylesheet has `[dir] { unicode-bidi: isolate }`): an English fallback
+        # in an Arabic page cannot reorder the sentence around it, nor Arabic an English one.
+        attrs += f' dir="{direction}"'
     if env.globals["xhtml"]:
         attrs += f' xml:lang="{escape(lang)}"'
     if getattr(value, "fallback", False):
@@ -149,15 +154,44 @@ def _safe_href(url: str) -> Markup:
     return Markup(escape(url)) if url and is_safe_url(url) else Markup("")
 
 
-def _finalize_paged(value):
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
+
+@jinja2.pass_environment
+def _finalize_paged(env: jinja2.Environment, value):
     """Every printed value of paged output: very long words get invisible break opportunities
-    (see render/phrases.py). Markup (link targets, translated labels) is left as it is."""
+    (see render/phrases.py). Markup (link targets, translated labels) is left as it is.
+
+    Text in a language of the other direction (an English fallback on an Arabic page) is
+    wrapped in Unicode isolates (FSI ... PDI): WeasyPrint ignores CSS ``unicode-bidi``, and
+    Pango's bidi algorithm honours the isolates, so the run cannot reorder the sentence around it.
+    """
     if isinstance(value, str) and not isinstance(value, Markup):
         softened = soften_long_words(value)
-        if softened is not value and isinstance(value, Text):
-            return Text(softened, value.lang, value.fallback)
+        if isinstance(value, Text):
+            if softened and text_direction(str(value.lang)) != env.globals["page_dir"]:
+                softened = f"{FIRST_STRONG_ISOLATE}{softened}{POP_DIRECTIONAL_ISOLATE}"
+            if softened is not value:
+                return Text(softened, value.lang, value.fallback)
         return softened
     return value
+
+
+LEFT_TO_RIGHT_ISOLATE = "\u2066"
+
+
+def _ltr(env: jinja2.Environment, value) -> Markup:
+    """A run that is always left to right (a URL, an email address, a phone number), isolated
+    on a right-to-left page so that "+81 3-..." keeps its plus sign in front: ``<bdi dir="ltr">``,
+    and in PDFs also the Unicode isolates Pango's bidi algorithm follows (WeasyPrint ignores
+    ``unicode-bidi``). Unchanged on a left-to-right page."""
+    if env.globals["page_dir"] == "ltr" or not value:
+        return value
+    if env.globals["xhtml"]:
+        return Markup('<bdi dir="ltr">{}</bdi>').format(value)
+    if not isinstance(value, Markup):
+        value = soften_long_words(str(value))
+    return Markup('<bdi dir="ltr">{}{}{}</bdi>').format(LEFT_TO_RIGHT_ISOLATE, value, POP_DIRECTIONAL_ISOLATE)
 
 
 def make_environment(
@@ -184,10 +218,11 @@ def make_environment(
         keep_trailing_newline=True,
         finalize=_finalize_paged if phrase_breaking else None,
     )
-    env.globals.update(page_lang=lang, xhtml=xhtml, phrase_breaking=phrase_breaking)
+    env.globals.update(page_lang=lang, page_dir=text_direction(lang), xhtml=xhtml, phrase_breaking=phrase_breaking)
     env.filters["lang_attr"] = jinja2.pass_environment(_lang_attr)
     env.filters["phrases"] = jinja2.pass_environment(_phrases)
     env.filters["safe_href"] = _safe_href
+    env.filters["ltr"] = jinja2.pass_environment(_ltr)
     env.filters["number"] = lambda n: format_number(n, lang)
     env.filters["partial_date"] = lambda d: format_partial_date(d, lang)
     # Items of a list joined as the language writes lists (CLDR: ", " in English, "、" in Japanese).

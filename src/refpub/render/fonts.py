@@ -64,6 +64,23 @@ def font_file(family: str) -> str | None:
     return path.strip() or None
 
 
+# The Debian packages that bring faces for most scripts, in the order to try them.
+SCRIPT_FONT_PACKAGES = ("fonts-noto-core", "fonts-noto-extra")
+
+
+@lru_cache(maxsize=None)
+def language_face(lang: str) -> str | None:
+    """The family fontconfig chooses for text in ``lang`` (``fc-match :lang=ur``), or None when
+    no installed font covers the language (fontconfig would then fall back to any face)."""
+    if not (shutil.which("fc-list") and shutil.which("fc-match")):
+        return None
+    code = lang.replace("_", "-").lower()
+    if not _fc_list(f":lang={code}", "family"):
+        return None
+    result = subprocess.run(["fc-match", "-f", "%{family[0]}", f":lang={code}"], capture_output=True, text=True, check=False)
+    return result.stdout.strip() or None
+
+
 def require_faces(faces: Iterable[Face] = FACES) -> None:
     """Fail early, with what to install, when a face the templates use is missing."""
     missing = [face for face in faces if font_file(face.family) is None]

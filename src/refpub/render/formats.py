@@ -20,6 +20,12 @@ def babel_locale(lang: str) -> Locale:
         return Locale.parse("en")
 
 
+def text_direction(lang: str) -> str:
+    """``"rtl"`` or ``"ltr"``: the direction CLDR gives the language's script (Babel's
+    ``Locale.text_direction``), so a new right-to-left language needs no list in refpub."""
+    return "rtl" if babel_locale(lang).text_direction == "rtl" else "ltr"
+
+
 def format_partial_date(date: PartialDate | None, lang: str) -> str:
     """A date at its own precision: ``2020`` / ``May 2020`` / ``May 4, 2020`` (``2020年5月``…)."""
     if date is None:

