@@ -193,6 +193,24 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
     return problems
 
 
+def _single_number_forms(po: PoFile) -> set[int]:
+    """The plural forms that the catalog's Plural-Forms rule uses for exactly one number."""
+    import gettext
+
+    match = re.search(r"plural\s*=\s*([^;]+)", po.header_value("Plural-Forms") or "")
+    if not match:
+        return set()
+    try:
+        rule = gettext.c2py(match.group(1).strip())
+    except (ValueError, SyntaxError):
+        return set()
+    numbers: dict[int, int] = {}
+    for n in range(1000):
+        form = rule(n)
+        numbers[form] = numbers.get(form, 0) + 1
+    return {form for form, count in numbers.items() if count == 1}
+
+
 def syntax_problems(po: PoFile, msgfmt: list[tuple[int, str]] | None) -> list[tuple[int, str]]:
     """refpub's own strict reading first (it never depends on msgfmt), then what GNU msgfmt
     adds where it is installed (header checks), at lines refpub did not already report."""
@@ -264,13 +282,16 @@ def check_po(
             sources = list(m.id)
         else:
             sources = [m.id]
-        for translation in strings:
+        single = _single_number_forms(po) if isinstance(m.id, (list, tuple)) else set()
+        for index, translation in enumerate(strings):
             problem = control_character_problem(translation)
             if problem:
                 reporter.error(f"the translation {problem}", loc)
             if domain != CONTENT_DOMAIN:
                 problems = [placeholder_problem(s, translation) for s in sources]
-                if all(problems):
+                # A plural form used for one number only ("one", "two", "zero") may spell the
+                # number out instead of printing it, as GNU msgfmt allows.
+                if all(problems) and index not in single:
                     reporter.error(problems[-1], loc)
             problem = html_problem(sources[-1], translation)
             if problem:
