@@ -3,6 +3,7 @@ write the same bytes, so a desktop save or a merge of an unchanged file changes 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -69,3 +70,23 @@ def test_references_full_file_or_none(tmp_path):
     assert run_refpub(root, "i18n", "extract").returncode == 0
     assert run_refpub(root, "i18n", "update").returncode == 0
     assert "#: content/readings.yaml:" in (root / "locales/ja/LC_MESSAGES/content.po").read_text(encoding="utf-8")
+
+
+def test_every_interface_string_explains_itself_to_translators(tmp_path):
+    """A `#.` comment for every interface string: where it appears, what its placeholders hold
+    ("Guide", "Report" or "checked %(month)s" alone say too little to translate them well)."""
+    from refpub.diagnostics import Reporter
+    from refpub.i18n.workflow import extract
+
+    root = tmp_path / "repo"
+    for folder in ("content", "locales", "templates"):
+        shutil.copytree(REPO / folder, root / folder)
+    extract(root, Reporter())
+    template = parse_po((root / "locales/messages.pot").read_bytes())
+    assert len(template.messages) > 40
+    unexplained = [m.id for m in template.messages if not m.auto_comments]
+    assert unexplained == [], f"add a '{{# Translators: … #}}' (templates) or '# Translators:' (Python) comment for {unexplained}"
+    for m in template.messages:
+        placeholders = set(re.findall(r"%\((\w+)\)s", m.id if isinstance(m.id, str) else m.id[0]))
+        note = " ".join(m.auto_comments)
+        assert all(f"%({p})s" in note for p in placeholders), (m.id, note)  # says what each holds
