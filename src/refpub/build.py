@@ -26,9 +26,9 @@ from typing import Callable, Iterable
 from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
+from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
 from .stopping import die_with_parent
 
-DEFAULT_OUT = "build"
 OUTPUT_KINDS = ("handbook", "reader", "handouts", "web", "citations", "hsds")
 # A first guess of the relative cost of an output, for ordering before any build has been timed.
 _COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5, "web": 1.0, "citations": 0.1, "hsds": 0.1}

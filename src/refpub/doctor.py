@@ -230,7 +230,7 @@ def catalog_problems(path: Path) -> list[tuple[int, str]]:
 
 
 def check_output_folder(root: Path, out: str | Path | None = None) -> Check:
-    from .build import DEFAULT_OUT
+    from .project import DEFAULT_OUT
 
     folder = Path(out) if out is not None else root / DEFAULT_OUT
     existing = folder

@@ -239,7 +239,7 @@ def output_digests(project, targets, env: Environment) -> dict[str, str]:
             if handout is None:
                 digests[target.filename] = _sha(env.digest, target_key, "no such handout")
                 continue
-            from .export.handouts import handout_languages
+            from .selection import handout_languages
 
             selected = select_for_handout(content, handout)
             langs = handout_languages(handout, content)

@@ -9,6 +9,9 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Reporter
 from .errors import ContentError, ProjectNotFound
 from .load import load_content
+
+# Where a project's outputs go unless --out says otherwise.
+DEFAULT_OUT = "build"
 from .model import Content
 from .validate import validate
 

@@ -68,3 +68,14 @@ def select_for_handout(content: Content, handout: Handout) -> HandoutEntries:
         select_organisations(content, handout.organisations),
         select_readings(content, handout.readings),
     )
+
+
+# A handout without `languages` shows these, where the publication has them.
+DEFAULT_LANGUAGES = ("en", "ja")
+
+
+def handout_languages(handout: Handout, content: Content) -> tuple[str, ...]:
+    if handout.languages:
+        return handout.languages
+    pub = content.publication
+    return tuple(lang for lang in DEFAULT_LANGUAGES if lang in pub.languages) or pub.languages[:2]

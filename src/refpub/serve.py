@@ -81,7 +81,7 @@ def make_server(folder: Path, counter: BuildCounter, port: int = 8000) -> http.s
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .build import DEFAULT_OUT
+    from .project import DEFAULT_OUT
     from .cli import run_build
     from .console import make_console, verbosity_of
     from .errors import EnvironmentProblem

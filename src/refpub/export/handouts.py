@@ -37,11 +37,10 @@ from ..render.fonts import CSS_STACKS
 from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
 from ..reproducible import source_datetime
-from ..selection import select_for_handout
+from ..selection import handout_languages, select_for_handout
 from ..urls import is_safe_url
 from .base import Rendered, RenderSession, Target, check_glyphs
 
-DEFAULT_LANGUAGES = ("en", "ja")
 CUSTOM_ID = "custom"  # the id of a handout made with `refpub handout`
 PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
 
@@ -120,13 +119,6 @@ class HandoutEntry:
     contacts: tuple[tuple[str, str], ...]
     qr: Markup | None
     location: Location | None
-
-
-def handout_languages(handout: Handout, content: Content) -> tuple[str, ...]:
-    if handout.languages:
-        return handout.languages
-    pub = content.publication
-    return tuple(lang for lang in DEFAULT_LANGUAGES if lang in pub.languages) or pub.languages[:2]
 
 
 CONTACT_KINDS = ("phone", "email", "website", "address", "region")
@@ -545,7 +537,7 @@ def check_custom_handout(content: Content, handout: Handout) -> list[Diagnostic]
 
 def build_custom_handout(project_path: str | Path | None, handout: Handout, out: str | Path | None = None) -> CustomHandoutResult:
     """Check, render and write an ad-hoc handout; raises ContentError or BuildError."""
-    from ..build import DEFAULT_OUT
+    from ..project import DEFAULT_OUT
     from ..project import load_project
     from ..render.fonts import require_faces
 
