@@ -22,7 +22,8 @@ _CLOSING = set("、。，．）」』】〕〉》〙〗｝］！？：；)]},.:;
 _BREAK_AFTER = set(".,:;/-—–")
 _OPENING = set("（「『【〔〈《〘〖｛［([{")
 _QUOTES = set("\"'‘’“”«»")
-_CLOSING_BRACKETS = set("）」』】〕〉》〙〗｝］)]}")
+# LB16 as gettext's libunistring applies it: class CL only (")" and "]" are CP there, not in it).
+_CLOSING_BRACKETS = set("）」』】〕〉》〙〗｝］}")
 _NON_STARTERS = set("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶー々〻ゝゞヽヾ・")
 _NO_BREAK_AFTER = set("（「『【〔〈《〘〖｛［([{\"'‘“")
 
