@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Mapping
 
 from .diagnostics import Location
+from .schema import CONTACT_FIELDS
 
 _EMPTY: Mapping = MappingProxyType({})
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -75,6 +76,10 @@ class Source:
     gives: tuple[str, ...] = ()
     locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
 
+    def supports(self, field_name: str) -> bool:
+        """Whether this source vouches for ``field_name`` (a source naming no fields, all)."""
+        return not self.gives or field_name in self.gives
+
     def __str__(self) -> str:
         where = self.url or self.document
         return f"{where} (stored {self.stored})" if self.stored else where
@@ -115,7 +120,7 @@ class Organisation(Entry):
     @property
     def contacts(self) -> dict[str, str]:
         """The ways to reach the organisation that the entry gives (url, email, phone, address)."""
-        return {name: getattr(self, name) for name in ("url", "email", "phone", "address") if getattr(self, name)}
+        return {name: getattr(self, name) for name in CONTACT_FIELDS if getattr(self, name)}
 
 
 @dataclass(frozen=True)

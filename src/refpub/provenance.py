@@ -10,10 +10,6 @@ from .model import Content, Source
 from .schema import CONTACT_FIELDS
 
 
-def _supports(source: Source, name: str) -> bool:
-    return not source.gives or name in source.gives
-
-
 def _source_json(source: Source) -> dict:
     data = {"url": source.url} if source.url else {"document": source.document}
     data["stored"] = str(source.stored) if source.stored else None
@@ -34,7 +30,7 @@ def provenance(content: Content) -> list[dict]:
                 "checked": str(entry.checked) if getattr(entry, "checked", None) else None,
                 "contacts": [
                     {"field": name, "value": value,
-                     "sources": [_source_json(s) for s in entry.sources if _supports(s, name)]}
+                     "sources": [_source_json(s) for s in entry.sources if s.supports(name)]}
                     for name, value in facts.items()
                 ],
             })

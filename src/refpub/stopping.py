@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+from typing import Callable
 
 # Signals that stop a command the way Ctrl-C does.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
@@ -46,19 +47,23 @@ def describe(interrupt: KeyboardInterrupt) -> str:
     return "interrupted"
 
 
-def _raise_stopped(signum, _frame) -> None:
-    raise Stopped(signum)
-
-
 @contextlib.contextmanager
-def stop_on_signals():
-    """While a command runs (main thread only): SIGTERM and SIGHUP raise :class:`Stopped`.
-    The previous handlers come back afterwards (``main()`` may run inside another program)."""
+def stop_on_signals(signals=STOP_SIGNALS, on_stop: Callable[[], None] | None = None):
+    """While a command runs (main thread only): ``signals`` raise :class:`Stopped`, after
+    calling ``on_stop`` (the watcher sets its stop event, in case a library swallows the
+    exception). The previous handlers come back afterwards (``main()`` may run inside another
+    program)."""
+
+    def handler(signum, _frame) -> None:
+        if on_stop is not None:
+            on_stop()
+        raise Stopped(signum)
+
     previous = {}
     if threading.current_thread() is threading.main_thread():
-        for signum in STOP_SIGNALS:
+        for signum in signals:
             with contextlib.suppress(ValueError, OSError):
-                previous[signum] = signal.signal(signum, _raise_stopped)
+                previous[signum] = signal.signal(signum, handler)
     try:
         yield
     finally:

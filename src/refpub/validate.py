@@ -40,7 +40,7 @@ def _unsourced_facts(entry, kind: str, reporter: Reporter) -> None:
     for name in CONTACT_FIELDS:
         if not getattr(entry, name, ""):
             continue
-        if not any(not s.gives or name in s.gives for s in entry.sources):
+        if not any(s.supports(name) for s in entry.sources):
             reporter.warning(
                 f"{kind} '{entry.id}': '{name}' has no source; add the page it was taken from under 'sources' "
                 "(url, and stored: the date the page was read)",

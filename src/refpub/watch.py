@@ -16,7 +16,6 @@ What a change affects:
 
 from __future__ import annotations
 
-import contextlib
 import signal
 import threading
 import traceback
@@ -26,7 +25,7 @@ from typing import Callable, Iterable
 
 from .errors import ContentError, RefpubError
 from .project import find_root
-from .stopping import STOP_SIGNALS, Stopped
+from .stopping import STOP_SIGNALS, stop_on_signals
 
 WATCHED = ("content", "locales", "templates")
 DEBOUNCE_MS = 400
@@ -130,7 +129,9 @@ def watch(
     stop = stop_event or threading.Event()
     listening = False
     try:
-        with _stopping_sets(stop):
+        # Ctrl-C, SIGTERM and SIGHUP also set ``stop``: the watcher then ends at its next step
+        # even if a library swallows the KeyboardInterrupt in the middle of a rebuild.
+        with stop_on_signals((signal.SIGINT, *STOP_SIGNALS), on_stop=stop.set):
             _rebuild_safely(rebuild, EVERYTHING, console)
             for batch in watchfiles.watch(
                 *paths,
@@ -162,26 +163,6 @@ def _rebuild_batch(root: Path, batch, rebuild, console) -> None:
         return
     console.info(describe(root, changed))
     _rebuild_safely(rebuild, affected, console)
-
-
-@contextlib.contextmanager
-def _stopping_sets(stop: threading.Event):
-    """Ctrl-C, SIGTERM and SIGHUP set ``stop`` as well as raising, so the watcher ends at its
-    next step even if a library swallows the KeyboardInterrupt in the middle of a rebuild."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum, _frame):
-        stop.set()
-        raise Stopped(signum)
-
-    previous = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, *STOP_SIGNALS)}
-    try:
-        yield
-    finally:
-        for signum, old in previous.items():
-            signal.signal(signum, old)
 
 
 def _rebuild_safely(rebuild, affected: Affected, console) -> object | None:

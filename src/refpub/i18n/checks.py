@@ -251,6 +251,7 @@ def check_po(
             Location(rel, header_line),
         )
 
+    single_number_forms = _single_number_forms(po)  # once per catalog: it tries 1,000 numbers
     own_names = own_names or {}
     for m in po.messages:
         if isinstance(m.id, (list, tuple)):
@@ -282,7 +283,7 @@ def check_po(
             sources = list(m.id)
         else:
             sources = [m.id]
-        single = _single_number_forms(po) if isinstance(m.id, (list, tuple)) else set()
+        single = single_number_forms if isinstance(m.id, (list, tuple)) else set()
         for index, translation in enumerate(strings):
             problem = control_character_problem(translation)
             if problem:

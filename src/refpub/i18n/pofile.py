@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from textwrap import TextWrapper
 
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Message
 
 from ..fsio import atomic_write_bytes
 from ..reproducible import source_datetime
