@@ -44,7 +44,9 @@ _words = st.sampled_from([
 _texts = st.lists(_words, max_size=40).map(lambda ws: "".join(w if w in "、。" else w + " " for w in ws).rstrip(" "))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomize: the same examples on every run, so CI is reproducible (a new divergence found
+# while developing is fixed in wrap.py, not left to fail a later run by chance).
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(_texts.filter(bool), _texts), min_size=1, max_size=8, unique_by=lambda t: t[0]))
 def test_any_catalog_is_wrapped_as_gettext_wraps_it(pairs):
     po = PoFile(header=[("Content-Type", "text/plain; charset=UTF-8")])

@@ -20,6 +20,7 @@ _NO_BREAK_BEFORE = set("、。，．）」』】〕〉》〙〗｝］！？：�
 # Classes CL, CP, EX, IS and SY: no break before them even after a space.
 _CLOSING = set("、。，．）」』】〕〉》〙〗｝］！？：；)]},.:;!?/")
 _BREAK_AFTER = set(".,:;/-—–")
+_CL_CP = set("、。，．）」』】〕〉》〙〗｝］)]}")
 _OPENING = set("（「『【〔〈《〘〖｛［([{")
 _QUOTES = set("\"'‘’“”«»")
 # LB16 as gettext's libunistring applies it: class CL only (")" and "]" are CP there, not in it).
@@ -55,6 +56,8 @@ def _tokens(portion: str):
                     or (before in _QUOTES and ch in _OPENING)  # LB15
                     or (before in _CLOSING_BRACKETS and ch in _NON_STARTERS)  # LB16
                 )
+            elif ch in _ESCAPE and prev in _CL_CP:
+                brk = False  # LB25: a written escape starts with "\\" (class PR): (CL|CP) × PR
             elif (_wide(prev) or _wide(ch)) and ch not in _NO_BREAK_BEFORE and prev not in _NO_BREAK_AFTER and ch != " ":
                 brk = True
             elif prev in _BREAK_AFTER and not ch.isdigit() and ch not in _CLOSING and ch not in " -":
