@@ -23,7 +23,7 @@ def test_check_includes_translation_work_left(make_project):
     # The fixture's ja catalog is partial on purpose: one fuzzy entry, strings not merged yet,
     # no interface catalog. `refpub check` says so (as warnings: the build falls back).
     assert _check(make_project("good"), under="locales/") == [
-        "locales/ja/LC_MESSAGES/content.po: warning: 7 string(s) are not in this catalog yet "
+        "locales/ja/LC_MESSAGES/content.po: warning: 8 string(s) are not in this catalog yet "
         "(first: content/publication.yaml:2); run `refpub i18n extract` then `refpub i18n update`",
         "locales/ja/LC_MESSAGES/content.po:38: warning: fuzzy translation: the source text changed; "
         "review the translation, then remove the 'fuzzy' flag (until then the source text is shown)",

@@ -63,6 +63,7 @@ class OutputResult:
     fallbacks: int = 0
     pages: int | None = None
     errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # details for --verbose
 
 
 @dataclass
@@ -330,6 +331,7 @@ def _render_in_worker(target) -> dict:
         "fallbacks": result.fallbacks,
         "pages": result.pages,
         "errors": result.errors,
+        "notes": result.notes,
     }
 
 
@@ -387,6 +389,7 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
         fallbacks=rendered.fallbacks,
         pages=rendered.pages,
         errors=[str(w) for w in rendered.warnings],
+        notes=rendered.notes,
     )
 
 

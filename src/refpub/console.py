@@ -175,9 +175,17 @@ class PlainConsole:
         failed = result.state == "failed"
         if failed or not self.quiet:
             self._write(output_line(result, self.verbose), STATE_STYLES.get(result.state))
+        self._details(result)
+
+    def _details(self, result) -> None:
+        """Under an output: its errors, its warnings unless quiet, its notes when verbose."""
+        failed = result.state == "failed"
         for line in result.errors:
             if failed or (not self.quiet and " warning: " in f" {line}") or self.verbose:
                 self._write(f"  {line}", "red" if failed else "yellow")
+        if self.verbose:
+            for line in result.notes:
+                self._write(f"  {line}")
 
     def finished(self, result, source_language: str = "en") -> None:
         """After a build: every output (rich only) and the summary line."""
@@ -229,9 +237,7 @@ class RichConsole(PlainConsole):
             self._status.update(f"building… {plural(len(self._results), 'output')} done, last {result.path.name}")
         if result.state == "failed":
             self._write(output_line(result, self.verbose), STATE_STYLES["failed"])
-        for line in result.errors:
-            if result.state == "failed" or (not self.quiet and " warning: " in f" {line}") or self.verbose:
-                self._write(f"  {line}", "red" if result.state == "failed" else "yellow")
+        self._details(result)
 
     def finished(self, result, source_language: str = "en") -> None:
         if not self.quiet and result.outputs:

@@ -140,7 +140,7 @@ ORGANISATION = Record(
         Field("email", EMAIL),
         Field("phone", PHONE),
         Field("address", OPTIONAL_TEXT),
-        Field("region", OPTIONAL_TEXT),
+        Field("region", OPTIONAL_TEXT, translatable=True),
         Field("languages", LANG_LIST),
         Field("checked", FULL_DATE),
         Field("sources", RECORD_LIST, record=SOURCE),

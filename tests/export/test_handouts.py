@@ -316,3 +316,86 @@ def test_adhoc_handout_unknown_id_is_a_content_error(cli, make_project, tmp_path
     assert result.returncode == 1
     assert "unknown organisation 'no-such-org'" in result.stderr
     assert not (tmp_path / "x.pdf").exists()
+
+
+# ----------------------------------------------------------------------------- filling the pages
+
+
+def _page_fill_from_text(pdf: Path, margin_top_mm: float, margin_bottom_mm: float) -> list[float]:
+    """The share of each page's text area that text reaches down to, as poppler sees the PDF
+    (the footer, in the bottom margin, left out)."""
+    from lxml import etree
+
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    tree = etree.fromstring(xml, etree.HTMLParser())
+    fills = []
+    for page in tree.iter("page"):
+        height = float(page.get("height"))
+        top, bottom = margin_top_mm / MM_PER_PT, height - margin_bottom_mm / MM_PER_PT
+        lowest = max(
+            (float(b.get("ymax")) for b in page.iter("block") if float(b.get("ymin")) < bottom),
+            default=top,
+        )
+        fills.append((lowest - top) / (bottom - top))
+    return fills
+
+
+def _fill_project(make_project) -> Path:
+    """Three long organisations, then six short ones, on 3 A5 pages: in the declared order a long
+    row does not fit below another, so pages 1 and 2 would be half empty and a fourth page needed."""
+    root = make_project("handout-overflow")
+    long = ("This organisation gives free and confidential legal advice to asylum seekers and their families, "
+            "helps with applications, appeals and provisional release, and accompanies people to interviews. ") * 2
+    entries = [("long", long)] * 3 + [("short", "Free legal advice.")] * 6
+    (root / "content" / "organisations.yaml").write_text("\n".join(
+        f"- id: {kind}-{i}\n  name: {kind.title()} Group {i}\n  description: >-\n    {text}\n"
+        f"  services: [legal]\n  phone: \"+81 3-0000-000{i}\"\n  checked: 2026-05-01\n"
+        "  sources:\n    - document: \"fictional test data\"\n"
+        for i, (kind, text) in enumerate(entries, start=1)
+    ), encoding="utf-8")
+    publication = root / "content" / "publication.yaml"
+    publication.write_text(publication.read_text(encoding="utf-8").replace("pages: 1", "pages: 3"), encoding="utf-8")
+    return root
+
+
+def test_rows_are_packed_so_every_page_but_the_last_is_filled(cli, make_project, tmp_path):
+    root = _fill_project(make_project)
+    result = cli("build", "--only", "handouts", "-v", "--out", str(tmp_path / "out"), str(root))
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "out" / "handout-crowded.pdf"
+    fills = _page_fill_from_text(pdf, 12.0, 22.0)
+    assert len(fills) == 3
+    assert all(share >= 0.8 for share in fills[:-1]), fills
+    # every organisation once; the declared order kept where it could be
+    text = _squash(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True).stdout)
+    order = [int(m) for m in re.findall(r"(?:Long|Short)Group(\d)", text)]
+    assert sorted(set(order)) == list(range(1, 10))
+    first_seen = list(dict.fromkeys(order))
+    assert first_seen[0] == 1 and first_seen.index(2) < first_seen.index(3)
+    # -v reports the fill per page (what the layout measured) and the rows moved
+    assert re.search(r"pages filled 1: \d+%, 2: \d+%, 3: \d+%", result.stderr)
+    assert "moved up: organisation 'short-" in result.stderr
+
+
+def test_packing_keeps_the_declared_order_when_everything_fits():
+    from refpub.export.handouts import pack
+
+    heights = {"a": 40.0, "b": 40.0, "c": 30.0, "d": 10.0}
+    orders, pages = pack(10.0, [(5.0, list("abcd"))], heights.get, 200.0)
+    assert orders == [list("abcd")] and pages == [135.0]
+    orders, pages = pack(10.0, [(5.0, list("abcd"))], heights.get, 100.0)
+    # after a and b (95 mm) c does not fit; nothing does; c and d go to page 2 in order
+    assert orders == [list("abcd")] and pages == [95.0, 40.0]
+    orders, pages = pack(10.0, [(5.0, list("abcd"))], heights.get, 90.0)
+    # a (55) then b does not fit: the tallest later row that does (c, 30) comes up, then d
+    assert orders == [list("acbd")] and pages == [85.0, 50.0]
+
+
+def test_repository_handouts_fill_every_page_but_the_last(cli, tmp_path):
+    result = cli("build", "--only", "handouts", "--out", str(tmp_path / "out"), str(ROOTS.parent.parent))
+    assert result.returncode == 0, result.stderr
+    pdfs = sorted((tmp_path / "out").glob("handout-*.pdf"))
+    assert pdfs
+    for pdf in pdfs:
+        fills = _page_fill_from_text(pdf, 12.0, 22.0)
+        assert all(share >= 0.8 for share in fills[:-1]), (pdf.name, fills)

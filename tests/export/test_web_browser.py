@@ -226,7 +226,8 @@ def test_the_language_switcher_lands_on_the_same_entry(site, browser, kind):
     for lang, other in (("en", "ja"), ("ja", "en")):
         page.goto(f"{base}{lang}/{PAGE_TYPES[kind]}")
         page.click(f"nav.languages a[hreflang={other}]")
-        assert page.url == f"{base}{other}/{PAGE_TYPES[kind]}"
+        # the click starts the navigation; under load it may not have committed yet
+        page.wait_for_url(f"{base}{other}/{PAGE_TYPES[kind]}", timeout=30_000)
         assert page.evaluate("document.documentElement.lang") == other
         alternates = page.eval_on_selector_all(
             "link[rel=alternate][hreflang]", "els => els.map(e => [e.hreflang, e.href])"
@@ -350,10 +351,10 @@ def test_the_site_works_from_a_folder(site, browser):
     page.context.unroute("**/*")
     page.goto((folder / "index.html").as_uri())
     page.click("a[hreflang=ja]")
-    assert page.url == (folder / "ja" / "index.html").as_uri()
+    page.wait_for_url((folder / "ja" / "index.html").as_uri(), timeout=30_000)
     page.fill("#search-input", "牛久")
     page.click(".search-results a >> nth=0")
-    assert page.url == (folder / "ja" / "org" / "ushiku-no-kai" / "index.html").as_uri()
+    page.wait_for_url((folder / "ja" / "org" / "ushiku-no-kai" / "index.html").as_uri(), timeout=30_000)
     page.click("nav.languages a[hreflang=en]")
-    assert page.url == (folder / "en" / "org" / "ushiku-no-kai" / "index.html").as_uri()
+    page.wait_for_url((folder / "en" / "org" / "ushiku-no-kai" / "index.html").as_uri(), timeout=30_000)
     page.context.close()

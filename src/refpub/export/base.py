@@ -45,6 +45,8 @@ class Rendered:
     # A folder output (the web edition): relative path -> bytes; the build writes the folder
     # atomically at the target's filename, and ``data`` is unused.
     files: dict[str, bytes] | None = None
+    # Details shown with --verbose (a handout's fill per page, say).
+    notes: list[str] = field(default_factory=list)
 
 
 class RenderSession:

@@ -24,6 +24,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Iterator
 
 from markupsafe import Markup
 from segno.encoder import DataOverflowError
@@ -38,6 +39,7 @@ from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
 from ..reproducible import source_datetime
 from ..selection import handout_languages, select_for_handout
+from ..text import Text
 from ..urls import is_safe_url
 from .base import Rendered, RenderSession, Target, check_glyphs
 
@@ -124,22 +126,34 @@ class HandoutEntry:
 CONTACT_KINDS = ("phone", "email", "website", "address", "region")
 
 
-def _organisation_contacts(o: OrganisationView) -> tuple[tuple[str, str], ...]:
-    values = {"phone": o.phone, "email": o.email, "website": o.url, "address": o.address, "region": o.region}
+def _organisation_contacts(views: list[OrganisationView]) -> tuple[tuple[str, str], ...]:
+    """An organisation's contacts, printed once across the row; its region in every language."""
+    o = views[0]
+    values = {
+        "phone": o.phone,
+        "email": o.email,
+        "website": o.url,
+        "address": o.address,
+        "region": _in_every_language([view.region for view in views]) if o.region else "",
+    }
     return tuple((kind, values[kind]) for kind in CONTACT_KINDS if values[kind])
+
+
+def _in_every_language(texts) -> Markup:
+    """``Tokyo / 東京``: one text in each language of the handout, each once, each with its lang."""
+    seen: list[str] = []
+    spans = []
+    for text in texts:
+        if str(text) and str(text) not in seen:
+            seen.append(str(text))
+            spans.append(Markup('<span lang="{}">{}</span>').format(text.lang, text))
+    return Markup('<span class="sep"> / </span>').join(spans)
 
 
 def _bilingual_label(languages, kind: str) -> Markup:
     """``Phone / 電話``: the label of a contact in every language of the handout, once each
     (a label without a translation is not repeated)."""
-    seen: list[str] = []
-    spans = []
-    for lang in languages:
-        text = lang.parts.label(kind).strip()
-        if text and str(text) not in seen:
-            seen.append(str(text))
-            spans.append(Markup('<span lang="{}">{}</span>').format(lang.lang, text))
-    return Markup('<span class="sep"> / </span>').join(spans)
+    return _in_every_language(Text(lang.parts.label(kind).strip(), lang.lang) for lang in languages)
 
 
 def _qr(url: str, size: float) -> Markup | None:
@@ -190,6 +204,16 @@ class HandoutPage:
     entries: list[HandoutEntry]
     warnings: list[Diagnostic]
     fallbacks: int
+    # The same handout with its rows in another order (organisations, readings): see `balance`.
+    reordered: Callable[[list[HandoutEntry], list[HandoutEntry]], str] | None = None
+
+    @property
+    def organisations(self) -> list[HandoutEntry]:
+        return [e for e in self.entries if e.kind == "organisation"]
+
+    @property
+    def readings(self) -> list[HandoutEntry]:
+        return [e for e in self.entries if e.kind == "reading"]
 
 
 def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
@@ -262,7 +286,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
                     item.id,
                     f"{anchor_prefix}-{item.id}",
                     tuple(getattr(lang.parts, kind)(view) for lang, view in zip(languages, views)),
-                    contacts_of(views[0]),
+                    contacts_of(views),
                     qr_for(kind, item),
                     item.location(),
                 )
@@ -270,12 +294,12 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         return made, all_views
 
     rows_org, org_views = rows(
-        "organisation", entries.organisations, lambda v: v.organisation, ("name", "description"),
+        "organisation", entries.organisations, lambda v: v.organisation, ("name", "description", "region"),
         "org", _organisation_contacts,
     )
     rows_reading, reading_views = rows(
         "reading", entries.readings, lambda v: v.reading, ("title", "summary"),
-        "reading", lambda view: (("website", view.url),) if view.url else (),
+        "reading", lambda views: (("website", views[0].url),) if views[0].url else (),
     )
 
     problems = check_glyphs(reading_views, org_views, [(label, str(t), handout.location("title")) for t in titles])
@@ -283,8 +307,8 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         raise BuildErrors(problems)
 
     edition = edition_date(pub)
-    contact_labels = {kind: _bilingual_label(languages, kind) for kind in CONTACT_KINDS}
-    html = session.environment(languages[0].lang, phrase_breaking=True).get_template("handout.html").render(
+    template = session.environment(languages[0].lang, phrase_breaking=True).get_template("handout.html")
+    fixed = dict(
         document_title=" / ".join(_plain_titles(languages, handout, pub)),
         publisher=pub.publisher,
         created=source_datetime().isoformat(),
@@ -293,15 +317,18 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         titles=titles,
         organisation_headings=[lang.parts.heading("organisations") for lang in languages],
         reading_headings=[lang.parts.heading("readings") for lang in languages],
-        organisations=rows_org,
-        readings=rows_reading,
-        contact_labels=contact_labels,
+        contact_labels={kind: _bilingual_label(languages, kind) for kind in CONTACT_KINDS},
         footers=[lang.parts.footer(edition, pub.latest_url) for lang in languages],
         has_qr=any(e.qr for e in (*rows_org, *rows_reading)),
         copies=geometry.copies,
         geometry=geometry,
         fonts=CSS_STACKS,
     )
+
+    def reordered(organisations: list[HandoutEntry], readings: list[HandoutEntry]) -> str:
+        return template.render(fixed, organisations=organisations, readings=readings)
+
+    html = reordered(rows_org, rows_reading)
 
     # Interface strings (labels, headings) without a translation: one warning per language.
     for lang in languages:
@@ -315,7 +342,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
             )
 
     fallbacks = sum(lang.views.localizer.fallback_count for lang in languages)
-    return HandoutPage(handout, html, paper, geometry, [*rows_org, *rows_reading], warnings, fallbacks)
+    return HandoutPage(handout, html, paper, geometry, [*rows_org, *rows_reading], warnings, fallbacks, reordered)
 
 
 def render_handout(handout: Handout, session: RenderSession) -> Rendered:
@@ -324,11 +351,19 @@ def render_handout(handout: Handout, session: RenderSession) -> Rendered:
     too_tall = rows_taller_than_a_page(page)
     if too_tall:  # decided from the text alone: laying such a row out would take minutes
         raise BuildErrors(too_tall)
-    document = render_document(page.html, session.resource_roots, session.project.root)
+    def layout(html: str):
+        return render_document(html, session.resource_roots, session.project.root)
+
+    document, html, moved = balance(page, layout(page.html), layout)
     if len(document.pages) > handout.pages:
         raise BuildErrors(overflow_errors(document, handout, page.paper, page.geometry, page.entries))
-    data = write_pdf(document, page.html)
-    return Rendered(data, fallbacks=page.fallbacks, warnings=page.warnings, pages=len(document.pages))
+    data = write_pdf(document, html)
+    notes = [f"handout '{handout.id}': {fill_report(page_fill(document, page.geometry))}"]
+    if moved:
+        notes.append(
+            f"handout '{handout.id}': to fill its pages, moved up: " + ", ".join(f"{e.kind} '{e.id}'" for e in moved)
+        )
+    return Rendered(data, fallbacks=page.fallbacks, warnings=page.warnings, pages=len(document.pages), notes=notes)
 
 
 def _language_name(code: str) -> str:
@@ -409,23 +444,137 @@ def _entry_fragments(document) -> dict[str, list[tuple[int, float]]]:
     return found
 
 
+def _rows_on(page) -> Iterator[tuple[str, object]]:
+    """(kind, box) of the rows of a laid-out page: "head", "group-heading" or "entry" (the
+    outermost box of each: a table's wrapper, not the table inside it)."""
+    seen = set()
+    for box in page._page_box.descendants():
+        element = getattr(box, "element", None)
+        if element is None or getattr(box, "element_tag", None) not in ("article", "header", "div"):
+            continue
+        if id(element) in seen:
+            continue
+        seen.add(id(element))
+        classes = (element.get("class") or "").split()
+        if "entry" in classes:
+            yield "entry", box
+        elif "row" in classes and "footer" not in classes:
+            yield ("head" if "head" in classes else "group-heading"), box
+
+
+def used_mm(document) -> list[float]:
+    """How far down each page its rows reach, in mm from the top of the page area."""
+    used = []
+    for page in document.pages:
+        top = page._page_box.content_box_y()
+        bottom = max((box.position_y + box.margin_height() for _, box in _rows_on(page)), default=top)
+        used.append((bottom - top) / PX_PER_MM)
+    return used
+
+
+def page_fill(document, geometry: Geometry) -> list[float]:
+    """The share of each page's height that its rows use (0 to 1)."""
+    return [mm / geometry.content_height for mm in used_mm(document)]
+
+
+def fill_report(fill: list[float]) -> str:
+    return "pages filled " + ", ".join(f"{n}: {share:.0%}" for n, share in enumerate(fill, start=1))
+
+
 def _overflow_mm(document, allowed: int) -> float:
     """How much content (mm) the pages beyond the allowed ones carry: on each, from the top of
     the page area to the bottom of the lowest entry or heading."""
-    total = 0.0
-    for page in document.pages[allowed:]:
-        page_box = page._page_box
-        top = page_box.content_box_y()
-        bottom = top
-        for box in page_box.descendants():
-            element = getattr(box, "element", None)
-            if element is None or getattr(box, "element_tag", None) not in ("article", "header", "div"):
+    return sum(used_mm(document)[allowed:])
+
+
+# A page is filled when its rows use this much of it; below, `balance` tries another order.
+FILLED = 0.8
+
+
+def _measured_groups(document, page: HandoutPage) -> tuple[float, list[tuple[float, list[HandoutEntry]]], dict] | None:
+    """From a layout: the header's height, each group's heading height and rows, and each row's
+    height (mm); None when a row is split over pages (then no order helps)."""
+    geometry = page.geometry
+    left_copy_end = (geometry.margin_side + geometry.copy_width) * PX_PER_MM
+    header = 0.0
+    headings: list[float] = []
+    for doc_page in document.pages:
+        for kind, box in _rows_on(doc_page):
+            if box.position_x >= left_copy_end:  # the second copy of a two-up sheet
                 continue
-            classes = (element.get("class") or "").split()
-            if "entry" in classes or "row" in classes and "footer" not in classes:
-                bottom = max(bottom, box.position_y + box.margin_height())
-        total += (bottom - top) / PX_PER_MM
-    return total
+            if kind == "head":
+                header = box.margin_height() / PX_PER_MM
+            elif kind == "group-heading":
+                headings.append(box.margin_height() / PX_PER_MM)
+    fragments = _entry_fragments(document)
+    if any(len(fragments.get(e.anchor, ())) != 1 for e in page.entries):
+        return None
+    heights = {e.anchor: fragments[e.anchor][0][1] for e in page.entries}
+    groups = [rows for rows in (page.organisations, page.readings) if rows]
+    if len(headings) != len(groups):
+        return None
+    return header, list(zip(headings, groups)), heights
+
+
+def pack(header: float, groups: list[tuple[float, list]], height_of, capacity: float) -> tuple[list[list], list[float]]:
+    """Rows onto pages: in their declared order while they fit; when the next one does not, the
+    tallest later rows of its group that still fit fill the page first. A group's heading stays
+    with its first row. Returns each group's rows in the new order and each page's height used."""
+    pages: list[float] = []
+    used = header
+    orders = []
+    for heading, rows in groups:
+        rest = list(rows)
+        order: list = []
+        while rest:
+            above = heading if not order else 0.0
+            fitting = [r for r in rest if used + above + height_of(r) <= capacity]
+            if rest[0] in fitting:
+                pick = rest[0]
+            elif fitting and used > 0:  # the tallest that fits; of equals, the first declared
+                pick = max(fitting, key=lambda r: (round(height_of(r), 1), -rest.index(r)))
+            elif used > 0:
+                pages.append(used)
+                used = 0.0
+                continue
+            else:  # taller than a page: it goes where it is
+                pick = rest[0]
+            order.append(pick)
+            rest.remove(pick)
+            used += above + height_of(pick)
+        orders.append(order)
+    pages.append(used)
+    return orders, pages
+
+
+def balance(page: HandoutPage, document, layout) -> tuple[object, str, list[HandoutEntry]]:
+    """The laid-out handout with its pages filled: when a page before the last is less than
+    `FILLED` full (a row that does not fit went whole to the next page), the rows are packed
+    again (`pack`) and laid out anew; the new order is kept only if it needs fewer pages, or as
+    many with its least filled page (but the last) fuller. Returns the document, its HTML and the
+    rows moved up."""
+    fill = page_fill(document, page.geometry)
+    if len(fill) < 2 or min(fill[:-1]) >= FILLED or page.reordered is None:
+        return document, page.html, []
+    measured = _measured_groups(document, page)
+    if measured is None:
+        return document, page.html, []
+    header, groups, heights = measured
+    orders, _ = pack(header, groups, lambda e: heights[e.anchor], page.geometry.content_height - 0.5)
+    by_kind = {rows[0].kind: order for (_, rows), order in zip(groups, orders)}
+    organisations, readings = by_kind.get("organisation", []), by_kind.get("reading", [])
+    if organisations == page.organisations and readings == page.readings:
+        return document, page.html, []
+    html = page.reordered(organisations, readings)
+    candidate = layout(html)
+    new_fill = page_fill(candidate, page.geometry)
+    better = len(new_fill) < len(fill) or (len(new_fill) == len(fill) and min(new_fill[:-1]) > min(fill[:-1]))
+    if not better:
+        return document, page.html, []
+    declared = [*page.organisations, *page.readings]
+    placed = [*organisations, *readings]
+    moved = [e for e in placed if placed.index(e) < declared.index(e)]
+    return candidate, html, moved
 
 
 def overflow_errors(document, handout: Handout, paper: str, geometry: Geometry, entries) -> list[BuildError]:

@@ -91,7 +91,7 @@ class OrganisationView:
     email: str
     phone: str
     address: str
-    region: str
+    region: Text
     languages: tuple[str, ...]
     checked: str  # formatted month, e.g. "May 2026"
     source: Organisation
@@ -209,7 +209,7 @@ class ViewBuilder:
             email=o.email,
             phone=o.phone,
             address=o.address,
-            region=o.region,
+            region=loc.field("organisation", o.id, "region", o.region) if o.region else Text("", self.lang),
             languages=tuple(language_name(code, self.lang) for code in o.languages),
             checked=format_month(o.checked, self.lang),
             source=o,
