@@ -392,7 +392,7 @@ def _has_colour(pdf: Path, rgb: tuple[int, int, int]) -> bool:
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
     (png,) = pdf.parent.glob("first-page*.png")
     with Image.open(png) as image:
-        pixels = image.convert("RGB").getdata()
+        pixels = list(image.convert("RGB").get_flattened_data()) if hasattr(image, "get_flattened_data") else image.convert("RGB").getdata()
         return any(max(abs(a - b) for a, b in zip(pixel, rgb)) <= 8 for pixel in pixels)
 
 

@@ -117,7 +117,7 @@ def test_contents_numbers_are_the_pages_the_chapters_start_on(books):
     contents = _page_texts(books["parts"])[1]
     assert contents.startswith("Contents")
     for title, page in starts.items():
-        printed = re.search(re.escape(title) + r" ?\.+ ?(\d+)", contents)
+        printed = re.search(re.escape(title) + r" +(\d+)\b", contents)  # no dots: the leader is drawn
         assert printed and int(printed.group(1)) == page, (title, page, contents)
 
 

@@ -156,10 +156,10 @@ def _bilingual_label(languages, kind: str) -> Markup:
     return _in_every_language(Text(lang.parts.label(kind).strip(), lang.lang) for lang in languages)
 
 
-def _qr(url: str, size: float) -> Markup | None:
+def _qr(url: str, size: float, label: str) -> Markup | None:
     # mailto: links are printed as text only; a QR code is for pages a phone can open.
     if url and is_safe_url(url, ("http", "https")):
-        return qr_svg(url, size)
+        return qr_svg(url, size, label)
     return None
 
 
@@ -262,7 +262,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
 
     def qr_for(kind, item):
         try:
-            return _qr(item.url, geometry.qr_size)
+            return _qr(item.url, geometry.qr_size, str(languages[0].parts.qr_label(item.url)).strip())
         except DataOverflowError:
             warn(
                 f"{label}: {kind} '{item.id}': its link ({len(item.url):,} characters) is too long for a "

@@ -389,7 +389,8 @@ def join(parts: list[_Written], furniture_pdf: bytes, furniture_order: int) -> b
             name = str(action.URI)[len(ANCHOR_SCHEME) :]
             del annotation["/A"]
             annotation.Dest = String(name)
-            annotation.Contents = String(name)
+            if "/Contents" not in annotation:  # the link's own description (render/tagging.py) stays
+                annotation.Contents = String(name)
 
     parent_tree = pikepdf.NumberTree.new(out)
     for key, value in nums:

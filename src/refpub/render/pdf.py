@@ -66,38 +66,14 @@ def _raise_refused(document) -> None:
         raise BuildError(f"a template or stylesheet asks for {exc.url}, which {exc.reason}")
 
 
-def _cache_page_references() -> None:
-    """Make pydyf's ``PDF.page_references`` cost O(1) per lookup instead of O(pages).
-
-    WeasyPrint's PDF tagging (pdf_tags, needed for PDF/UA) looks the property up once per tagged
-    box, and pydyf rebuilds the tuple of every page's reference on each access: quadratic in
-    pages, minutes for a handbook of thousands of pages. Pages are only ever appended, so the
-    tuple is cached per PDF and page count. The bytes written are the same.
-    """
-    import pydyf
-
-    prop = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(prop, property) or getattr(prop.fget, "refpub_cached", False):
-        return
-    original = prop.fget
-
-    def page_references(self):
-        count = len(self.pages["Kids"])
-        cached = self.__dict__.get("_refpub_page_references")
-        if cached is None or cached[0] != count:
-            cached = self.__dict__["_refpub_page_references"] = (count, original(self))
-        return cached[1]
-
-    page_references.refpub_cached = True
-    pydyf.PDF.page_references = property(page_references)
-
-
 def write_pdf(document, identifier_seed: str, tagged: bool = True) -> bytes:
     """Serialise a laid-out document; the PDF identifier derives from the inputs, not chance.
 
     ``tagged=False`` writes an untagged PDF (for content that is drawn as an artifact).
     """
-    _cache_page_references()
+    from .tagging import install
+
+    install()
     identifier = hashlib.sha256(identifier_seed.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options = PDF_OPTIONS if tagged else {"optimize_images": False}
     data = document.write_pdf(pdf_identifier=identifier, **options)

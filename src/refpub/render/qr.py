@@ -72,6 +72,7 @@ def qr_svg(data: str, size_mm: float = DEFAULT_SIZE_MM, label: str = "") -> Mark
         f'<svg xmlns="http://www.w3.org/2000/svg" class="qr" role="img" aria-label="{escape(label or data)}" '
         f'width="{size}" height="{size}" viewBox="0 0 {side} {side}" shape-rendering="crispEdges" '
         f'data-qr-modules="{code.modules}">'
+        f"<title>{escape(label or data)}</title>"  # the figure's /Alt in a tagged PDF (WeasyPrint)
         f'<rect width="{side}" height="{side}" fill="#fff"/>'
         f'<path fill="#000" d="{path}"/></svg>'
     )

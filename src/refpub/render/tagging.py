@@ -1,0 +1,196 @@
+"""What refpub adds to WeasyPrint's PDF writing: the one place where its internals are patched.
+
+WeasyPrint tags a PDF (``pdf_tags``) but leaves out some of what PDF/UA-1 and a screen reader
+need; pydyf, its PDF writer, has one quadratic lookup. Each patch here is small, wraps the
+original function (it never copies WeasyPrint's code), and is installed once per process by
+:func:`install`, which checks first that the functions it wraps have the shape they had in the
+versions below; otherwise the patch is skipped and :func:`install` says which (the PDF is then
+still valid, only less accessible, and the PDF/UA tests fail).
+
+* **Language of passages** (PDF/UA-1 7.2, Matterhorn 11-006): WeasyPrint writes the document's
+  ``/Lang`` only. Every structure element whose HTML element is in another language than its
+  parent element gets its own ``/Lang``, so a screen reader reads the Japanese column of a
+  handout with a Japanese voice.
+* **Link descriptions** (7.18.5-2): WeasyPrint describes a link annotation by its target (an
+  anchor id such as ``org-jar``). The description becomes the link's ``aria-label`` or else its
+  text, in the output's language ("Key readings, page 3").
+* **pydyf's page references** cost O(pages) per lookup: cached (see :func:`_cache_page_references`).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import re
+
+TESTED_WEASYPRINT = ("69", "70")
+# Break hints in the text (word joiners between phrases, soft hyphens, zero-width spaces): not read.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060]")
+
+_LOGGER = logging.getLogger("refpub")
+_installed = False
+# HTML element (id) -> its language, for the document being written (one at a time per process).
+_languages: dict[int, str] = {}
+# structure element (id of the pydyf dictionary) -> the HTML element it was made for
+_elements: dict[int, object] = {}
+
+
+def install() -> list[str]:
+    """Install the patches (once); returns the names of those that could not be installed."""
+    global _installed
+    if _installed:
+        return []
+    _installed = True
+    skipped = []
+    for name, patch in (("page references", _cache_page_references), ("tags", _patch_tags)):
+        if not patch():
+            skipped.append(name)
+    if skipped:
+        import weasyprint
+
+        _LOGGER.warning(
+            "WeasyPrint %s is not one refpub was tested with (%s): not patched: %s",
+            weasyprint.__version__, ", ".join(TESTED_WEASYPRINT), ", ".join(skipped),
+        )
+    return skipped
+
+
+# ----------------------------------------------------------------------------- pydyf
+
+
+def _cache_page_references() -> bool:
+    """Make pydyf's ``PDF.page_references`` cost O(1) per lookup instead of O(pages).
+
+    WeasyPrint's PDF tagging looks the property up once per tagged box, and pydyf rebuilds the
+    tuple of every page's reference on each access: quadratic in pages, minutes for a handbook
+    of thousands of pages. Pages are only ever appended, so the tuple is cached per PDF and page
+    count. The bytes written are the same.
+    """
+    import pydyf
+
+    prop = pydyf.PDF.__dict__.get("page_references")
+    if not isinstance(prop, property):
+        return False
+    if getattr(prop.fget, "refpub_cached", False):
+        return True
+    original = prop.fget
+
+    def page_references(self):
+        count = len(self.pages["Kids"])
+        cached = self.__dict__.get("_refpub_page_references")
+        if cached is None or cached[0] != count:
+            cached = self.__dict__["_refpub_page_references"] = (count, original(self))
+        return cached[1]
+
+    page_references.refpub_cached = True
+    pydyf.PDF.page_references = property(page_references)
+    return True
+
+
+# ----------------------------------------------------------------------------- tags
+
+
+def _has_parameters(function, names: tuple[str, ...]) -> bool:
+    try:
+        return tuple(inspect.signature(function).parameters)[: len(names)] == names
+    except (TypeError, ValueError):
+        return False
+
+
+def _patch_tags() -> bool:
+    import weasyprint.pdf as wpdf
+    import weasyprint.pdf.tags as wtags
+
+    build = getattr(wtags, "_build_box_tree", None)
+    add = getattr(wpdf, "add_tags", None)
+    if not (
+        build and add
+        and _has_parameters(build, ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags"))
+        and _has_parameters(add, ("pdf", "document", "pdf_version", "page_streams"))
+    ):
+        return False
+
+    def build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+        annotation = getattr(box, "link_annotation", None)
+        element = getattr(box, "element", None)
+        if annotation is not None and element is not None:
+            description = link_description(element)
+            if description:
+                import pydyf
+
+                annotation["Contents"] = pydyf.String(description)
+        for struct in build(box, parent, pdf, page_number, nums, annotations, tags):
+            if element is not None:
+                _elements.setdefault(id(struct), element)
+            yield struct
+
+    def add_tags(pdf, document, pdf_version, page_streams):
+        _languages.clear()
+        _elements.clear()
+        root = _html_root(document)
+        if root is not None:
+            _collect_languages(root, "")
+        try:
+            add(pdf, document, pdf_version, page_streams)
+            _mark_languages(pdf)
+        finally:
+            _languages.clear()
+            _elements.clear()
+
+    wtags._build_box_tree = build_box_tree
+    wpdf.add_tags = add_tags
+    return True
+
+
+def link_description(element) -> str:
+    """What a link says to a screen reader: its ``aria-label``, else its text."""
+    label = element.get("aria-label") or "".join(element.itertext())
+    return re.sub(r"\s+", " ", _INVISIBLE.sub("", label)).strip()
+
+
+def _html_root(document):
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if getattr(box, "element_tag", None) == "html":
+                return box.element
+    return None
+
+
+def _collect_languages(element, inherited: str) -> None:
+    lang = element.get("lang") or inherited
+    _languages[id(element)] = lang
+    for child in element:
+        if isinstance(child.tag, str):
+            _collect_languages(child, lang)
+
+
+def _object(pdf, reference):
+    if isinstance(reference, bytes) and reference.endswith(b" R"):
+        return pdf.objects[int(reference.split()[0])]
+    return None
+
+
+def _mark_languages(pdf) -> None:
+    """``/Lang`` on each structure element whose language differs from its parent's."""
+    import pydyf
+
+    root = _object(pdf, pdf.catalog.get("StructTreeRoot"))
+    catalog_lang = pdf.catalog.get("Lang")
+    document_lang = getattr(catalog_lang, "string", "") or ""
+    if root is None:
+        return
+    stack = [(_object(pdf, kid), document_lang) for kid in root.get("K", ())]
+    while stack:
+        struct, inherited = stack.pop()
+        if not isinstance(struct, dict) or struct.get("Type") != "/StructElem":
+            continue
+        element = _elements.get(id(struct))
+        lang = _languages.get(id(element), inherited) if element is not None else inherited
+        if lang and lang != inherited:
+            struct["Lang"] = pydyf.String(lang)
+        else:
+            lang = inherited
+        for kid in struct.get("K", ()):
+            child = _object(pdf, kid)
+            if child is not None:
+                stack.append((child, lang))

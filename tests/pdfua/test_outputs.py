@@ -1,0 +1,112 @@
+"""The repository's own PDFs, as `make build` writes them, against the PDF/UA-1 rules of checker.py,
+and what a screen reader gets from them: the language of each passage, link descriptions, QR alt
+text, no leader dots."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from .checker import check, format_failures
+
+REPO = Path(__file__).parent.parent.parent
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    result = subprocess.run(
+        [sys.executable, "-m", "refpub", "build", "--only", "handbook,handouts", "--out", str(out), str(REPO)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _pdfs(out: Path) -> list[Path]:
+    pdfs = sorted(out.glob("*.pdf"))
+    assert {p.name.split("-")[0] for p in pdfs} == {"handbook", "handout"}
+    return pdfs
+
+
+def test_every_pdf_passes_the_pdfua_rules(built):
+    for pdf in _pdfs(built):
+        failures = check(pdf)
+        assert not failures, f"{pdf.name}:\n{format_failures(failures)}"
+
+
+def _struct_elements(pdf: pikepdf.Pdf):
+    """(element, language in effect) for every structure element."""
+    root = pdf.Root.StructTreeRoot
+    kids = root.K if isinstance(root.K, pikepdf.Array) else [root.K]
+    stack = [(k, str(pdf.Root.Lang)) for k in kids]
+    while stack:
+        element, lang = stack.pop()
+        if not isinstance(element, pikepdf.Dictionary) or element.get("/Type") not in (None, "/StructElem"):
+            continue
+        if "/S" not in element:
+            continue
+        lang = str(element.get("/Lang", lang))
+        yield element, lang
+        k = element.get("/K")
+        for kid in (k if isinstance(k, pikepdf.Array) else [k] if k is not None else []):
+            stack.append((kid, lang))
+
+
+def _languages_in_effect(path: Path) -> set[str]:
+    with pikepdf.open(path) as pdf:
+        return {lang for _, lang in _struct_elements(pdf)}
+
+
+def test_passages_in_another_language_carry_their_own_lang(built):
+    # a handout declared English has a Japanese column; the Japanese handbook has English names
+    for handout in built.glob("handout-*.pdf"):
+        with pikepdf.open(handout) as pdf:
+            assert str(pdf.Root.Lang) == "en"
+        assert "ja" in _languages_in_effect(handout)
+    assert "en" in _languages_in_effect(built / "handbook-ja.pdf")
+    assert "ja" in _languages_in_effect(built / "handbook-en.pdf")
+
+
+def _link_descriptions(path: Path) -> list[str]:
+    with pikepdf.open(path) as pdf:
+        return [
+            str(a.get("/Contents", ""))
+            for page in pdf.pages
+            for a in page.obj.get("/Annots", [])
+            if a.get("/Subtype") == "/Link"
+        ]
+
+
+def test_links_are_described_in_the_language_of_the_output(built):
+    for lang, page_word in (("en", r", page \d+$"), ("ja", r"、\d+ページ$")):
+        descriptions = _link_descriptions(built / f"handbook-{lang}.pdf")
+        assert descriptions and all(d.strip() for d in descriptions)
+        assert not [d for d in descriptions if re.fullmatch(r"(org|reading|section)-[a-z0-9-]+", d)]
+        assert not [d for d in descriptions if "\u2060" in d]  # break hints are not read
+        with_pages = [d for d in descriptions if re.search(page_word, d)]
+        assert len(with_pages) >= 4 + 20, with_pages  # the contents and the service index
+
+
+def test_qr_codes_have_alt_text_naming_their_address(built):
+    for handout in built.glob("handout-*.pdf"):
+        with pikepdf.open(handout) as pdf:
+            figures = [e for e, _ in _struct_elements(pdf) if e.get("/S") == "/Figure"]
+            assert figures
+            for figure in figures:
+                assert re.search(r"QR code of https?://\S+", str(figure.get("/Alt", ""))), figure.get("/Alt")
+
+
+def test_contents_and_index_read_as_words_not_dots(built):
+    for lang in ("en", "ja"):
+        text = subprocess.run(
+            ["pdftotext", "-f", "2", "-l", "2", str(built / f"handbook-{lang}.pdf"), "-"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+        assert "..." not in text and "…" not in text
+        assert re.search(r"\d", text)  # the page numbers are still there
