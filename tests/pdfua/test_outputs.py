@@ -110,3 +110,23 @@ def test_contents_and_index_read_as_words_not_dots(built):
         ).stdout
         assert "..." not in text and "…" not in text
         assert re.search(r"\d", text)  # the page numbers are still there
+
+
+def test_extracted_text_reads_hyphenated_words_whole(built):
+    """pdftotext joins a word broken at a line end: every word it reads is a word of the content."""
+    source = " ".join(p.read_text(encoding="utf-8") for p in (REPO / "content").glob("*.yaml"))
+    source += " ".join(p.read_text(encoding="utf-8") for p in (REPO / "locales").glob("**/*.po"))
+    from babel import Locale
+
+    source += " ".join(Locale("en").months["format"]["wide"].values())  # dates are Babel's
+    known = {w.casefold() for w in re.findall(r"[A-Za-z]+", source)}
+    text = subprocess.run(
+        ["pdftotext", str(built / "handbook-en.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "\u2010\n" not in text
+    # (Web addresses are left out: one broken after its own "-" is joined by pdftotext as well.)
+    prose = "\n".join(line for line in text.splitlines() if "://" not in line)
+    words = re.findall(r"[A-Za-z]+", prose)
+    assert len(words) > 2000
+    unknown = sorted({w for w in words if w.casefold() not in known})
+    assert unknown == [], unknown[:40]
