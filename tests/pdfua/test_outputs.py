@@ -130,3 +130,18 @@ def test_extracted_text_reads_hyphenated_words_whole(built):
     assert len(words) > 2000
     unknown = sorted({w for w in words if w.casefold() not in known})
     assert unknown == [], unknown[:40]
+
+
+def test_handout_footer_is_page_furniture_not_content(built):
+    """The edition line is on every page, drawn as an artifact: not read on every page."""
+    for handout in built.glob("handout-*.pdf"):
+        with pikepdf.open(handout) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                first = pikepdf.unparse_content_stream(pikepdf.parse_content_stream(page)[:4])
+                assert first.startswith(b"/Artifact BMC"), (handout.name, number, first[:60])
+                assert "/RefpubFurniture" in page.obj.Resources.XObject
+                text = subprocess.run(
+                    ["pdftotext", "-f", str(number), "-l", str(number), str(handout), "-"],
+                    capture_output=True, text=True, check=True,
+                ).stdout
+                assert "Edition of" in text

@@ -35,6 +35,7 @@ from ..fsio import atomic_write_bytes
 from ..model import Content, Handout, OrganisationSelection, ReadingSelection
 from ..render.context import OrganisationView, ReadingView, ViewBuilder, edition_date
 from ..render.fonts import CSS_STACKS
+from ..render.furniture import furnish
 from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
 from ..reproducible import source_datetime
@@ -206,6 +207,8 @@ class HandoutPage:
     fallbacks: int
     # The same handout with its rows in another order (organisations, readings): see `balance`.
     reordered: Callable[[list[HandoutEntry], list[HandoutEntry]], str] | None = None
+    # The footer alone on n pages (drawn onto the handout's pages as an artifact).
+    furniture: Callable[[int], str] | None = None
 
     @property
     def organisations(self) -> list[HandoutEntry]:
@@ -326,7 +329,10 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
     )
 
     def reordered(organisations: list[HandoutEntry], readings: list[HandoutEntry]) -> str:
-        return template.render(fixed, organisations=organisations, readings=readings)
+        return template.render(fixed, organisations=organisations, readings=readings, furniture_pages=0)
+
+    def furniture(pages: int) -> str:
+        return template.render(fixed, organisations=[], readings=[], furniture_pages=pages)
 
     html = reordered(rows_org, rows_reading)
 
@@ -342,7 +348,9 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
             )
 
     fallbacks = sum(lang.views.localizer.fallback_count for lang in languages)
-    return HandoutPage(handout, html, paper, geometry, [*rows_org, *rows_reading], warnings, fallbacks, reordered)
+    return HandoutPage(
+        handout, html, paper, geometry, [*rows_org, *rows_reading], warnings, fallbacks, reordered, furniture
+    )
 
 
 def render_handout(handout: Handout, session: RenderSession) -> Rendered:
@@ -357,7 +365,8 @@ def render_handout(handout: Handout, session: RenderSession) -> Rendered:
     document, html, moved = balance(page, layout(page.html), layout)
     if len(document.pages) > handout.pages:
         raise BuildErrors(overflow_errors(document, handout, page.paper, page.geometry, page.entries))
-    data = write_pdf(document, html)
+    footer = layout(page.furniture(len(document.pages)))
+    data = furnish(write_pdf(document, html), write_pdf(footer, html, tagged=False))
     notes = [f"handout '{handout.id}': {fill_report(page_fill(document, page.geometry))}"]
     if moved:
         notes.append(

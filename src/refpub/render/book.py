@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 from ..errors import BuildError
+from .furniture import draw_as_artifact, save
 from .pdf import PdfResult, render_document, write_pdf
 
 ANCHOR_SCHEME = "refpub-anchor:"  # links between parts; resolved when the parts are joined
@@ -408,18 +409,9 @@ def join(parts: list[_Written], furniture_pdf: bytes, furniture_order: int) -> b
 
     if _outline(out, parts):
         out.Root.PageMode = Name.UseOutlines
-    _furnish(out, furniture)
+    draw_as_artifact(out, furniture)
     _embed_fonts_once(out, fonts)
-    buffer = io.BytesIO()
-    out.save(
-        buffer,
-        min_version=first.pdf_version,
-        deterministic_id=True,
-        compress_streams=True,
-        stream_decode_level=pikepdf.StreamDecodeLevel.none,  # the parts' streams are copied as they are
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-    )
-    return buffer.getvalue()
+    return save(out, min_version=first.pdf_version)
 
 
 def _resources(obj):
@@ -494,25 +486,6 @@ def _outline(out, parts: list[_Written]) -> bool:
                     count += 1
                 index += 1
     return count > 0
-
-
-def _furnish(out, furniture) -> None:
-    """Draw page ``i`` of the furniture document (headers, page numbers) on page ``i``, as an artifact."""
-    import pikepdf
-
-    name = pikepdf.Name("/RefpubFurniture")
-    for page, furniture_page in zip(out.pages, furniture.pages):
-        form = _copy(out, furniture, furniture_page.as_form_xobject())
-        # WeasyPrint shares one resource dictionary between pages: each page gets its own copy.
-        resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
-        xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
-        xobjects[name] = form
-        resources.XObject = xobjects
-        page.obj.Resources = resources
-        # Drawn first, as WeasyPrint draws margin boxes before the page's content (text
-        # extraction keeps that order), in its own q … Q.
-        drawing = b"/Artifact BMC q " + bytes(name.unparse()) + b" Do Q EMC\n"
-        page.contents_add(pikepdf.Stream(out, drawing), prepend=True)
 
 
 __all__ = ["Chapter", "Slice", "Part", "BookRenderer", "ANCHOR_SCHEME"]
