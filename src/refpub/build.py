@@ -29,28 +29,8 @@ from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporarie
 from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
 from .stopping import die_with_parent
 
-OUTPUT_KINDS = ("handbook", "reader", "handouts", "web", "citations", "hsds")
-# A first guess of the relative cost of an output, for ordering before any build has been timed.
-_COST_GUESS = {"handbook": 10.0, "reader": 1.0, "handouts": 1.5, "web": 1.0, "citations": 0.1, "hsds": 0.1}
-
-
-def exporters() -> dict:
-    """Every output kind refpub can build, in build order (the one registry of outputs)."""
-    from .export.citations import CitationsExporter
-    from .export.handbook import HandbookExporter
-    from .export.handouts import HandoutExporter
-    from .export.hsds import HsdsExporter
-    from .export.reader import ReaderExporter
-    from .export.web import WebExporter
-
-    return {
-        "handbook": HandbookExporter(),
-        "reader": ReaderExporter(),
-        "handouts": HandoutExporter(),
-        "web": WebExporter(),
-        "citations": CitationsExporter(),
-        "hsds": HsdsExporter(),
-    }
+# re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
+from .export.protocol import COSTS, OUTPUT_KINDS, exporters  # noqa: E402
 
 
 @dataclass
@@ -171,8 +151,9 @@ def build(
     from .project import load_project
 
     project = load_project(root)
+    registry = exporters()
     targets = plan(project.content, only, langs)
-    digests = mf.output_digests(project, targets, env)
+    digests = mf.output_digests(root, targets, lambda t: registry[t.kind].inputs(t, project.content), env)
     todo = [t for t in targets if force or not manifest.is_current(out_dir, t.filename, digests[t.filename])]
     diagnostics = list(project.warnings)
     if todo and _needs_fonts(todo):
@@ -240,7 +221,7 @@ def _expected_seconds(target, manifest) -> float:
     record = manifest.outputs.get(target.filename)
     if record and record.get("seconds"):
         return float(record["seconds"])
-    return _COST_GUESS.get(target.kind, 1.0)
+    return COSTS.get(target.kind, 1.0)
 
 
 # ----------------------------------------------------------------------------- rendering

@@ -8,11 +8,12 @@
    so a no-op build is decided before YAML is parsed or WeasyPrint, ebooklib, Jinja2, Babel or
    fontTools are imported.
 2. *Which outputs changed?* When the fingerprint differs, the content is loaded and
-   :func:`output_digests` computes one digest per output over what that output shows: a
-   handbook or reader depends on every entry and on the catalogs of its own language; a
-   handout on its own definition, the entries it selects (after selection, so an edit that
-   changes the selection changes the digest) and, in the catalogs of its languages, the
-   messages of those entries only.
+   :func:`output_digests` computes one digest per output over what that output shows, as its
+   exporter declares it (``Exporter.inputs``, see export/protocol.py): a handbook or reader
+   depends on every entry and on the catalogs of its own language; a handout on its own
+   definition, the entries it selects (after selection, so an edit that changes the selection
+   changes the digest) and, in the catalogs of its languages, the messages of those entries
+   only. The manifest hashes what it is given and knows no output by name.
 
 An output is up to date only when its recorded digest matches and the file on disk is the one
 the build wrote (same size and modification time). When in doubt, the output is rebuilt.
@@ -28,6 +29,8 @@ import sys
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
+
+from .export.protocol import Target
 
 MANIFEST_NAME = ".refpub-manifest.json"
 FORMAT = 1
@@ -219,80 +222,36 @@ def _content_contexts(catalog: dict[str, str], prefixes: tuple[str, ...]) -> str
     return _sha(*(f"{k}={v}" for k, v in sorted(catalog.items()) if k.startswith(prefixes)))
 
 
-def output_digests(project, targets, env: Environment) -> dict[str, str]:
-    """filename -> digest of the inputs of that output (see the module docstring)."""
-    import dataclasses
+def output_digests(root: Path, targets, inputs_of, env: Environment) -> dict[str, str]:
+    """filename -> digest of the inputs of that output (see the module docstring).
 
-    from .selection import select_for_handout
-
-    content = project.content
-    pub = content.publication
-    catalogs = _Catalogs(project.root)
-    # Handbooks and readers show no handouts: editing a handout must not rebuild them.
-    book_pub = _sha(_entry_repr(dataclasses.replace(pub, handouts=())))
-    every_entry = None
+    ``inputs_of(target)`` is the exporter's :class:`~refpub.export.protocol.Inputs`: the manifest
+    hashes exactly what it is given and knows nothing of the kinds of output.
+    """
+    catalogs = _Catalogs(root)
+    entry_digests: dict[int, str] = {}  # one digest of each entry, however many outputs show it
     digests: dict[str, str] = {}
     for target in targets:
+        inputs = inputs_of(target)
         target_key = repr((target.kind, target.filename, target.lang, target.handout_id, target.variant))
-        if target.kind == "handouts":
-            handout = next((h for h in pub.handouts if h.id == target.handout_id), None)
-            if handout is None:
-                digests[target.filename] = _sha(env.digest, target_key, "no such handout")
+        parts = [env.digest, target_key, _entry_repr(inputs.settings)]
+        for entry in inputs.entries:
+            if id(entry) not in entry_digests:
+                entry_digests[id(entry)] = _sha(_entry_repr(entry))
+            parts.append(entry_digests[id(entry)])
+        for lang in inputs.languages:
+            if inputs.contexts is None:
+                parts += [lang, catalogs.file_digest(lang)]
                 continue
-            from .selection import handout_languages
-
-            selected = select_for_handout(content, handout)
-            langs = handout_languages(handout, content)
-            prefixes = (
-                *(f"organisation:{o.id}:" for o in selected.organisations),
-                *(f"reading:{r.id}:" for r in selected.readings),
-                "publication:",
-                "section:",
-                "topic:",
-                f"handout:{handout.id}:",
-            )
-            parts = [env.digest, target_key, _entry_repr(pub)]
-            parts += [_entry_repr(o) for o in selected.organisations]
-            parts += [_entry_repr(r) for r in selected.readings]
-            for lang in langs:
-                messages_common, messages = catalogs.split(lang, "messages")
-                content_common, content_ctx = catalogs.split(lang, "content")
-                parts += [lang, messages_common, _sha(*sorted(f"{k}={v}" for k, v in messages.items()))]
-                parts += [content_common, _content_contexts(content_ctx, prefixes)]
-            digests[target.filename] = _sha(*parts)
-        elif target.kind in ("citations", "hsds"):
-            # The reading lists show readings only, the HSDS directory organisations only; both
-            # carry translations of every language.
-            entries = content.readings if target.kind == "citations" else content.organisations
-            parts = [env.digest, target_key, book_pub, *map(_entry_repr, entries)]
-            parts += [catalogs.file_digest(lang) for lang in pub.languages]
-            digests[target.filename] = _sha(*parts)
-        else:
-            if every_entry is None:
-                every_entry = _sha(*map(_entry_repr, content.readings), "\0", *map(_entry_repr, content.organisations))
-            # Unknown kinds and multilingual books depend on every catalog.
-            langs = [target.lang] if target.lang else list(pub.languages)
-            parts = [env.digest, target_key, book_pub, every_entry, *(catalogs.file_digest(lang) for lang in langs)]
-            digests[target.filename] = _sha(*parts)
+            messages_common, messages = catalogs.split(lang, "messages")
+            content_common, content_ctx = catalogs.split(lang, "content")
+            parts += [lang, messages_common, _sha(*sorted(f"{k}={v}" for k, v in messages.items()))]
+            parts += [content_common, _content_contexts(content_ctx, inputs.contexts)]
+        digests[target.filename] = _sha(*parts)
     return digests
 
 
 # ----------------------------------------------------------------------------- the file
-
-
-@dataclass(frozen=True)
-class StoredTarget:
-    """A target as the manifest remembers it (same attributes as export.base.Target)."""
-
-    kind: str
-    filename: str
-    lang: str | None = None
-    handout_id: str | None = None
-    variant: str = ""
-
-    @property
-    def label(self) -> str:
-        return self.filename
 
 
 def target_record(target) -> dict:
@@ -360,12 +319,12 @@ class Manifest:
         record = self.outputs.get(filename)
         return bool(record) and record.get("digest") == digest and self.file_intact(out_dir, filename)
 
-    def unchanged_build(self, out_dir: Path, fingerprint_: str) -> list[StoredTarget] | None:
+    def unchanged_build(self, out_dir: Path, fingerprint_: str) -> list[Target] | None:
         """The targets of the last build if nothing it read has changed and its outputs are intact."""
         last = self.last_build
         if not last or last.get("fingerprint") != fingerprint_:
             return None
-        targets = [StoredTarget(**t) for t in last.get("targets", ())]
+        targets = [Target(**t) for t in last.get("targets", ())]
         if not all(self.file_intact(out_dir, t.filename) for t in targets):
             return None
         return targets

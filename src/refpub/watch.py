@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
+from .export.protocol import REGISTRY
 from .errors import ContentError, RefpubError
 from .project import find_root
 from .stopping import STOP_SIGNALS, stop_on_signals
@@ -51,8 +52,9 @@ class Affected:
 
 EVERYTHING = Affected()
 
-# Templates named after one output kind (the rest, such as _macros.html, are shared).
-_TEMPLATE_KINDS = (("handbook", "handbook"), ("handout", "handouts"), ("_handout", "handouts"), ("reader", "reader"), ("web", "web"))
+# Templates named after one output kind, as the registry declares them (the rest, such as
+# _macros.html, are shared).
+_TEMPLATE_KINDS = tuple((prefix, output.kind) for output in REGISTRY for prefix in output.templates)
 
 
 def is_relevant(root: Path, path: Path) -> bool:

@@ -21,19 +21,7 @@ from ..project import Project
 from ..render.context import OrganisationView, PublicationView, ReadingView
 from ..render.environment import make_environment, template_dirs
 from ..render.fonts import missing_glyphs
-
-
-@dataclass(frozen=True)
-class Target:
-    kind: str  # the exporter's kind
-    filename: str  # relative to the output folder, e.g. "handbook-ja.pdf"
-    lang: str | None = None  # one language, or None for multilingual outputs
-    handout_id: str | None = None
-    variant: str = ""  # e.g. "vertical" for the vertical-writing EPUB
-
-    @property
-    def label(self) -> str:
-        return self.filename
+from .protocol import Target  # re-exported: exporters import it from here too
 
 
 @dataclass

@@ -26,7 +26,8 @@ import re
 
 from ..i18n.catalogs import content_context
 from ..model import Content, Reading
-from .base import Rendered, RenderSession, Target
+from .base import Rendered, RenderSession
+from .protocol import Inputs, book_settings, Target
 
 KIND = "citations"
 CSL_JSON = "readings.csl.json"
@@ -283,6 +284,10 @@ class CitationsExporter:
 
     def targets(self, content: Content) -> list[Target]:
         return [Target(self.kind, name) for name in _WRITERS]
+
+    def inputs(self, target: Target, content: Content) -> Inputs:
+        # The readings only, with their translations in every language.
+        return Inputs(content.readings, book_settings(content), tuple(content.publication.languages))
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         return Rendered(_WRITERS[target.filename](session.content, session))

@@ -16,7 +16,8 @@ from ..render.context import PublicationView, ViewBuilder
 from ..render.environment import display_path
 from ..render.fonts import CSS_STACKS
 from ..reproducible import source_datetime
-from .base import Rendered, RenderSession, Target, publication_glyph_problems
+from .base import Rendered, RenderSession, publication_glyph_problems
+from .protocol import Inputs, whole_book, Target
 
 # Entries per part: about 100 pages. Smaller parts hardly lower the peak memory (WeasyPrint's
 # fonts and the joining dominate it) but repeat the embedded font subsets in more parts.
@@ -57,6 +58,9 @@ class HandbookExporter:
 
     def targets(self, content: Content) -> list[Target]:
         return [Target(self.kind, f"handbook-{lang}.pdf", lang) for lang in content.publication.languages]
+
+    def inputs(self, target: Target, content: Content) -> Inputs:
+        return whole_book(target, content)
 
     def _context(self, target: Target, session: RenderSession):
         content = session.content

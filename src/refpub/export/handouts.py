@@ -42,7 +42,8 @@ from ..reproducible import source_datetime
 from ..selection import handout_languages, select_for_handout
 from ..text import Text
 from ..urls import is_safe_url
-from .base import Rendered, RenderSession, Target, check_glyphs
+from .base import Rendered, RenderSession, check_glyphs
+from .protocol import Inputs, Target
 
 CUSTOM_ID = "custom"  # the id of a handout made with `refpub handout`
 PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
@@ -186,6 +187,28 @@ class HandoutExporter:
         return [
             Target(self.kind, f"handout-{h.id}.pdf", None, handout_id=h.id) for h in content.publication.handouts
         ]
+
+    def inputs(self, target: Target, content: Content) -> Inputs:
+        """The selected entries, the handout's languages, and of the content strings only those
+        of its entries (editing another organisation does not rebuild it)."""
+        handout = next((h for h in content.publication.handouts if h.id == target.handout_id), None)
+        if handout is None:
+            return Inputs(settings=content.publication)
+        selected = select_for_handout(content, handout)
+        contexts = (
+            *(f"organisation:{o.id}:" for o in selected.organisations),
+            *(f"reading:{r.id}:" for r in selected.readings),
+            "publication:",
+            "section:",
+            "topic:",
+            f"handout:{handout.id}:",
+        )
+        return Inputs(
+            (*selected.organisations, *selected.readings),
+            content.publication,
+            tuple(handout_languages(handout, content)),
+            contexts,
+        )
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         handout = next((h for h in session.content.publication.handouts if h.id == target.handout_id), None)

@@ -38,7 +38,8 @@ from importlib.resources import files
 from ..i18n.catalogs import content_context
 from ..model import Content, Organisation
 from ..render.labels import SERVICE_LABELS
-from .base import Rendered, RenderSession, Target
+from .base import Rendered, RenderSession
+from .protocol import Inputs, book_settings, Target
 
 KIND = "hsds"
 FOLDER = "hsds"
@@ -185,6 +186,10 @@ class HsdsExporter:
         tables = hsds_tables()
         names = [tables[t]["path"] for t in _TABLES] + [f"{EXTENSION}.csv", "datapackage.json"]
         return [Target(self.kind, f"{FOLDER}/{name}") for name in names]
+
+    def inputs(self, target: Target, content: Content) -> Inputs:
+        # The organisations only, with their translations in every language.
+        return Inputs(content.organisations, book_settings(content), tuple(content.publication.languages))
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         content = session.content

@@ -41,9 +41,10 @@ from ..render.labels import N_
 from ..render.resources import foreign_references
 from ..reproducible import source_datetime
 from ..text import Text
-from .base import Rendered, RenderSession, Target
+from .base import Rendered, RenderSession
 from .base import _organisation_texts as organisation_texts
 from .base import _reading_texts as reading_texts
+from .protocol import Inputs, whole_book, Target
 
 VERTICAL = "vertical"
 # Languages that are traditionally written top to bottom, for which a vertical edition is made.
@@ -107,6 +108,9 @@ class ReaderExporter:
                 if lang.split("-")[0] in VERTICAL_LANGUAGES
             ]
         return targets
+
+    def inputs(self, target: Target, content: Content) -> Inputs:
+        return whole_book(target, content)
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         views = ViewBuilder(session.content, session.translations(target.lang))

@@ -33,7 +33,8 @@ from ..model import Content
 from ..render.context import PublicationView, ViewBuilder
 from ..render.environment import template_dirs
 from ..render.formats import babel_locale, language_name
-from .base import Rendered, RenderSession, Target
+from .base import Rendered, RenderSession
+from .protocol import Inputs, whole_book, Target
 
 KIND = "web"
 FOLDER = "web"
@@ -63,6 +64,9 @@ class WebExporter:
     def targets(self, content: Content) -> list[Target]:
         # One target for the whole site: the language switcher links every language's pages.
         return [Target(self.kind, FOLDER, None)]
+
+    def inputs(self, target: Target, content: Content) -> Inputs:
+        return whole_book(target, content)  # every language's pages: every catalog
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         content = session.content
