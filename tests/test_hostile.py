@@ -385,6 +385,16 @@ def test_the_project_s_own_files_may_be_used(tmp_path):
     assert _has_colour(root / "build" / "handbook-en.pdf", (0x12, 0x34, 0x56))
 
 
+def test_a_css_mistake_in_the_project_s_templates_is_reported(tmp_path):
+    """WeasyPrint ignores a property it does not know and only logs it: the build says so."""
+    root = copy_root(tmp_path, "hostile-outside")
+    (root / "templates" / "extra.css").write_text("h1 { colr: #123456 }")
+    (root / "templates" / "handbook.html").write_text(_handbook_with('<link rel="stylesheet" href="templates/extra.css">'))
+    proc = _build_handbook_en(root)
+    assert proc.returncode == 0, proc.stderr
+    assert re.search(r"warning: WeasyPrint: Ignored `colr: #123456\s*`.*templates/", proc.stderr), proc.stderr
+
+
 def _has_colour(pdf: Path, rgb: tuple[int, int, int]) -> bool:
     from PIL import Image
 

@@ -345,6 +345,7 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
     started = time.perf_counter()
     try:
         session.begin_output()
+        _layout_warnings(session)  # those of an output before this one are not this one's
         rendered = exporter.render(target, session)
     except BuildErrors as exc:
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(e) for e in exc.errors])
@@ -369,9 +370,24 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
         size=size,
         fallbacks=rendered.fallbacks,
         pages=rendered.pages,
-        errors=[str(w) for w in rendered.warnings],
+        errors=[str(w) for w in rendered.warnings] + _layout_warnings(session),
         notes=rendered.notes,
     )
+
+
+def _layout_warnings(session) -> list[str]:
+    """WeasyPrint's warnings while this output was laid out (a CSS property it ignores, say),
+    which would otherwise vanish: most come from a project's own templates."""
+    from .render.pdf import take_layout_warnings
+
+    taken = take_layout_warnings()
+    if not taken:
+        return []
+    from .render.environment import template_dirs
+
+    overrides = template_dirs(session.project.root)[:-1]  # the last is refpub's own
+    hint = " (the project's own templates/ override refpub's: check them)" if overrides else ""
+    return [f"warning: WeasyPrint: {message}{hint}" for message in taken]
 
 
 def _located(exc: BuildError) -> str:

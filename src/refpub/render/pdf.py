@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +26,38 @@ class PdfResult:
 
 
 class _CollectWarnings(logging.Handler):
+    """WeasyPrint's warnings (a CSS property it ignores, an image it cannot read), kept for the
+    build to report with the output they concern: WeasyPrint itself only logs them, and nobody
+    reads that log."""
+
     def __init__(self):
         super().__init__(logging.WARNING)
-        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if message not in _layout_warnings:
+            _layout_warnings.append(message)
+
+
+_layout_warnings: list[str] = []
+
+
+def take_layout_warnings() -> list[str]:
+    """WeasyPrint's warnings since the last call (each once)."""
+    taken = list(_layout_warnings)
+    _layout_warnings.clear()
+    return taken
+
+
+@contextmanager
+def _collecting():
+    handler = _CollectWarnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
 
 
 def render_document(html: str, resource_roots: list[Path], base_dir: Path, font_config=None):
@@ -41,17 +68,13 @@ def render_document(html: str, resource_roots: list[Path], base_dir: Path, font_
     import weasyprint
 
     fetcher = ProjectFetcher(resource_roots)
-    handler = _CollectWarnings()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=font_config, **PDF_OPTIONS)
+        with _collecting():
+            document = weasyprint.HTML(
+                string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
+            ).render(font_config=font_config, **PDF_OPTIONS)
     except ResourceRefused as exc:
         raise BuildError(f"a template or stylesheet asks for {exc.url}, which {exc.reason}") from None
-    finally:
-        logger.removeHandler(handler)
     # WeasyPrint catches some refusals itself (an <image> inside an SVG is fetched while the PDF
     # is drawn); the fetcher keeps them, and write_pdf fails for them too.
     document.refused_resources = fetcher.refused
@@ -76,7 +99,8 @@ def write_pdf(document, identifier_seed: str, tagged: bool = True) -> bytes:
     install()
     identifier = hashlib.sha256(identifier_seed.encode("utf-8")).hexdigest()[:32].encode("ascii")
     options = PDF_OPTIONS if tagged else {"optimize_images": False}
-    data = document.write_pdf(pdf_identifier=identifier, **options)
+    with _collecting():
+        data = document.write_pdf(pdf_identifier=identifier, **options)
     _raise_refused(document)
     return data
 
