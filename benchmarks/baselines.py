@@ -70,7 +70,7 @@ def to_typst(records: list[dict], lang: str) -> str:
     readings, orgs = _split(records)
     fonts = ", ".join(_typst_string(f.strip().strip('"')) for f in FONTS[lang].split(",")[:2])
     out = [
-        f'#set page(paper: "a4", margin: 20mm)',
+        '#set page(paper: "a4", margin: 20mm)',
         f"#set text(font: ({fonts}), size: 10pt, lang: {_typst_string(lang)})",
         f"= #{_typst_string(TITLES[lang])}",
         f"#pagebreak()\n== #{_typst_string(HEADINGS[lang][0])}",

@@ -218,7 +218,7 @@ def bench_size(n: int, repeat: int, work: Path, peers: bool, log, save) -> dict:
     if peers:
         typ = [str(base / f"handbook-{lang}.typ") for lang in ("en", "ja")]
         typst_runs, pandoc_runs = [], []
-        for i in range(repeat):
+        for _ in range(repeat):
             typst_runs.append(measure([sys.executable, "-c", baselines.TYPST_SCRIPT, str(out), *typ], env=env))
             script = " && ".join(
                 f"pandoc -f markdown -t epub3 -o {out / f'reader-{lang}.epub'} {base / f'reader-{lang}.md'}"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from refpub.build import build
 from refpub import manifest
+from refpub.build import build
 from refpub.manifest import MANIFEST_NAME
 
 ROOTS = Path(__file__).parent / "roots"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import REPO
+
 from refpub.build import OUTPUT_KINDS
 
 

@@ -5,13 +5,10 @@ Also the errors a person can act on: one sentence saying what to run or change, 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 
 PLAIN = {"CI": "true"}
@@ -110,10 +107,10 @@ def test_doctor(make_project, no_fonts):
     result = cli("doctor", str(root))
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert re.match(r"^ok +WeasyPrint: WeasyPrint \d+\.\d+, Pango \d+\.\d+\.\d+$", next(l for l in lines if "WeasyPrint:" in l))
-    assert any(re.match(r"^ok +font Noto Sans CJK JP: /", l) for l in lines)
-    assert any(l.startswith("ok       catalog locales/ja/LC_MESSAGES/content.po: ") for l in lines)
-    assert any(l.startswith("ok       output folder: ") for l in lines)
+    assert re.match(r"^ok +WeasyPrint: WeasyPrint \d+\.\d+, Pango \d+\.\d+\.\d+$", next(ln for ln in lines if "WeasyPrint:" in ln))
+    assert any(re.match(r"^ok +font Noto Sans CJK JP: /", ln) for ln in lines)
+    assert any(ln.startswith("ok       catalog locales/ja/LC_MESSAGES/content.po: ") for ln in lines)
+    assert any(ln.startswith("ok       output folder: ") for ln in lines)
     assert lines[-1] == "everything refpub needs is here"
 
     missing = cli("doctor", str(root), env=no_fonts)

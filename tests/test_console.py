@@ -9,8 +9,17 @@ from types import SimpleNamespace
 
 from refpub.build import BuildResult, OutputResult
 from refpub.console import (
-    NORMAL, QUIET, VERBOSE, PlainConsole, RichConsole, build_summary, format_size, language_name,
-    make_console, output_line, wants_plain,
+    NORMAL,
+    QUIET,
+    VERBOSE,
+    PlainConsole,
+    RichConsole,
+    build_summary,
+    format_size,
+    language_name,
+    make_console,
+    output_line,
+    wants_plain,
 )
 from refpub.diagnostics import Diagnostic, Location, Severity
 

@@ -9,8 +9,8 @@ import shlex
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from refpub.build import OUTPUT_KINDS
 from refpub.cli import build_parser
 

@@ -6,17 +6,15 @@ Fixtures: tests/data/zotero/ (see its README for the formats they follow).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from refpub.build import build
+from refpub.diagnostics import Reporter
 from refpub.importer import import_zotero, read_items
 from refpub.project import check_project
-from refpub.diagnostics import Reporter
-
-from conftest import run_cli
 
 ZOTERO = Path(__file__).parent / "data" / "zotero"
 EPOCH = "1767225600"

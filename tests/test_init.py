@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import run_cli
+
 from refpub.scaffold import scaffold_files
 
 PLAIN = {"CI": "true"}

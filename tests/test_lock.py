@@ -7,13 +7,11 @@ import os
 import subprocess
 import sys
 from importlib import metadata
-from pathlib import Path
 
 import pytest
+from conftest import REPO
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
-
-from conftest import REPO
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -13,7 +13,6 @@ import tempfile
 from pathlib import Path
 
 import lxml.html
-import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st

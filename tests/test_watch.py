@@ -10,11 +10,10 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from refpub.console import PlainConsole
 from refpub.watch import EVERYTHING, Affected, affected_by, combine, is_relevant, watch
 
@@ -46,7 +45,7 @@ def test_changes_combine_into_one_rebuild():
     assert combine([ja, EVERYTHING]) == EVERYTHING
 
 
-def _wait_for(events: "queue.Queue", predicate, what: str):
+def _wait_for(events: queue.Queue, predicate, what: str):
     deadline = time.monotonic() + TIMEOUT
     while time.monotonic() < deadline:
         try:
@@ -123,13 +122,13 @@ def test_watch_command_rebuilds_and_ctrl_c_exits_cleanly(make_project, signum):
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in proc.stdout], daemon=True).start()
     try:
-        _wait_for(lines, lambda l: l.startswith("watching "), "'watching' line")  # listening from then on
+        _wait_for(lines, lambda ln: ln.startswith("watching "), "'watching' line")  # listening from then on
         readings = root / "content/readings.yaml"
         readings.write_text(readings.read_text(encoding="utf-8").replace("An overview", "A short overview"), encoding="utf-8")
-        _wait_for(lines, lambda l: l == "changed: content/readings.yaml", "change line")
-        _wait_for(lines, lambda l: l.startswith("built 1 output in "), "rebuild summary")
+        _wait_for(lines, lambda ln: ln == "changed: content/readings.yaml", "change line")
+        _wait_for(lines, lambda ln: ln.startswith("built 1 output in "), "rebuild summary")
         proc.send_signal(signum)
-        _wait_for(lines, lambda l: l == "stopped watching", "'stopped watching'")
+        _wait_for(lines, lambda ln: ln == "stopped watching", "'stopped watching'")
         assert proc.wait(TIMEOUT) == 0
     finally:
         if proc.poll() is None:

@@ -19,18 +19,18 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
-from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
-from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
-from .stopping import die_with_parent
 
 # re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
 from .export.protocol import COSTS, OUTPUT_KINDS, exporters  # noqa: E402
+from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
+from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
+from .stopping import die_with_parent
 
 
 @dataclass

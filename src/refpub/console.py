@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from .diagnostics import Diagnostic, Severity
 
@@ -42,12 +43,9 @@ def format_size(size: int) -> str:
 
 def language_name(code: str) -> str:
     """The English name of a language code (``ja`` -> ``Japanese``), or the code itself."""
-    from babel import Locale, UnknownLocaleError
+    from .i18n.names import language_name as name
 
-    try:
-        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
-    except (ValueError, TypeError, UnknownLocaleError):
-        return code
+    return name(code)
 
 
 def output_line(result, verbose: bool = False) -> str:
@@ -100,7 +98,7 @@ def wants_plain(stream: IO[str], environ: dict | None = None) -> bool:
     return not (isatty and isatty())
 
 
-def make_console(verbosity: int = NORMAL, stream: IO[str] | None = None, plain: bool | None = None) -> "PlainConsole":
+def make_console(verbosity: int = NORMAL, stream: IO[str] | None = None, plain: bool | None = None) -> PlainConsole:
     stream = stream or sys.stderr
     if plain is None:
         plain = wants_plain(stream)

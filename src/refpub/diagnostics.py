@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import enum
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True, order=True)
@@ -44,7 +44,7 @@ class Diagnostic:
         prefix = f"{self.location}: " if self.location else ""
         return f"{prefix}{self.severity.value}: {self.message}"
 
-    def as_error(self) -> "Diagnostic":
+    def as_error(self) -> Diagnostic:
         """The same problem as an error (``refpub check --strict``)."""
         return Diagnostic(Severity.ERROR, self.message, self.location)
 

@@ -361,8 +361,8 @@ def plan_import(
     topics: list[str] | None = None,
 ) -> ImportResult:
     """What importing ``items`` does to content/readings.yaml: the new text, the diff, the report."""
-    from .load import load_publication
     from .diagnostics import Reporter
+    from .load import load_publication
 
     path = root / READINGS
     text = path.read_text(encoding="utf-8") if path.exists() else ""

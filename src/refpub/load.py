@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
@@ -456,13 +457,13 @@ def _entries(root: Path, rel: str, record: S.Record, cls, reporter: Reporter) ->
     for values, _ in items:
         if "sources" in values:
             sources = []
-            for v, l in values["sources"]:
+            for v, locs in values["sources"]:
                 if v.get("url") or v.get("document"):
-                    sources.append(_build(Source, v, l))
+                    sources.append(_build(Source, v, locs))
                 else:
-                    reporter.error("a source needs 'url' (the page) or 'document' (what else it is)", l.get("") or Location(rel))
+                    reporter.error("a source needs 'url' (the page) or 'document' (what else it is)", locs.get("") or Location(rel))
             values["sources"] = tuple(sources)
-    return [_build(cls, v, l) for v, l in items if "id" in v and _has_required(record, v)]
+    return [_build(cls, v, locs) for v, locs in items if "id" in v and _has_required(record, v)]
 
 
 def _has_required(record: S.Record, values: dict) -> bool:
@@ -490,18 +491,18 @@ def load_publication(root: Path, reporter: Reporter) -> Publication | None:
     if not _has_required(S.PUBLICATION, values):
         return None
     values["sections"] = tuple(
-        _build(Section, v, l) for v, l in values["sections"] if _has_required(S.SECTION, v)
+        _build(Section, v, locs) for v, locs in values["sections"] if _has_required(S.SECTION, v)
     )
     values["topics"] = tuple(
-        _build(Topic, v, l) for v, l in values.get("topics", []) if _has_required(S.TOPIC, v)
+        _build(Topic, v, locs) for v, locs in values.get("topics", []) if _has_required(S.TOPIC, v)
     )
     handouts = []
-    for v, l in values.get("handouts", []):
+    for v, locs in values.get("handouts", []):
         if not _has_required(S.HANDOUT, v):
             continue
         v["organisations"] = _selection(OrganisationSelection, v.get("organisations"))
         v["readings"] = _selection(ReadingSelection, v.get("readings"))
-        handouts.append(_build(Handout, v, l))
+        handouts.append(_build(Handout, v, locs))
     values["handouts"] = tuple(handouts)
     return _build(Publication, values, locations)
 

@@ -288,7 +288,7 @@ class Manifest:
     last_build: dict = field(default_factory=dict)  # fingerprint, targets, diagnostics
 
     @classmethod
-    def read(cls, out_dir: Path) -> "Manifest":
+    def read(cls, out_dir: Path) -> Manifest:
         try:
             data = json.loads((out_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
         except (OSError, ValueError):

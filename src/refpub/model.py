@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from .diagnostics import Location
 from .schema import CONTACT_FIELDS
@@ -24,7 +24,7 @@ class PartialDate:
     day: int | None = None
 
     @classmethod
-    def parse(cls, text: str) -> "PartialDate":
+    def parse(cls, text: str) -> PartialDate:
         """Parse ISO 8601 at any of the three precisions; raises ValueError with a reason."""
         m = _DATE_RE.match(text)
         if not m:

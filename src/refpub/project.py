@@ -9,11 +9,11 @@ from pathlib import Path
 from .diagnostics import Diagnostic, Reporter
 from .errors import ContentError, ProjectNotFound
 from .load import load_content
+from .model import Content
+from .validate import validate
 
 # Where a project's outputs go unless --out says otherwise.
 DEFAULT_OUT = "build"
-from .model import Content
-from .validate import validate
 
 
 @dataclass(frozen=True)

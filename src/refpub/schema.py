@@ -71,7 +71,7 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     translatable: bool = False
-    record: "Record | None" = None  # for RECORD and RECORD_LIST
+    record: Record | None = None  # for RECORD and RECORD_LIST
     default: object = None
     min_items: int = 0  # for lists
 

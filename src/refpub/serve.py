@@ -81,11 +81,10 @@ def make_server(folder: Path, counter: BuildCounter, port: int = 8000) -> http.s
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .project import DEFAULT_OUT
     from .cli import run_build
     from .console import make_console, verbosity_of
     from .errors import EnvironmentProblem
-    from .project import find_root
+    from .project import DEFAULT_OUT, find_root
     from .watch import watch
 
     console = make_console(verbosity_of(args))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from collections import defaultdict
 
 from .diagnostics import Reporter
 from .model import Content, Handout

@@ -19,12 +19,12 @@ from __future__ import annotations
 import signal
 import threading
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 
-from .export.protocol import REGISTRY
 from .errors import ContentError, RefpubError
+from .export.protocol import REGISTRY
 from .project import find_root
 from .stopping import STOP_SIGNALS, stop_on_signals
 

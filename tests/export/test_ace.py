@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -12,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from refpub.build import build
 
 ACE = REPO / ".tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"

@@ -59,7 +59,7 @@ def books(tmp_path_factory):
         mp.setattr(handbook, "PART_BUDGET", budget)
         documents = []
         layout = book.BookRenderer._layout
-        mp.setattr(book.BookRenderer, "_layout", lambda self, html: documents.append(html) or layout(self, html))
+        mp.setattr(book.BookRenderer, "_layout", lambda self, html, documents=documents, layout=layout: documents.append(html) or layout(self, html))
         try:
             result = build(root, only=["handbook"], langs=["en"], jobs=1)
         finally:

@@ -19,7 +19,6 @@ from lxml import etree
 from refpub.build import build
 from refpub.render.formats import text_direction
 
-
 ROOTS = Path(__file__).parent.parent / "roots"
 EPOCH = "1767225600"
 MM = 72 / 25.4
@@ -149,8 +148,8 @@ def test_japanese_arabic_handout_columns_each_in_their_direction(built):
 
 
 def test_fallback_in_a_right_to_left_pdf_is_isolated():
-    from refpub.render.environment import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, make_environment
     from refpub.i18n.catalogs import Translations
+    from refpub.render.environment import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, make_environment
     from refpub.text import Text
 
     env = make_environment(None, Translations("ar", "en"), phrase_breaking=True)

@@ -12,7 +12,6 @@ from babel.dates import format_date, format_skeleton
 from pypdf import PdfReader
 
 from refpub.build import build
-from refpub.errors import BuildErrors
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 

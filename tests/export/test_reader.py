@@ -73,7 +73,7 @@ class Book:
     opf: etree._Element
 
     @classmethod
-    def open(cls, path: Path) -> "Book":
+    def open(cls, path: Path) -> Book:
         zf = zipfile.ZipFile(path)
         container = etree.fromstring(zf.read("META-INF/container.xml"))
         opf_path = PurePosixPath(container.xpath("//c:rootfile/@full-path", namespaces=NS)[0])
@@ -452,7 +452,7 @@ def test_epubcheck_reports_no_errors_and_no_warnings(built):
         stdout, stderr = process.communicate(timeout=300)
         report = json.loads(stdout)
         problems = [
-            f"{m['severity']} {m['ID']}: {m['message']} ({[l.get('path') for l in m.get('locations', [])]})"
+            f"{m['severity']} {m['ID']}: {m['message']} ({[ln.get('path') for ln in m.get('locations', [])]})"
             for m in report["messages"]
             if m["severity"] in ("FATAL", "ERROR", "WARNING")
         ]

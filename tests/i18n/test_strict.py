@@ -107,7 +107,7 @@ _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 def catalogs(draw) -> PoFile:
     po = PoFile(header=[("Content-Type", "text/plain; charset=UTF-8"), ("Plural-Forms", "nplurals=2; plural=(n != 1);")])
     keys = set()
-    for i in range(draw(st.integers(1, 5))):
+    for _ in range(draw(st.integers(1, 5))):
         context = draw(st.one_of(st.none(), _text))
         msgid = draw(_text.filter(bool))
         if (context, msgid) in keys:

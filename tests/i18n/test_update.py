@@ -74,7 +74,7 @@ def test_update_keeps_translations_and_fuzzies_a_changed_string(project):
     assert summary.string == "難民認定申請の審査の仕方と、仮放免の意味。"
     assert summary.previous_id == [OLD_SUMMARY]
     text = catalog_path(project, "ja", "content").read_text(encoding="utf-8")
-    assert f'#| msgid ""' in text or f'#| msgid "{OLD_SUMMARY}"' in text
+    assert '#| msgid ""' in text or f'#| msgid "{OLD_SUMMARY}"' in text
 
 
 def test_removed_entry_becomes_obsolete_and_comes_back(project):

@@ -29,9 +29,9 @@ import re
 import struct
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
@@ -207,10 +207,10 @@ class Elem:
     obj: Dictionary
     raw_type: str
     std_type: str  # after the role map; the raw type when it maps to nothing standard
-    parent: "Elem | None"
+    parent: Elem | None
     path: str
     lang: str | None  # inherited: own /Lang or the nearest ancestor's
-    kids: list["Elem"] = field(default_factory=list)
+    kids: list[Elem] = field(default_factory=list)
     objrs: list[Dictionary] = field(default_factory=list)
 
     @property

@@ -7,9 +7,10 @@ write files: the build writes every output atomically (see build.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Protocol
+from typing import Protocol
 
 import jinja2
 

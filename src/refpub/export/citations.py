@@ -27,7 +27,7 @@ import re
 from ..i18n.catalogs import content_context
 from ..model import Content, Reading
 from .base import Rendered, RenderSession
-from .protocol import Inputs, book_settings, Target
+from .protocol import Inputs, Target, book_settings
 
 KIND = "citations"
 CSL_JSON = "readings.csl.json"

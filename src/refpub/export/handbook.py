@@ -17,7 +17,7 @@ from ..render.environment import display_path
 from ..render.fonts import CSS_STACKS
 from ..reproducible import source_datetime
 from .base import Rendered, RenderSession, publication_glyph_problems
-from .protocol import Inputs, whole_book, Target
+from .protocol import Inputs, Target, whole_book
 
 # Entries per part: about 100 pages. Smaller parts hardly lower the peak memory (WeasyPrint's
 # fonts and the joining dominate it) but repeat the embedded font subsets in more parts.

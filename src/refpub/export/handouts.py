@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from markupsafe import Markup
 from segno.encoder import DataOverflowError
@@ -32,8 +32,9 @@ from segno.encoder import DataOverflowError
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..errors import BuildError, BuildErrors, ContentError
 from ..fsio import atomic_write_bytes
+from ..i18n.names import language_name
 from ..model import Content, Handout, OrganisationSelection, ReadingSelection
-from ..render.context import OrganisationView, ReadingView, ViewBuilder, edition_date
+from ..render.context import OrganisationView, ViewBuilder, edition_date
 from ..render.fonts import CSS_STACKS
 from ..render.furniture import furnish
 from ..render.pdf import render_document, write_pdf
@@ -267,8 +268,8 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         if fields:
             name = lang.views.localizer.translations.lang
             warn(
-                f"{label}: {what} has no {_language_name(name)} translation of {', '.join(fields)}; "
-                f"the {_language_name(pub.source_language)} text is printed in its place "
+                f"{label}: {what} has no {language_name(name)} translation of {', '.join(fields)}; "
+                f"the {language_name(pub.source_language)} text is printed in its place "
                 f"(translate it in locales/{name}/LC_MESSAGES/content.po)",
                 location,
             )
@@ -365,7 +366,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         if ui_missing and not lang.is_source:
             shown = ", ".join(f'"{m}"' for m in ui_missing[:6]) + (", …" if len(ui_missing) > 6 else "")
             warn(
-                f"{label}: {len(ui_missing)} interface string(s) have no {_language_name(lang.lang)} translation "
+                f"{label}: {len(ui_missing)} interface string(s) have no {language_name(lang.lang)} translation "
                 f"({shown}); translate them in locales/{lang.lang}/LC_MESSAGES/messages.po",
                 handout.location(),
             )
@@ -396,12 +397,6 @@ def render_handout(handout: Handout, session: RenderSession) -> Rendered:
             f"handout '{handout.id}': to fill its pages, moved up: " + ", ".join(f"{e.kind} '{e.id}'" for e in moved)
         )
     return Rendered(data, fallbacks=page.fallbacks, warnings=page.warnings, pages=len(document.pages), notes=notes)
-
-
-def _language_name(code: str) -> str:
-    from ..render.formats import language_name
-
-    return language_name(code, "en")
 
 
 def _plain_titles(languages, handout: Handout, pub) -> list[str]:
@@ -718,8 +713,7 @@ def check_custom_handout(content: Content, handout: Handout) -> list[Diagnostic]
 
 def build_custom_handout(project_path: str | Path | None, handout: Handout, out: str | Path | None = None) -> CustomHandoutResult:
     """Check, render and write an ad-hoc handout; raises ContentError or BuildError."""
-    from ..project import DEFAULT_OUT
-    from ..project import load_project
+    from ..project import DEFAULT_OUT, load_project
     from ..render.fonts import require_faces
 
     project = load_project(project_path)

@@ -36,10 +36,11 @@ import uuid
 from importlib.resources import files
 
 from ..i18n.catalogs import content_context
+from ..i18n.names import language_name
 from ..model import Content, Organisation
 from ..render.labels import SERVICE_LABELS
 from .base import Rendered, RenderSession
-from .protocol import Inputs, book_settings, Target
+from .protocol import Inputs, Target, book_settings
 
 KIND = "hsds"
 FOLDER = "hsds"
@@ -62,15 +63,6 @@ def _uuid(*parts: str) -> str:
 
 def organization_uuid(org: Organisation) -> str:
     return _uuid("organization", org.id)
-
-
-def _language_name(code: str) -> str:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(code.replace("-", "_")).get_display_name("en") or code
-    except (ValueError, UnknownLocaleError):
-        return code
 
 
 def rows(content: Content, session: RenderSession | None = None) -> dict[str, list[dict]]:
@@ -114,7 +106,7 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
             )
             for lang in org.languages:
                 tables["language"].append(
-                    {"id": _uuid("language", org.id, service, lang), "service_id": service_id, "name": _language_name(lang), "code": lang}
+                    {"id": _uuid("language", org.id, service, lang), "service_id": service_id, "name": language_name(lang), "code": lang}
                 )
         if org.address or org.region:
             tables["location"].append(

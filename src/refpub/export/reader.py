@@ -44,7 +44,7 @@ from ..text import Text
 from .base import Rendered, RenderSession
 from .base import _organisation_texts as organisation_texts
 from .base import _reading_texts as reading_texts
-from .protocol import Inputs, whole_book, Target
+from .protocol import Inputs, Target, whole_book
 
 VERTICAL = "vertical"
 # Languages that are traditionally written top to bottom, for which a vertical edition is made.
@@ -74,7 +74,7 @@ ACCESSIBILITY_CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 class NavEntry:
     title: Text
     href: str
-    entries: tuple["NavEntry", ...] = ()
+    entries: tuple[NavEntry, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from ..render.context import PublicationView, ViewBuilder
 from ..render.environment import template_dirs
 from ..render.formats import babel_locale, language_name
 from .base import Rendered, RenderSession
-from .protocol import Inputs, whole_book, Target
+from .protocol import Inputs, Target, whole_book
 
 KIND = "web"
 FOLDER = "web"
@@ -156,4 +156,4 @@ def search_index(pub: PublicationView) -> bytes:
         )
     # "<" escaped so that the data can never close a script element if a page inlines it.
     data = json.dumps(docs, ensure_ascii=False, sort_keys=True, indent=0).replace("<", "\\u003c")
-    return f"window.refpubSearch = {data};\n".encode("utf-8")
+    return f"window.refpubSearch = {data};\n".encode()

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-
 from gettext import c2py
+from pathlib import Path
 
 from babel.messages.plurals import get_plural
 

@@ -6,7 +6,6 @@ Exit codes follow refpub's: 0 success (warnings allowed), 1 problems, 2 usage er
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 

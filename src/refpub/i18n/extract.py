@@ -15,9 +15,10 @@ Two templates, one per gettext domain:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 import yaml
 from babel.messages.catalog import Catalog, Message
@@ -25,11 +26,10 @@ from babel.messages.extract import extract_from_dir
 
 from .. import schema as S
 from ..diagnostics import Reporter
-from ..load import load_file
+from ..load import load_file, parse_yaml
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, content_context
 from .pofile import PoFile, build_date, format_date
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 # gettext functions of templates and code: Jinja's i18n extension and refpub's Python.
@@ -214,7 +214,7 @@ def extract_content(
             )
     data = fileobj.read()
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-    node = yaml.compose(text, Loader=_Loader)
+    node = _compose(text, getattr(fileobj, "name", "") or "content file")
     for message in content_messages_from_node(node, record):
         yield message.line, "pgettext", (message.context, message.msgid), list(message.comments)
 
@@ -339,3 +339,15 @@ def messages_template(root: Path, reporter: Reporter, project: str = "refpub") -
     messages = list(catalog)[1:]
     messages.sort(key=lambda m: (m.locations[0] if m.locations else ("", 0)))
     return _template(MESSAGES_DOMAIN, project, messages)
+
+
+def _compose(text: str, name: str) -> yaml.Node | None:
+    """The YAML of a content file, read as the build reads it (aliases refused): an error is a
+    ValueError naming the place, which Babel's extraction reports."""
+    from ..diagnostics import Reporter
+
+    reporter = Reporter()
+    node = parse_yaml(text, name, reporter)
+    if reporter.errors:
+        raise ValueError("; ".join(str(d) for d in reporter.errors))
+    return node

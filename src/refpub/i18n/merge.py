@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import difflib
-from typing import Mapping
+from collections.abc import Mapping
 
 from babel.messages.catalog import Message
 

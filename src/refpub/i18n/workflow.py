@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.mofile import write_mo
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 
 from ..diagnostics import Location, Reporter
@@ -20,6 +20,7 @@ from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_pa
 from .checks import check_catalogs
 from .extract import content_template, messages_template, project_content_messages
 from .merge import REVIEW_MARK, merge
+from .names import language_name
 from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, read_po, write_po
 
 DOMAINS = (MESSAGES_DOMAIN, CONTENT_DOMAIN)
@@ -89,13 +90,6 @@ def plural_forms(lang: str) -> str:
         return "nplurals=2; plural=(n != 1);"
 
 
-def language_name(lang: str) -> str:
-    try:
-        return Locale.parse(lang.replace("-", "_")).get_display_name("en") or lang
-    except (ValueError, UnknownLocaleError):
-        return lang
-
-
 def new_catalog(template: PoFile, lang: str, domain: str, project: str) -> PoFile:
     date = template.header_value("POT-Creation-Date") or format_date(build_date())
     name = language_name(lang)
@@ -135,7 +129,7 @@ def _templates(root: Path, reporter: Reporter) -> dict[str, PoFile] | None:
     for domain in DOMAINS:
         path = template_path(root, domain)
         if not path.is_file():
-            reporter.error(f"the template is missing; run `refpub i18n extract` first", Location(_rel(root, path)))
+            reporter.error("the template is missing; run `refpub i18n extract` first", Location(_rel(root, path)))
             continue
         po = read_po(path)
         for line, problem in po.problems:

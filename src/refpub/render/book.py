@@ -26,9 +26,9 @@ and the PDFs are joined into one tagged PDF at the end (pikepdf):
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from ..errors import BuildError
 from .furniture import draw_as_artifact, save
@@ -108,7 +108,7 @@ class _SharedGlyphs:
     embeds that subset once, for every page (instead of a subset per part).
     """
 
-    active: list["_SharedGlyphs"] = []  # the book being written, while a part is written
+    active: list[_SharedGlyphs] = []  # the book being written, while a part is written
 
     def __init__(self):
         self.fonts: dict[bytes, tuple[dict, dict]] = {}  # font name -> (widths, to_unicode)

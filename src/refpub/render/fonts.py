@@ -11,9 +11,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Iterable
+from functools import cache, lru_cache
 
 from ..errors import EnvironmentProblem
 
@@ -48,7 +48,7 @@ def _fc_list(*args: str) -> list[str]:
     return [line.strip() for line in result.stdout.splitlines() if line.strip()]
 
 
-@lru_cache(maxsize=None)
+@cache
 def font_file(family: str) -> str | None:
     """The file of the regular style of ``family``, or None if it is not installed."""
     # fontconfig's best match for the plain family is its regular face ("Book" for DejaVu,
@@ -68,7 +68,7 @@ def font_file(family: str) -> str | None:
 SCRIPT_FONT_PACKAGES = ("fonts-noto-core", "fonts-noto-extra")
 
 
-@lru_cache(maxsize=None)
+@cache
 def language_face(lang: str) -> str | None:
     """The family fontconfig chooses for text in ``lang`` (``fc-match :lang=ur``), or None when
     no installed font covers the language (fontconfig would then fall back to any face)."""
@@ -93,7 +93,7 @@ def require_faces(faces: Iterable[Face] = FACES) -> None:
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cmap(path: str) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
@@ -104,7 +104,7 @@ def _cmap(path: str) -> frozenset[int]:
         font.close()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _primary_coverage() -> frozenset[int]:
     covered: set[int] = set()
     for face in FACES:

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-from functools import lru_cache
 
-from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 
+from ..i18n.names import babel_locale, language_name  # noqa: F401 (re-exported)
 from ..model import PartialDate
-
-
-@lru_cache(maxsize=None)
-def babel_locale(lang: str) -> Locale:
-    try:
-        return Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return Locale.parse("en")
 
 
 def text_direction(lang: str) -> str:
@@ -54,15 +45,6 @@ def list_separator(lang: str) -> str:
     (``, `` in English, ``、`` in Japanese, ``، `` in Arabic)."""
     pattern = babel_locale(lang).list_patterns["standard"]["middle"]
     return pattern.replace("{0}", "").replace("{1}", "")
-
-
-def language_name(code: str, in_lang: str) -> str:
-    """The name of language ``code`` written in ``in_lang`` (``ja`` in English: Japanese)."""
-    try:
-        name = babel_locale(in_lang).languages.get(code.replace("-", "_").split("_")[0])
-    except (UnknownLocaleError, ValueError):
-        name = None
-    return name or code
 
 
 def collation_key(text: str):

@@ -46,7 +46,7 @@ ZERO_WIDTH_SPACE = "\u200b"
 _LONG_RUN_MIN = 50
 _SOFT_STEP = 25
 _LONG_RUN = re.compile(
-    r"[^\s\-/\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{%d,}" % _LONG_RUN_MIN
+    rf"[^\s\-/\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{{{_LONG_RUN_MIN},}}"
 )
 
 
