@@ -190,7 +190,7 @@ def test_character_no_font_can_draw_is_a_build_error_naming_the_entry(make_proje
     root = make_project("good")
     readings = root / "content/readings.yaml"
     readings.write_text(readings.read_text(encoding="utf-8").replace(
-        "An overview of Japan's refugee acceptance policy.", "An overview \U00013000 of policy."), encoding="utf-8")
+        "An overview of Japan's refugee acceptance policy.", "An overview \U0001F9A0 of policy."), encoding="utf-8")
     (root / "build").mkdir()
     (root / "build/handbook-en.pdf").write_bytes(b"previous good output")
     result = build(root, only=["handbook"], langs=["en"])
@@ -198,7 +198,7 @@ def test_character_no_font_can_draw_is_a_build_error_naming_the_entry(make_proje
     [failed] = result.outputs
     assert failed.state == "failed"
     assert failed.errors == [
-        "content/readings.yaml:1:3: error: reading 'closed-door-policy': no installed font can draw '\U00013000' (U+13000); "
+        "content/readings.yaml:1:3: error: reading 'closed-door-policy': no installed font can draw '\U0001F9A0' (U+1F9A0); "
         "remove the character(s) or install a font that has them"
     ]
     assert (root / "build/handbook-en.pdf").read_bytes() == b"previous good output"
