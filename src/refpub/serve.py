@@ -8,7 +8,6 @@ script is added to the pages as they are served, never to the files of the build
 
 from __future__ import annotations
 
-import argparse
 import functools
 import http.server
 import threading
@@ -78,51 +77,3 @@ def make_server(folder: Path, counter: BuildCounter, port: int = 8000) -> http.s
     """A server of ``folder`` on 127.0.0.1 (``port`` 0: any free port)."""
     handler = functools.partial(_Handler, directory=str(folder), counter=counter)
     return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from .cli import run_build
-    from .console import make_console, verbosity_of
-    from .errors import EnvironmentProblem
-    from .project import DEFAULT_OUT, find_root
-    from .watch import watch
-
-    console = make_console(verbosity_of(args))
-    root = find_root(args.project)
-    out = Path(args.out) if args.out else root / DEFAULT_OUT
-    folder = (out if out.is_absolute() else Path.cwd() / out) / "web"
-    folder.mkdir(parents=True, exist_ok=True)
-    counter = BuildCounter()
-    try:
-        server = make_server(folder, counter, args.port)
-    except OSError as exc:
-        raise EnvironmentProblem(
-            f"cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); choose another port with --port"
-        ) from None
-    build_args = argparse.Namespace(project=args.project, out=args.out, only=["web"], lang=None, jobs=1, force=None)
-
-    def rebuild(only, langs):
-        result = run_build(build_args, console, only, langs)
-        if result is not None:
-            counter.bump()
-        return result
-
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    console.info(f"serving {folder} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)")
-    try:
-        return watch(args.project, rebuild, console)
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def register(sub) -> None:
-    from .cli import _add_verbosity
-
-    serve = sub.add_parser("serve", help="build the web edition, serve it on this computer, rebuild and reload on change")
-    serve.add_argument("project", nargs="?", default=".", help="project folder (default: current folder)")
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
-    serve.add_argument("--out", help="output folder (default: build/ in the project)")
-    _add_verbosity(serve)
-    serve.set_defaults(func=cmd_serve)

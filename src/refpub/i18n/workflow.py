@@ -1,7 +1,7 @@
 """The translator's commands: extract, update, compile, status, check, init.
 
 Each function takes the project root and a Reporter and returns what it did; the CLI
-(:mod:`refpub.i18n.cli`) only prints. Paths in messages are relative to the project root.
+(:mod:`refpub.cli.i18n`) only prints. Paths in messages are relative to the project root.
 """
 
 from __future__ import annotations

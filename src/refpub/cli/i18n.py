@@ -11,8 +11,7 @@ import sys
 
 from ..diagnostics import Reporter, format_text
 from ..schema import CATALOG_REFERENCES
-
-EXIT_OK, EXIT_PROBLEMS = 0, 1
+from .common import EXIT_CONTENT, EXIT_OK
 
 
 def _finish(reporter: Reporter, written: list[tuple[str, bool]] | None = None, quiet: bool = False) -> int:
@@ -20,7 +19,7 @@ def _finish(reporter: Reporter, written: list[tuple[str, bool]] | None = None, q
         if not quiet:
             print(f"{'wrote' if changed else 'unchanged'} {rel}", file=sys.stderr)
     sys.stderr.write(format_text(reporter.sorted()))
-    return EXIT_PROBLEMS if reporter.has_errors else EXIT_OK
+    return EXIT_CONTENT if reporter.has_errors else EXIT_OK
 
 
 def _root(args):
@@ -30,28 +29,28 @@ def _root(args):
 
 
 def cmd_extract(args) -> int:
-    from .workflow import extract
+    from ..i18n.workflow import extract
 
     reporter = Reporter()
     return _finish(reporter, extract(_root(args), reporter, args.references), args.quiet)
 
 
 def cmd_update(args) -> int:
-    from .workflow import update
+    from ..i18n.workflow import update
 
     reporter = Reporter()
     return _finish(reporter, update(_root(args), reporter, tuple(args.lang or ()), args.references), args.quiet)
 
 
 def cmd_compile(args) -> int:
-    from .workflow import compile_catalogs
+    from ..i18n.workflow import compile_catalogs
 
     reporter = Reporter()
     return _finish(reporter, compile_catalogs(_root(args), reporter), args.quiet)
 
 
 def cmd_init(args) -> int:
-    from .workflow import init
+    from ..i18n.workflow import init
 
     reporter = Reporter()
     code = _finish(reporter, init(_root(args), args.lang, reporter), args.quiet)
@@ -87,7 +86,7 @@ def format_status_table(rows) -> str:
 
 
 def cmd_status(args) -> int:
-    from .workflow import status
+    from ..i18n.workflow import status
 
     reporter = Reporter()
     rows = status(_root(args), reporter)
@@ -100,7 +99,7 @@ def cmd_status(args) -> int:
 
 
 def cmd_check(args) -> int:
-    from .workflow import check
+    from ..i18n.workflow import check
 
     reporter = Reporter()
     check(_root(args), reporter)

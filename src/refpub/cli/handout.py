@@ -1,6 +1,6 @@
 """`refpub handout`: an ad-hoc bilingual handout from command-line options, without editing YAML.
 
-Registered by cli.py like the other subcommands; the work is done by export/handouts.py.
+The work is done by export/handouts.py (`build_custom_handout`).
 """
 
 from __future__ import annotations
@@ -8,15 +8,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-
-def _split_list(value: str) -> list[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
+from .common import EXIT_CONTENT, EXIT_OK, add_project, print_diagnostics, split_list
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_CONTENT, EXIT_OK, _print_diagnostics
     from ..errors import BuildErrors
-    from .handouts import build_custom_handout, custom_handout_from_options
+    from ..export.handouts import build_custom_handout, custom_handout_from_options
 
     handout = custom_handout_from_options(
         orgs=args.orgs,
@@ -38,7 +35,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
         for error in exc.errors:
             print(f"{error.location}: error: {error.message}" if error.location else f"error: {error.message}", file=sys.stderr)
         return EXIT_CONTENT
-    _print_diagnostics(result.diagnostics)
+    print_diagnostics(result.diagnostics)
     print(f"wrote {result.path} ({result.rendered.pages} page(s))", file=sys.stderr)
     return EXIT_OK
 
@@ -47,15 +44,15 @@ def register(sub) -> None:
     from ..schema import PAPER_SIZES
 
     p = sub.add_parser("handout", help="build a bilingual handout of chosen entries, without editing YAML")
-    p.add_argument("project", nargs="?", default=".", help="project folder (default: current folder)")
-    p.add_argument("--orgs", type=_split_list, default=[], help="organisation ids, in print order")
-    p.add_argument("--services", type=_split_list, default=[], help="also organisations offering any of these services")
+    add_project(p)
+    p.add_argument("--orgs", type=split_list, default=[], help="organisation ids, in print order")
+    p.add_argument("--services", type=split_list, default=[], help="also organisations offering any of these services")
     p.add_argument("--region", default="", help="only organisations whose region contains this")
-    p.add_argument("--readings", type=_split_list, default=[], help="reading ids, in print order")
+    p.add_argument("--readings", type=split_list, default=[], help="reading ids, in print order")
     p.add_argument("--section", default="", help="also readings of this section")
-    p.add_argument("--topics", type=_split_list, default=[], help="also readings on any of these topics")
+    p.add_argument("--topics", type=split_list, default=[], help="also readings on any of these topics")
     p.add_argument("--newest", type=int, help="keep the N most recent readings matched by --section/--topics")
-    p.add_argument("--lang", type=_split_list, default=[], help="languages side by side (default: en,ja)")
+    p.add_argument("--lang", type=split_list, default=[], help="languages side by side (default: en,ja)")
     p.add_argument("--paper", choices=PAPER_SIZES, help="paper size (default: the publication's)")
     p.add_argument("--pages", type=int, default=1, help="pages the handout must fit (default: 1)")
     p.add_argument("--two-up", action="store_true", help="print two A5 copies on one landscape A4 sheet")
