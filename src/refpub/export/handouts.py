@@ -34,14 +34,14 @@ from ..errors import BuildError, BuildErrors, ContentError
 from ..fsio import atomic_write_bytes
 from ..model import Content, Handout, OrganisationSelection, ReadingSelection
 from ..render.context import OrganisationView, ReadingView, ViewBuilder, edition_date
-from ..render.fonts import CSS_STACKS
+from ..render.fonts import font_stacks
 from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
 from ..reproducible import source_datetime
 from ..selection import handout_languages, select_for_handout
 from ..text import Text
 from ..urls import is_safe_url
-from .base import Rendered, RenderSession, Target, check_glyphs
+from .base import Rendered, RenderSession, Target, check_glyphs, interface_glyph_problems
 
 CUSTOM_ID = "custom"  # the id of a handout made with `refpub handout`
 PX_PER_MM = 96 / 25.4  # WeasyPrint lays out in CSS pixels
@@ -303,6 +303,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
     )
 
     problems = check_glyphs(reading_views, org_views, [(label, str(t), handout.location("title")) for t in titles])
+    problems += [p for lang in languages for p in interface_glyph_problems(session, lang.lang)]
     if problems:
         raise BuildErrors(problems)
 
@@ -322,7 +323,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         has_qr=any(e.qr for e in (*rows_org, *rows_reading)),
         copies=geometry.copies,
         geometry=geometry,
-        fonts=CSS_STACKS,
+        fonts=font_stacks([*pub.languages, *(lang.lang for lang in languages)], languages[0].lang),
     )
 
     def reordered(organisations: list[HandoutEntry], readings: list[HandoutEntry]) -> str:
