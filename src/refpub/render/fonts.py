@@ -211,8 +211,8 @@ def font_stacks(languages: Iterable[str], lang: str | None = None) -> FontStacks
     return FontStacks(
         serif=_stack([*own, *latin_serif, *others], "serif"),
         sans=_stack([*own, *latin_sans, *others], "sans-serif"),
-        serif_ja=_stack([*japanese_serif, *others], "serif"),
-        sans_ja=_stack([*japanese_sans, *others], "sans-serif"),
+        serif_ja=_stack([*japanese_serif, *own, *others], "serif"),
+        sans_ja=_stack([*japanese_sans, *own, *others], "sans-serif"),
         lang_rules=rules,
         faces=tuple(faces.items()),
     )
