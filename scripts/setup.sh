@@ -98,15 +98,22 @@ fi
 # it (`fc-list :lang=my`). While some language has none, install the next Noto package (they
 # bring most scripts: Myanmar, Khmer, Sinhala, Devanagari, Bengali, Arabic, ...). Computed from
 # the project, so a project in English and Japanese installs nothing more.
-# PROJECT=path/to/project scripts/setup.sh checks another project.
+# PROJECT=path/to/project scripts/setup.sh checks another project. `dev` also checks the test
+# publication in every script the tests build (tests/roots/scripts: Arabic, Burmese, Khmer, ...).
+font_projects=("${PROJECT:-.}")
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
+  font_projects+=(tests/roots/scripts)
+fi
 fontless_languages() {
-  "$UV_PROJECT_ENVIRONMENT/bin/python" - "${PROJECT:-.}/content/publication.yaml" <<'PY'
+  "$UV_PROJECT_ENVIRONMENT/bin/python" - "${font_projects[@]/%//content/publication.yaml}" <<'PY'
 import subprocess, sys, yaml
-try:
-    with open(sys.argv[1], encoding="utf-8") as f:
-        languages = (yaml.safe_load(f) or {}).get("languages") or []
-except OSError:
-    languages = []
+languages = []
+for path in sys.argv[1:]:
+    try:
+        with open(path, encoding="utf-8") as f:
+            languages += [l for l in (yaml.safe_load(f) or {}).get("languages") or [] if l not in languages]
+    except OSError:
+        pass
 for lang in languages:
     if not subprocess.run(["fc-list", f":lang={lang}", "family"], capture_output=True, text=True).stdout.strip():
         print(lang)

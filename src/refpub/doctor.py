@@ -139,27 +139,38 @@ def check_project(project: str | Path | None, out: str | Path | None = None) -> 
 
 
 def check_language_fonts(root: Path) -> list[Check]:
-    """A face for every language of the publication, as fontconfig matches it (``:lang=xx``)."""
+    """A face for every language of the publication (render/fonts.py: fontconfig's match for
+    ``:lang=xx``), or the Debian package that brings one for its script."""
     from .diagnostics import Reporter
     from .load import load_publication
-    from .render.fonts import SCRIPT_FONT_PACKAGES, language_face
+    from .render import fonts
 
     publication = load_publication(root, Reporter())
     if publication is None:
         return []
     checks = []
     for lang in publication.languages:
-        face = language_face(lang)
-        if face:
-            checks.append(Check(f"font for {lang}", True, f"{face} (fc-match :lang={lang})"))
+        face = fonts.language_face(lang)
+        base = fonts.base_face(lang)
+        if face and base:
+            checks.append(Check(f"font for {lang}", True, f"{base} (it covers {lang}: fc-list :lang={lang})"))
+        elif face:
+            checks.append(Check(f"font for {lang}", True, f"{face} (fc-match :lang={lang}, with refpub's preferences)"))
         else:
+            package = fonts.font_package(lang)
+            then = "" if _base(lang) in fonts.SCRIPT_FONTS else (
+                f" (then {fonts.SCRIPT_FONT_PACKAGES[1]} if `fc-list :lang={lang}` still prints nothing)"
+            )
             checks.append(Check(
                 f"font for {lang}", False,
                 f"no installed font covers {lang}, so its text would print as empty boxes; run "
-                f"`apt-get install {SCRIPT_FONT_PACKAGES[0]}` (then {SCRIPT_FONT_PACKAGES[1]} if "
-                f"`fc-list :lang={lang}` still prints nothing), or `scripts/setup.sh`",
+                f"`apt-get install {package}`{then}, or `scripts/setup.sh`",
             ))
     return checks
+
+
+def _base(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
 
 
 def check_catalogs(root: Path) -> list[Check]:

@@ -122,6 +122,34 @@ def check_glyphs(
     return problems
 
 
+def interface_glyph_problems(session: RenderSession, lang: str) -> list[BuildError]:
+    """A build error for every translated interface string of ``lang`` (a heading, a label)
+    with a character no installed font can draw, at its msgstr line in messages.po."""
+    from ..i18n.catalogs import MESSAGES_DOMAIN, catalog_path
+    from ..i18n.pofile import read_po
+
+    translations = session.translations(lang)
+    texts = [t for v in translations.messages.values() for t in (v if isinstance(v, tuple) else (v,))]
+    if not missing_glyphs("".join(texts)):
+        return []
+    path = catalog_path(session.project.root, lang, MESSAGES_DOMAIN)
+    po = read_po(path)
+    rel = path.relative_to(session.project.root).as_posix()
+    problems = []
+    for message in po.messages:
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        chars = missing_glyphs("".join(s for s in strings if s))
+        if chars and not message.fuzzy:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
+            problems.append(BuildError(
+                f"the translation of \"{message.id if isinstance(message.id, str) else message.id[0]}\": "
+                f"no installed font can draw {shown}; install a font for the script "
+                f"(`refpub doctor` names the package) or correct the translation",
+                Location(rel, po.msgstr_line(message)),
+            ))
+    return problems
+
+
 def publication_glyph_problems(pub: PublicationView) -> list[BuildError]:
     readings = [r for s in pub.sections for r in s.readings]
     extra = [(f"section '{s.id}'", f"{s.title}{s.description}", None) for s in pub.sections]

