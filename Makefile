@@ -3,13 +3,18 @@
 VENV := $(or $(REFPUB_VENV),.venv)
 BIN := $(VENV)/bin
 
-.PHONY: build test check setup setup-dev setup-bench bench clean lock
+.PHONY: build test lint check setup setup-dev setup-bench bench clean lock
 
 build: setup
 	$(BIN)/refpub build
 
-test: setup-dev
+test: setup-dev lint
 	$(BIN)/python -m pytest -n auto
+
+# Style and mistakes a linter finds (pyproject.toml [tool.ruff]); `ruff format` fixes the layout.
+lint: setup-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 check: setup
 	$(BIN)/refpub check

@@ -78,7 +78,9 @@ def to_typst(records: list[dict], lang: str) -> str:
     for r in readings:
         meta = " · ".join(x for x in (r["publisher"], r["date"]) if x)
         link = f"\n\n#link({_typst_string(r['url'])})" if r["url"] else ""
-        out.append(f"=== #{_typst_string(r['title'])}\n#text(size: 9pt, fill: luma(85), {_typst_string(meta)})\n\n#{_typst_string(r['text'])}{link}\n")
+        out.append(
+            f"=== #{_typst_string(r['title'])}\n#text(size: 9pt, fill: luma(85), {_typst_string(meta)})\n\n#{_typst_string(r['text'])}{link}\n"
+        )
     out.append(f"#pagebreak()\n== #{_typst_string(HEADINGS[lang][1])}")
     for o in orgs:
         contacts = "\n".join(f"- #{_typst_string(c)}" for c in [*o["services"], o["region"], *o["contacts"]])
@@ -96,7 +98,7 @@ def _md(text: str) -> str:
 
 def to_markdown(records: list[dict], lang: str) -> str:
     readings, orgs = _split(records)
-    out = [f"---\ntitle: \"{TITLES[lang]}\"\nlang: {lang}\n---\n", f"# {_md(HEADINGS[lang][0])}\n"]
+    out = [f'---\ntitle: "{TITLES[lang]}"\nlang: {lang}\n---\n', f"# {_md(HEADINGS[lang][0])}\n"]
     for r in readings:
         meta = " · ".join(x for x in (r["publisher"], r["date"]) if x)
         parts = [f"## {_md(r['title'])}"]

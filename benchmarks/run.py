@@ -225,7 +225,9 @@ def bench_size(n: int, repeat: int, work: Path, peers: bool, log, save) -> dict:
                 for lang in ("en", "ja")
             )
             pandoc_runs.append(measure(["sh", "-c", script], env=env))
-            log(f"  {n}: Typst 2 PDFs {typst_runs[-1]['seconds']:.2f} s, pandoc 2 EPUBs {pandoc_runs[-1]['seconds']:.2f} s")
+            log(
+                f"  {n}: Typst 2 PDFs {typst_runs[-1]['seconds']:.2f} s, pandoc 2 EPUBs {pandoc_runs[-1]['seconds']:.2f} s"
+            )
         result.update(
             typst_seconds=_median(typst_runs),
             typst_runs=[round(r["seconds"], 3) for r in typst_runs],
@@ -300,24 +302,40 @@ def targets_report(sizes: dict) -> dict:
     def add(name: str, value, target, met: bool) -> None:
         report[name] = {"value": round(value, 3) if value is not None else None, "target": target, "met": met}
 
-    add("cold_speedup_vs_weasyprint", at["cold_speedup_vs_weasyprint"], f">= {TARGETS['cold_speedup_vs_weasyprint']}",
-        at["cold_speedup_vs_weasyprint"] >= TARGETS["cold_speedup_vs_weasyprint"])
+    add(
+        "cold_speedup_vs_weasyprint",
+        at["cold_speedup_vs_weasyprint"],
+        f">= {TARGETS['cold_speedup_vs_weasyprint']}",
+        at["cold_speedup_vs_weasyprint"] >= TARGETS["cold_speedup_vs_weasyprint"],
+    )
     if "cold_speedup_vs_peer" in at:
-        add("cold_speedup_vs_peer", at["cold_speedup_vs_peer"], f">= {TARGETS['cold_speedup_vs_peer']}",
-            at["cold_speedup_vs_peer"] >= TARGETS["cold_speedup_vs_peer"])
-    add("noop_seconds", at["noop_seconds"], f"< {TARGETS['noop_seconds']}", at["noop_seconds"] < TARGETS["noop_seconds"])
+        add(
+            "cold_speedup_vs_peer",
+            at["cold_speedup_vs_peer"],
+            f">= {TARGETS['cold_speedup_vs_peer']}",
+            at["cold_speedup_vs_peer"] >= TARGETS["cold_speedup_vs_peer"],
+        )
+    add(
+        "noop_seconds", at["noop_seconds"], f"< {TARGETS['noop_seconds']}", at["noop_seconds"] < TARGETS["noop_seconds"]
+    )
     add("peak_rss_mb", at["peak_rss_mb"], f"<= {TARGETS['peak_rss_mb']}", at["peak_rss_mb"] <= TARGETS["peak_rss_mb"])
     if "edit_rebuilt" in at:
         expected = {"handbook-en.pdf", "handbook-ja.pdf", "reader-en.epub", "reader-ja.epub"}
         only_containing = expected <= set(at["edit_rebuilt"]) and len(at["edit_rebuilt"]) < len(at["outputs"])
         report["edit_rebuilds_only_outputs_containing_it"] = {
-            "value": at["edit_rebuilt"], "target": "handbooks, readers and the handouts that show it", "met": only_containing,
+            "value": at["edit_rebuilt"],
+            "target": "handbooks, readers and the handouts that show it",
+            "met": only_containing,
         }
     big = sizes.get("10000")
     if big:
         growth = big["cold_seconds_per_entry"] / at["cold_seconds_per_entry"]
-        add("per_entry_growth_10000_vs_1000", growth, f"<= {TARGETS['per_entry_growth_10000_vs_1000']}",
-            growth <= TARGETS["per_entry_growth_10000_vs_1000"])
+        add(
+            "per_entry_growth_10000_vs_1000",
+            growth,
+            f"<= {TARGETS['per_entry_growth_10000_vs_1000']}",
+            growth <= TARGETS["per_entry_growth_10000_vs_1000"],
+        )
     return report
 
 
@@ -352,7 +370,9 @@ def print_table(sizes: dict, report: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default=None, help="comma-separated entry counts (default: 100,1000,10000)")
-    parser.add_argument("--repeat", type=int, default=None, help="repetitions per measure (default: 3; 1 at 10,000 entries)")
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="repetitions per measure (default: 3; 1 at 10,000 entries)"
+    )
     parser.add_argument("--quick", action="store_true", help="100 and 1,000 entries, one repetition")
     parser.add_argument("--no-peers", action="store_true", help="skip the Typst + pandoc baseline")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="where the synthetic projects go")
@@ -360,7 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--append", action="store_true", help="add these sizes to the existing results file")
     args = parser.parse_args(argv)
 
-    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else ([100, 1000] if args.quick else list(DEFAULT_SIZES))
+    sizes = (
+        [int(s) for s in args.sizes.split(",")] if args.sizes else ([100, 1000] if args.quick else list(DEFAULT_SIZES))
+    )
     peers = not args.no_peers
     if peers and not shutil.which("pandoc"):
         print("pandoc is not installed: skipping the peer pipeline (apt-get install pandoc)", file=sys.stderr)
@@ -392,7 +414,9 @@ def main(argv: list[str] | None = None) -> int:
             results["targets_at_1000"] = targets_report(results["sizes"])
             results["machine"]["load_average_at_end"] = os.getloadavg()
             results["total_seconds"] = round(time.time() - started, 1)
-            args.results.write_text(json.dumps(_rounded(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            args.results.write_text(
+                json.dumps(_rounded(results), indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+            )
 
         save(bench_size(n, repeat, args.work, peers, log, save))
     print_table(results["sizes"], results.get("targets_at_1000", {}))

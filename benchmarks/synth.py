@@ -20,21 +20,50 @@ READING_SHARE = 0.75  # the curated publication has 70 readings and 24 organisat
 HANDOUTS = 6
 
 SERVICES = (
-    "legal", "shelter", "medical", "language", "detention-visits", "advocacy", "research", "education",
-    "employment", "counselling", "financial", "food-clothing", "community", "information", "resettlement",
+    "legal",
+    "shelter",
+    "medical",
+    "language",
+    "detention-visits",
+    "advocacy",
+    "research",
+    "education",
+    "employment",
+    "counselling",
+    "financial",
+    "food-clothing",
+    "community",
+    "information",
+    "resettlement",
     "self-help",
 )
 KINDS = ("article", "report", "video", "audio", "book", "blog", "journal-article", "data", "website")
 SECTIONS = (("general", "Key readings"), ("detention", "Asylum seekers in detention"), ("law", "Law and procedure"))
 TOPICS = (
-    ("detention", "Detention"), ("provisional-release", "Provisional release"),
-    ("refugee-recognition", "Refugee recognition"), ("policy", "Government policy"),
-    ("resettlement", "Resettlement"), ("health", "Health and medical care"), ("work", "Work and employment"),
-    ("students", "Students"), ("civil-society", "Support groups and NGOs"), ("legal-cases", "Court cases"),
-    ("personal-stories", "Personal stories"), ("myanmar", "Myanmar"),
+    ("detention", "Detention"),
+    ("provisional-release", "Provisional release"),
+    ("refugee-recognition", "Refugee recognition"),
+    ("policy", "Government policy"),
+    ("resettlement", "Resettlement"),
+    ("health", "Health and medical care"),
+    ("work", "Work and employment"),
+    ("students", "Students"),
+    ("civil-society", "Support groups and NGOs"),
+    ("legal-cases", "Court cases"),
+    ("personal-stories", "Personal stories"),
+    ("myanmar", "Myanmar"),
 )
 PUBLISHERS = ("Japan Times", "Mainichi", "Nippon.com", "The Diplomat", "NHK World", "Asahi Shimbun", "UNHCR Japan", "")
-REGIONS = ("Tokyo", "Osaka", "Nagoya, Aichi", "Ushiku, Ibaraki", "Yokohama, Kanagawa", "Fukuoka", "Sapporo, Hokkaido", "Kobe, Hyogo")
+REGIONS = (
+    "Tokyo",
+    "Osaka",
+    "Nagoya, Aichi",
+    "Ushiku, Ibaraki",
+    "Yokohama, Kanagawa",
+    "Fukuoka",
+    "Sapporo, Hokkaido",
+    "Kobe, Hyogo",
+)
 
 EN_WORDS = (
     "refugee asylum seekers Japan detention centre immigration bureau provisional release court ruling "
@@ -49,7 +78,14 @@ JA_WORDS = (
     "ネットワーク ボランティア 相談 窓口 情報 課題 現状 背景 当事者 社会 参加"
 ).split()
 JA_PARTICLES = ("の", "を", "に", "は", "と", "が", "で", "から", "について", "による")
-JA_ENDINGS = ("について解説している。", "を紹介する。", "を明らかにした。", "の現状を伝える。", "を報告している。", "を考える。")
+JA_ENDINGS = (
+    "について解説している。",
+    "を紹介する。",
+    "を明らかにした。",
+    "の現状を伝える。",
+    "を報告している。",
+    "を考える。",
+)
 
 
 def _en_sentence(rng: random.Random, words: int) -> str:
@@ -84,7 +120,9 @@ def _ja_text(rng: random.Random, chars: int) -> str:
 
 
 def _ja_title(rng: random.Random) -> str:
-    return "".join(rng.choice(JA_WORDS) + rng.choice(JA_PARTICLES) for _ in range(rng.randint(2, 4))) + rng.choice(JA_WORDS)
+    return "".join(rng.choice(JA_WORDS) + rng.choice(JA_PARTICLES) for _ in range(rng.randint(2, 4))) + rng.choice(
+        JA_WORDS
+    )
 
 
 def _q(text: str) -> str:
@@ -174,11 +212,11 @@ def generate(root: Path, entries: int, seed: int = SEED) -> dict:
             readings.write(f"  publisher: {_q(publisher)}\n")
         readings.write(
             f"  section: {section}\n  kind: {rng.choice(KINDS)}\n  topics: [{', '.join(topics)}]\n"
-            f"  language: {'ja' if japanese_source else 'en'}\n  date: \"{date}\"\n"
+            f'  language: {"ja" if japanese_source else "en"}\n  date: "{date}"\n'
         )
         url = f"https://example.org/{rid}" if rng.random() < 0.5 else ""
         if url:
-            readings.write(f"  url: \"{url}\"\n")
+            readings.write(f'  url: "{url}"\n')
         if rng.random() < 0.3:
             readings.write(f"  authors: [{_q(_en_title(rng)[:30].strip())}]\n")
         readings.write("\n")
@@ -205,9 +243,9 @@ def generate(root: Path, entries: int, seed: int = SEED) -> dict:
             orgs.write(f"  alt_names:\n    ja: {_q(own_ja_name)}\n")
         orgs.write(f"  description: {_q(description)}\n  services: [{', '.join(services)}]\n")
         orgs.write(
-            f"  url: \"https://example.org/{oid}\"\n  email: \"info@{oid}.example.org\"\n"
-            f"  phone: \"+81 3-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}\"\n"
-            f"  region: {_q(region)}\n  checked: \"2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}\"\n\n"
+            f'  url: "https://example.org/{oid}"\n  email: "info@{oid}.example.org"\n'
+            f'  phone: "+81 3-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"\n'
+            f'  region: {_q(region)}\n  checked: "2026-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}"\n\n'
         )
         ja_name = own_ja_name
         if not own_ja_name:  # an organisation's own Japanese name is used as it is
@@ -227,17 +265,17 @@ def generate(root: Path, entries: int, seed: int = SEED) -> dict:
         handout_orgs.extend(chosen_orgs)
         chosen_readings = rng.sample(reading_ids, min(2, max(1, len(reading_ids) // 2)))
         handouts.append(
-            f"  - id: handout-{h}\n    title: \"Where to find help {h}\"\n    pages: 2\n"
+            f'  - id: handout-{h}\n    title: "Where to find help {h}"\n    pages: 2\n'
             f"    organisations:\n      ids: [{', '.join(chosen_orgs)}]\n"
             f"    readings:\n      ids: [{', '.join(chosen_readings)}]\n"
         )
         catalog.add(f"handout:handout-{h}:title", f"Where to find help {h}", f"支援の窓口 {h}")
 
     publication = (
-        "title: \"Refugees and Asylum Seekers in Japan (benchmark)\"\n"
-        "subtitle: \"Key readings and support organisations\"\n"
-        "source_language: en\nlanguages: [en, ja]\nedition: \"2026-11-26\"\n"
-        "publisher: \"refpub benchmarks\"\nlatest_url: \"https://example.org/latest\"\npaper: A4\n"
+        'title: "Refugees and Asylum Seekers in Japan (benchmark)"\n'
+        'subtitle: "Key readings and support organisations"\n'
+        'source_language: en\nlanguages: [en, ja]\nedition: "2026-11-26"\n'
+        'publisher: "refpub benchmarks"\nlatest_url: "https://example.org/latest"\npaper: A4\n'
         "stale_after_months: 12\n\nsections:\n"
         + "".join(f"  - id: {sid}\n    title: {_q(title)}\n" for sid, title in SECTIONS)
         + "\ntopics:\n"
@@ -245,7 +283,9 @@ def generate(root: Path, entries: int, seed: int = SEED) -> dict:
         + "\nhandouts:\n"
         + "".join(handouts)
     )
-    catalog.add("publication:title", "Refugees and Asylum Seekers in Japan (benchmark)", "日本の難民と庇護希望者(ベンチマーク)")
+    catalog.add(
+        "publication:title", "Refugees and Asylum Seekers in Japan (benchmark)", "日本の難民と庇護希望者(ベンチマーク)"
+    )
     catalog.add("publication:subtitle", "Key readings and support organisations", "必読文献と支援団体")
     for sid, title in SECTIONS:
         catalog.add(f"section:{sid}:title", title, _ja_title(rng))

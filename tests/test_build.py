@@ -77,7 +77,9 @@ def test_nothing_changed_nothing_rebuilt(project):
 
 
 def test_content_edit_reaches_only_the_outputs_that_show_it(project):
-    replace_in(project / "content" / "organisations.yaml", "Helps detainees in Ushiku", "Visits detainees weekly in Ushiku")
+    replace_in(
+        project / "content" / "organisations.yaml", "Helps detainees in Ushiku", "Visits detainees weekly in Ushiku"
+    )
     result = rebuild(project)
     assert states(result) == {
         "handbook-en.pdf": "built",
@@ -103,7 +105,9 @@ def test_content_edit_reaches_only_the_outputs_that_show_it(project):
 
 def test_catalog_edit_reaches_its_language_only(project):
     catalog = project / "locales" / "ja" / "LC_MESSAGES" / "content.po"
-    replace_in(catalog, "難民が日本で安心して自立した生活を送れるよう支援しています。", "難民の自立した生活を支える団体です。")
+    replace_in(
+        catalog, "難民が日本で安心して自立した生活を送れるよう支援しています。", "難民の自立した生活を支える団体です。"
+    )
     result = rebuild(project)
     assert states(result) == {
         "handbook-en.pdf": "up to date",
@@ -204,12 +208,32 @@ def test_cli_import_is_light():
 def test_benchmark_runs_at_its_smallest_size(tmp_path):
     results = tmp_path / "results.json"
     subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "run.py"), "--sizes", "12", "--repeat", "1", "--no-peers",
-         "--work", str(tmp_path / "work"), "--results", str(results)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "run.py"),
+            "--sizes",
+            "12",
+            "--repeat",
+            "1",
+            "--no-peers",
+            "--work",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     size = json.loads(results.read_text(encoding="utf-8"))["sizes"]["12"]
-    for key in ("cold_seconds", "noop_seconds", "edit_seconds", "peak_rss_mb", "weasyprint_seconds", "cold_speedup_vs_weasyprint"):
+    for key in (
+        "cold_seconds",
+        "noop_seconds",
+        "edit_seconds",
+        "peak_rss_mb",
+        "weasyprint_seconds",
+        "cold_speedup_vs_weasyprint",
+    ):
         assert size[key] > 0, key
     assert "handbook-en.pdf" in size["edit_rebuilt"]
     assert len(size["edit_rebuilt"]) < len(size["outputs"])

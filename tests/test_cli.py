@@ -36,7 +36,12 @@ def test_check_json_format(cli, make_project):
     report = json.loads(result.stdout)
     assert report["errors"] == 4
     first = report["diagnostics"][0]
-    assert (first["file"], first["line"], first["column"], first["severity"]) == ("content/organisations.yaml", 3, 1, "error")
+    assert (first["file"], first["line"], first["column"], first["severity"]) == (
+        "content/organisations.yaml",
+        3,
+        1,
+        "error",
+    )
 
 
 def test_usage_errors_exit_2(cli, tmp_path):
@@ -63,7 +68,9 @@ def test_unknown_output_is_a_one_line_usage_error(cli, make_project):
     root = make_project("good")
     result = cli("build", "--only", "handbook,website", str(root))
     assert result.returncode == 2
-    assert result.stderr.splitlines() == [f"refpub: error: --only: unknown output 'website' (valid: {', '.join(OUTPUT_KINDS)})"]
+    assert result.stderr.splitlines() == [
+        f"refpub: error: --only: unknown output 'website' (valid: {', '.join(OUTPUT_KINDS)})"
+    ]
     assert not (root / "build").exists() or not any((root / "build").glob("*.pdf"))
     # Also when an earlier build of the same project is up to date (the no-op shortcut).
     assert cli("build", "--only", "reader", str(root)).returncode == 0

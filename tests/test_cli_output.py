@@ -85,7 +85,9 @@ def test_unwritable_output_folder_is_one_sentence(make_project, tmp_path):
     result = cli("build", "--only", "reader", "--out", str(blocker / "build"), str(make_project("good")))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert re.search(r"^refpub: error: cannot create the output folder .*; choose another with --out$", result.stderr, re.M)
+    assert re.search(
+        r"^refpub: error: cannot create the output folder .*; choose another with --out$", result.stderr, re.M
+    )
 
 
 @pytest.fixture
@@ -107,7 +109,9 @@ def test_doctor(make_project, no_fonts):
     result = cli("doctor", str(root))
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert re.match(r"^ok +WeasyPrint: WeasyPrint \d+\.\d+, Pango \d+\.\d+\.\d+$", next(ln for ln in lines if "WeasyPrint:" in ln))
+    assert re.match(
+        r"^ok +WeasyPrint: WeasyPrint \d+\.\d+, Pango \d+\.\d+\.\d+$", next(ln for ln in lines if "WeasyPrint:" in ln)
+    )
     assert any(re.match(r"^ok +font Noto Sans CJK JP: /", ln) for ln in lines)
     assert any(ln.startswith("ok       catalog locales/ja/LC_MESSAGES/content.po: ") for ln in lines)
     assert any(ln.startswith("ok       output folder: ") for ln in lines)
@@ -115,7 +119,9 @@ def test_doctor(make_project, no_fonts):
 
     missing = cli("doctor", str(root), env=no_fonts)
     assert missing.returncode == 1
-    assert re.search(r"^MISSING +font Noto Serif CJK JP: not installed; run `apt-get install fonts-noto-cjk`", missing.stderr, re.M)
+    assert re.search(
+        r"^MISSING +font Noto Serif CJK JP: not installed; run `apt-get install fonts-noto-cjk`", missing.stderr, re.M
+    )
 
 
 def test_doctor_without_java_says_what_to_install(make_project, tmp_path):
@@ -127,7 +133,9 @@ def test_doctor_without_java_says_what_to_install(make_project, tmp_path):
     assert result.returncode == 0  # Java only checks EPUBs; the build does not need it
     assert re.search(
         r"^missing +Java: Java is not installed, so EPUBCheck cannot check the EPUB reader; "
-        r"install it with `apt-get install default-jre-headless`", result.stderr, re.M,
+        r"install it with `apt-get install default-jre-headless`",
+        result.stderr,
+        re.M,
     )
 
 

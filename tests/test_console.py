@@ -25,7 +25,9 @@ from refpub.diagnostics import Diagnostic, Location, Severity
 
 
 def result(name="handbook-ja.pdf", state="built", seconds=1.46, size=343040, fallbacks=0, pages=12, errors=()):
-    return OutputResult(SimpleNamespace(kind="handbook"), Path("/p/build") / name, state, seconds, size, fallbacks, pages, list(errors))
+    return OutputResult(
+        SimpleNamespace(kind="handbook"), Path("/p/build") / name, state, seconds, size, fallbacks, pages, list(errors)
+    )
 
 
 def test_output_lines_are_stable():
@@ -98,13 +100,18 @@ def test_plain_console_by_verbosity():
         "  content/publication.yaml:18:5: error: does not fit",
     ]
     stream = io.StringIO()
-    assert _run(PlainConsole(stream, VERBOSE), stream)[0] == "built       /p/build/handbook-ja.pdf (335 KiB, 12 pages, 1.5 s)"
+    assert (
+        _run(PlainConsole(stream, VERBOSE), stream)[0]
+        == "built       /p/build/handbook-ja.pdf (335 KiB, 12 pages, 1.5 s)"
+    )
 
 
 def test_rich_console_prints_markup_literally_and_a_table():
     stream = Tty()
     console = RichConsole(stream, NORMAL)
-    console.diagnostics([Diagnostic(Severity.ERROR, "title '[bold]draft[/bold]' is odd", Location("content/readings.yaml", 3, 1))])
+    console.diagnostics(
+        [Diagnostic(Severity.ERROR, "title '[bold]draft[/bold]' is odd", Location("content/readings.yaml", 3, 1))]
+    )
     lines = [re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", line) for line in _run(console, stream)]
     text = "\n".join(lines)
     assert "[bold]draft[/bold]" in text

@@ -10,8 +10,10 @@ from conftest import REPO, SEED
 
 from refpub import load_project
 
-MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +52,10 @@ def test_reading_dates_match_the_seed(project, seed_lines):
         line = _line_of(r.title, seed_lines)
         assert str(r.date.year) in line, (r.id, r.date)
         if r.date.month:
-            months = {MONTHS[m.lower()[:3]] for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b", line, re.I)}
+            months = {
+                MONTHS[m.lower()[:3]]
+                for m in re.findall(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b", line, re.I)
+            }
             assert r.date.month in months, (r.id, r.date, line[-80:])
 
 

@@ -32,7 +32,10 @@ def _env() -> dict:
 def _build(root: Path, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "refpub", "build", str(root), "-q", *extra],
-        env=_env(), capture_output=True, text=True, timeout=600,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -59,7 +62,9 @@ def _edit_content(root: Path) -> None:
     orgs = root / "content" / "organisations.yaml"
     orgs.write_text(orgs.read_text().replace("Helps refugees to live in Japan", "Helps refugees to live well in Japan"))
     readings = root / "content" / "readings.yaml"  # the reading lists (readings.csl.json, …) show readings only
-    readings.write_text(readings.read_text().replace("An overview of Japan's refugee", "An overview of Japan's refugee and asylum"))
+    readings.write_text(
+        readings.read_text().replace("An overview of Japan's refugee", "An overview of Japan's refugee and asylum")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +91,10 @@ def _kill_mid_build(root: Path, out: Path, old: dict[str, bytes]) -> tuple[bool,
     stats = {name: (out / name).stat() for name in old}
     proc = subprocess.Popen(
         [sys.executable, "-m", "refpub", "build", str(root), "-q"],
-        env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     saw_temporary = False
     deadline = time.monotonic() + 120
@@ -172,8 +180,13 @@ _SLOW_WRITER = textwrap.dedent(
 
 def _run_until_written(body: str, cwd: Path) -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-c", _SLOW_WRITER.format(body=body)], cwd=cwd, env=_env(),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        [sys.executable, "-c", _SLOW_WRITER.format(body=body)],
+        cwd=cwd,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         line = proc.stdout.readline()
@@ -235,13 +248,20 @@ def test_every_output_is_written_through_atomic_write():
         for needle in (".write_bytes(", ".write_text(", "open(", "shutil.copy"):
             for line in text.splitlines():
                 stripped = line.strip()
-                if needle in stripped and not stripped.startswith("#") and "read" not in stripped and '"r' not in stripped:
+                if (
+                    needle in stripped
+                    and not stripped.startswith("#")
+                    and "read" not in stripped
+                    and '"r' not in stripped
+                ):
                     writers.append(f"{path.relative_to(src)}: {stripped}")
     # fsio itself; the build's write probe; `refpub init` creating a new project's files.
     allowed = ("fsio.py", "build.py: probe.write_bytes", "scaffold.py:")
-    unexpected = [w for w in writers if not w.startswith(allowed) and "open(path, \"rb\")" not in w]
+    unexpected = [w for w in writers if not w.startswith(allowed) and 'open(path, "rb")' not in w]
     # Reading (open(..., "rb"), urlopen, zipfile) is fine; report anything that might write.
-    suspicious = [w for w in unexpected if any(m in w for m in ('"w', "'w", "write_bytes", "write_text", "shutil.copy"))]
+    suspicious = [
+        w for w in unexpected if any(m in w for m in ('"w', "'w", "write_bytes", "write_text", "shutil.copy"))
+    ]
     assert suspicious == [], "files written without fsio.atomic_write_bytes:\n" + "\n".join(suspicious)
 
 
@@ -252,7 +272,11 @@ def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
     root = tmp_path / "project"
     shutil.copytree(ROOTS / "good", root)
     run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "refpub", "i18n", *a, "-C", str(root)], env=_env(), capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "refpub", "i18n", *a, "-C", str(root)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run("extract").returncode == 0
     catalog = root / "locales" / "ja" / "LC_MESSAGES" / "content.po"
@@ -261,12 +285,13 @@ def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
     orgs = root / "content" / "organisations.yaml"
     orgs.write_text(orgs.read_text().replace("Helps refugees to live in Japan", "Helps refugees to live well in Japan"))
     readings = root / "content" / "readings.yaml"  # the reading lists (readings.csl.json, …) show readings only
-    readings.write_text(readings.read_text().replace("An overview of Japan's refugee", "An overview of Japan's refugee and asylum"))
+    readings.write_text(
+        readings.read_text().replace("An overview of Japan's refugee", "An overview of Japan's refugee and asylum")
+    )
     assert run("extract").returncode == 0
 
     _run_until_written(
-        "from refpub.cli import main\n"
-        f"main(['i18n', 'update', '-C', {str(root)!r}, '--lang', 'ja'])",
+        f"from refpub.cli import main\nmain(['i18n', 'update', '-C', {str(root)!r}, '--lang', 'ja'])",
         tmp_path,
     )
     assert catalog.read_bytes() == before, "the catalog changed although its update was killed"

@@ -34,7 +34,7 @@ def sh_commands(path: Path) -> list[tuple[int, list[str]]]:
 
 def test_every_guide_is_linked_from_the_readme():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    guides = readme[readme.index("## Guides"):]
+    guides = readme[readme.index("## Guides") :]
     for doc in (REPO / "docs").glob("*.md"):
         assert f"(docs/{doc.name})" in guides, f"README's Guides section does not link docs/{doc.name}"
     for name in ("editors.md", "translators.md", "printers.md", "developers.md"):

@@ -38,7 +38,6 @@ EPOCH = "1767225600"  # 2026-01-01
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
-
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -75,7 +74,9 @@ def assert_located_errors(stderr: str, expected: dict[str, str]) -> None:
 
 def pdf_text(path: Path) -> str:
     """The text of a PDF with layout noise removed: hyphenation breaks, word joiners, line breaks."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     # page numbers (a word may go on over pages; pdftotext may join one to a hyphenated line)
     text = re.sub(r"(?m)\d+ / \d+$\n?", "", text)
     # A word broken by hyphenation ends its line with "-" (hyphenate-character), which pdftotext
@@ -99,8 +100,25 @@ def xhtml_text(root: etree._Element) -> str:
 
 # Elements no content may ever create in an e-book document, and the elements our templates use.
 INJECTED_ELEMENTS = {
-    "script", "img", "svg", "iframe", "object", "embed", "style", "base", "form", "input", "frame",
-    "frameset", "video", "audio", "source", "math", "image", "b", "i",
+    "script",
+    "img",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "base",
+    "form",
+    "input",
+    "frame",
+    "frameset",
+    "video",
+    "audio",
+    "source",
+    "math",
+    "image",
+    "b",
+    "i",
 }
 
 
@@ -117,7 +135,9 @@ def assert_no_injected_markup(name: str, root: etree._Element) -> None:
             if local == "href":
                 assert not re.match(r"\s*(javascript|data|vbscript|file):", value, re.I), f"{name}: href {value!r}"
         if tag == "link":
-            assert element.get("rel") == "stylesheet" and ":" not in element.get("href", ""), f"{name}: <link> {element.attrib}"
+            assert element.get("rel") == "stylesheet" and ":" not in element.get("href", ""), (
+                f"{name}: <link> {element.attrib}"
+            )
 
 
 def epubcheck_errors(path: Path) -> list[str]:
@@ -133,7 +153,7 @@ def epubcheck_errors(path: Path) -> list[str]:
 INJECTED_IN_ALL = [
     "<script>alert(1)</script>",
     "<script>alert('org')</script> Org",
-    "</p><object data=\"javascript:alert(5)\"></object>",
+    '</p><object data="javascript:alert(5)"></object>',
     "{{ 7*7 }}",
 ]
 
@@ -156,7 +176,7 @@ def test_injection_prints_literally_in_the_handbook(injected):
             "{% raw %}{{ 7*7 }}{% endraw %} ${7*7} #{7*7}",
             "</title><svg onload=alert('publisher')> & Co",
             "<style>body{display:none}</style>, {{ config }}",
-            "<a href=\"javascript:alert(4)\">click</a>",
+            '<a href="javascript:alert(4)">click</a>',
             "<link rel=stylesheet href=http://example.com/x.css>",
             "<base href=http://evil.example/>",
             "(<b>EO</b>)",
@@ -176,7 +196,12 @@ def test_translations_print_literally_in_the_japanese_handbook(injected):
 
 def test_injection_prints_literally_in_the_handout(injected):
     text = pdf_text(injected / "handout-help.pdf")
-    for hostile in ["<script>alert('org')</script> Org", "<img src=x onerror=alert('ja')>の会", "{{ 7*7 }}", "(<b>EO</b>)"]:
+    for hostile in [
+        "<script>alert('org')</script> Org",
+        "<img src=x onerror=alert('ja')>の会",
+        "{{ 7*7 }}",
+        "(<b>EO</b>)",
+    ]:
         assert hostile in text, f"handout lacks {hostile!r}"
     assert "<iframe src=javas" in text  # the handout's title
 
@@ -336,7 +361,10 @@ OUTSIDE_STYLESHEETS = [
     ('@import url("file:///etc/passwd");', "file:///etc/passwd"),
     ("body { background: url(/etc/passwd) }", "file:///etc/passwd"),
     ("@import url(../../outside.css);", "outside.css"),
-    ("@font-face { font-family: x; src: url(http://example.com/f.woff) } body { font-family: x }", "http://example.com/f.woff"),
+    (
+        "@font-face { font-family: x; src: url(http://example.com/f.woff) } body { font-family: x }",
+        "http://example.com/f.woff",
+    ),
 ]
 OUTSIDE_MARKUP = [
     ('<img src="http://example.com/x.png" alt="">', "http://example.com/x.png"),
@@ -346,7 +374,10 @@ OUTSIDE_MARKUP = [
     ('<object data="file:///etc/passwd"></object>', "file:///etc/passwd"),
     ('<img src="file://other-host/share/x.png" alt="">', "file://other-host/share/x.png"),
     # WeasyPrint swallows fetch errors of an SVG's <image> while drawing: the fetcher still fails the build.
-    ('<svg width="10" height="10"><image href="http://example.com/y.png" width="5" height="5"/></svg>', "http://example.com/y.png"),
+    (
+        '<svg width="10" height="10"><image href="http://example.com/y.png" width="5" height="5"/></svg>',
+        "http://example.com/y.png",
+    ),
 ]
 
 
@@ -381,7 +412,9 @@ def test_template_override_reaching_outside_fails_the_build(tmp_path, markup, ur
 def test_the_project_s_own_files_may_be_used(tmp_path):
     root = copy_root(tmp_path, "hostile-outside")
     (root / "templates" / "extra.css").write_text("h1 { color: #123456 }")
-    (root / "templates" / "handbook.html").write_text(_handbook_with('<link rel="stylesheet" href="templates/extra.css">'))
+    (root / "templates" / "handbook.html").write_text(
+        _handbook_with('<link rel="stylesheet" href="templates/extra.css">')
+    )
     proc = _build_handbook_en(root)
     assert proc.returncode == 0, proc.stderr
     # The project's stylesheet was applied: the cover's title is drawn in its colour.
@@ -392,7 +425,9 @@ def test_a_css_mistake_in_the_project_s_templates_is_reported(tmp_path):
     """WeasyPrint ignores a property it does not know and only logs it: the build says so."""
     root = copy_root(tmp_path, "hostile-outside")
     (root / "templates" / "extra.css").write_text("h1 { colr: #123456 }")
-    (root / "templates" / "handbook.html").write_text(_handbook_with('<link rel="stylesheet" href="templates/extra.css">'))
+    (root / "templates" / "handbook.html").write_text(
+        _handbook_with('<link rel="stylesheet" href="templates/extra.css">')
+    )
     proc = _build_handbook_en(root)
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"warning: WeasyPrint: Ignored `colr: #123456\s*`.*templates/", proc.stderr), proc.stderr
@@ -405,7 +440,11 @@ def _has_colour(pdf: Path, rgb: tuple[int, int, int]) -> bool:
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
     (png,) = pdf.parent.glob("first-page*.png")
     with Image.open(png) as image:
-        pixels = list(image.convert("RGB").get_flattened_data()) if hasattr(image, "get_flattened_data") else image.convert("RGB").getdata()
+        pixels = (
+            list(image.convert("RGB").get_flattened_data())
+            if hasattr(image, "get_flattened_data")
+            else image.convert("RGB").getdata()
+        )
         return any(max(abs(a - b) for a, b in zip(pixel, rgb)) <= 8 for pixel in pixels)
 
 
@@ -498,7 +537,7 @@ def test_foreign_references_finds_every_way_a_document_loads_something():
     doc = (
         b'<html xmlns="http://www.w3.org/1999/xhtml"><head><link rel="stylesheet" href="reader.css"/>'
         b'<link rel="stylesheet" href="http://e.example/x.css"/><style>@import "file:///etc/passwd";'
-        b" body{background:url(../../x.png)}</style></head><body><a href=\"https://ok.example/\">ok</a>"
+        b' body{background:url(../../x.png)}</style></head><body><a href="https://ok.example/">ok</a>'
         b'<a href="nav.xhtml#toc">toc</a><img src="/etc/passwd"/><svg xmlns="http://www.w3.org/2000/svg">'
         b'<image href="http://e.example/t.png"/></svg><p style="background:url(http://e.example/p.png)">x</p></body></html>'
     )
@@ -510,9 +549,9 @@ def test_foreign_references_finds_every_way_a_document_loads_something():
         "http://e.example/t.png",
         "http://e.example/p.png",
     ]
-    assert foreign_references(b"@import url(http://e.example/x.css); a{background:url(reader.css)}", "r.css", {"reader.css"}) == [
-        "http://e.example/x.css"
-    ]
+    assert foreign_references(
+        b"@import url(http://e.example/x.css); a{background:url(reader.css)}", "r.css", {"reader.css"}
+    ) == ["http://e.example/x.css"]
 
 
 # ----------------------------------------------------------------------------- 4. bounded input
@@ -553,7 +592,9 @@ def test_invalid_utf8_in_a_catalog_without_msgfmt(tmp_path):
     po = read_po(ROOTS / "hostile-encoding" / "locales" / "ja" / "LC_MESSAGES" / "content.po")
     reporter = Reporter()
     check_po(po, "content.po", "ja", "content", reporter)
-    assert [str(d) for d in reporter.errors] == ["content.po:12: error: syntax: the file is not valid UTF-8; save it as UTF-8"]
+    assert [str(d) for d in reporter.errors] == [
+        "content.po:12: error: syntax: the file is not valid UTF-8; save it as UTF-8"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -563,7 +604,9 @@ def test_invalid_utf8_in_a_catalog_without_msgfmt(tmp_path):
 def test_control_characters_written_as_yaml_escapes_are_located(tmp_path, escape, code):
     root = copy_root(tmp_path, "hostile-outside")
     readings = root / "content" / "readings.yaml"
-    readings.write_text(readings.read_text().replace("  title: Detention Profile Japan", f'  title: "Detention {escape} Profile"'))
+    readings.write_text(
+        readings.read_text().replace("  title: Detention Profile Japan", f'  title: "Detention {escape} Profile"')
+    )
     errors = [str(d) for d in check(root) if d.severity.value == "error"]
     assert errors == [
         f"content/readings.yaml:11:10: error: reading 'detention-profile': 'title' contains the control character "
@@ -637,7 +680,10 @@ def test_text_length_limit(tmp_path, monkeypatch):
     root = copy_root(tmp_path, "hostile-outside")
     monkeypatch.setattr(S, "MAX_TEXT_CHARS", 20)
     errors = [str(d) for d in check(root) if d.severity.value == "error"]
-    assert "content/readings.yaml:2:10: error: reading 'closed-door-policy': 'title' has 34 characters; the limit is 20" in errors
+    assert (
+        "content/readings.yaml:2:10: error: reading 'closed-door-policy': 'title' has 34 characters; the limit is 20"
+        in errors
+    )
 
 
 # WeasyPrint's grid layout and margin boxes measure text at a cost that grows with the square of
@@ -682,7 +728,8 @@ def test_a_handout_row_that_cannot_fit_a_page_is_reported_at_once(tmp_path):
     assert proc.returncode == 1
     assert re.search(
         r"content/organisations\.yaml:\d+:\d+: error: handout 'long': organisation 'long-org' needs at least \d+ mm "
-        r"of a \d+ mm page in any font, so it cannot fit on one page; shorten its text", proc.stderr
+        r"of a \d+ mm page in any font, so it cannot fit on one page; shorten its text",
+        proc.stderr,
     ), proc.stderr
     assert not (root / "build" / "handout-long.pdf").exists()
 
@@ -741,8 +788,11 @@ def test_right_to_left_reader_passes_epubcheck(rtl):
 def test_a_character_no_font_has_is_a_located_build_error(tmp_path):
     root = copy_root(tmp_path, "hostile-outside")
     readings = root / "content" / "readings.yaml"
-    readings.write_text(readings.read_text().replace("Detention Profile Japan", "Detention \U0001F9A0 Profile"))
+    readings.write_text(readings.read_text().replace("Detention Profile Japan", "Detention \U0001f9a0 Profile"))
     proc = refpub("build", str(root), "--only", "handbook", "--lang", "en")
     assert_no_traceback(proc)
     assert proc.returncode == 1
-    assert re.search(r"content/readings\.yaml:10:3: error: reading 'detention-profile': no installed font can draw .*U\+1F9A0", proc.stderr), proc.stderr
+    assert re.search(
+        r"content/readings\.yaml:10:3: error: reading 'detention-profile': no installed font can draw .*U\+1F9A0",
+        proc.stderr,
+    ), proc.stderr

@@ -78,7 +78,10 @@ def test_unkept_fields_are_reported(project):
     journal = next(line for line in result.report if "Refugee recognition in comparative" in line)
     # The DOI is not lost silently: the item has a URL of its own, so refpub cannot keep it.
     assert journal.endswith("no field for: DOI, ISSN, issue, page, source, volume")
-    assert any("'A café where asylum seekers find their feet'" in line and line.endswith("accessed, source") for line in result.report)
+    assert any(
+        "'A café where asylum seekers find their feet'" in line and line.endswith("accessed, source")
+        for line in result.report
+    )
 
 
 def test_second_import_matches_existing_readings(project):
@@ -90,7 +93,10 @@ def test_second_import_matches_existing_readings(project):
     # The RIS export of the same library matches by URL, DOI or title.
     ris = import_zotero(project, ZOTERO / "library.ris", section="general")
     assert ris.added == ["a-report-only-known-by-its-doi"]
-    assert set(ris.unchanged) | set(ris.updated) == {"a-cafe-where-asylum-seekers-find-their-feet", "refugee-recognition-in-comparative-perspective"}
+    assert set(ris.unchanged) | set(ris.updated) == {
+        "a-cafe-where-asylum-seekers-find-their-feet",
+        "refugee-recognition-in-comparative-perspective",
+    }
 
 
 def test_update_changes_only_the_changed_lines(project, tmp_path):
@@ -134,7 +140,18 @@ def test_ris_items(project):
 
 def test_cli_dry_run_prints_the_diff_and_writes_nothing(project):
     before = readings_text(project)
-    done = run_cli("import", "zotero", str(ZOTERO / "library.json"), str(project), "--section", "detention", "--topics", "detention", "--dry-run", env={"CI": "1"})
+    done = run_cli(
+        "import",
+        "zotero",
+        str(ZOTERO / "library.json"),
+        str(project),
+        "--section",
+        "detention",
+        "--topics",
+        "detention",
+        "--dry-run",
+        env={"CI": "1"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("--- a/content/readings.yaml\n+++ b/content/readings.yaml\n")
     assert "+- id: find-a-lawyer\n" in done.stdout

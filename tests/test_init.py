@@ -14,9 +14,13 @@ PLAIN = {"CI": "true"}
 def test_scaffold_ships_the_promised_files():
     files = scaffold_files()
     assert {
-        "content/publication.yaml", "content/readings.yaml", "content/organisations.yaml",
-        "locales/ja/LC_MESSAGES/content.po", "locales/ja/LC_MESSAGES/messages.po",
-        "templates/README.md", ".gitignore",
+        "content/publication.yaml",
+        "content/readings.yaml",
+        "content/organisations.yaml",
+        "locales/ja/LC_MESSAGES/content.po",
+        "locales/ja/LC_MESSAGES/messages.po",
+        "templates/README.md",
+        ".gitignore",
     } <= set(files)
     assert b"build/" in files[".gitignore"]
 
@@ -35,7 +39,14 @@ def test_init_checks_and_builds_at_once(tmp_path):
     build = run_cli("build", str(root), env=PLAIN)
     assert build.returncode == 0, build.stderr
     names = {p.name for p in (root / "build").iterdir()}
-    assert {"handbook-en.pdf", "handbook-ja.pdf", "reader-en.epub", "reader-ja.epub", "handout-where-to-find-help.pdf", "web"} <= names
+    assert {
+        "handbook-en.pdf",
+        "handbook-ja.pdf",
+        "reader-en.epub",
+        "reader-ja.epub",
+        "handout-where-to-find-help.pdf",
+        "web",
+    } <= names
     assert {"readings.csl.json", "readings.ris", "readings.bib", "hsds"} <= names
     # Fully translated: nothing falls back to English (no ", N strings fell back" in the summary).
     assert re.fullmatch(r"built \d+ outputs in \d+\.\d s", build.stderr.splitlines()[-1]), build.stderr

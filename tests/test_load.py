@@ -124,15 +124,21 @@ def test_wrong_top_level_type(make_project):
     _write(root, "content/readings.yaml", "id: a\ntitle: b\n")
     reporter = Reporter()
     load_content(root, reporter)
-    assert _messages(reporter) == ["content/readings.yaml:1:1: error: the file must be a list of readings, not a mapping"]
+    assert _messages(reporter) == [
+        "content/readings.yaml:1:1: error: the file must be a list of readings, not a mapping"
+    ]
 
 
 def test_line_breaks_are_normalised_to_lf(make_project):
     root = make_project("good")
     path = root / "content/readings.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "summary: An overview of Japan's refugee acceptance policy.",
-        'summary: "Line one\\r\\nline two\\rline three"'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "summary: An overview of Japan's refugee acceptance policy.",
+            'summary: "Line one\\r\\nline two\\rline three"',
+        ),
+        encoding="utf-8",
+    )
     reporter = Reporter()
     content = load_content(root, reporter)
     assert content.reading("closed-door-policy").summary == "Line one\nline two\nline three"

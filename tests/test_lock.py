@@ -61,7 +61,9 @@ def test_installed_versions_are_the_locked_ones():
     required = _required(_locked_packages(), ("dev",))
     assert {"babel", "weasyprint", "pytest", "pikepdf"} <= set(required)
     installed = {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
-    wrong = {name: (installed.get(name), version) for name, version in required.items() if installed.get(name) != version}
+    wrong = {
+        name: (installed.get(name), version) for name, version in required.items() if installed.get(name) != version
+    }
     assert not wrong, f"installed vs locked: {wrong}; run `make test` (scripts/setup.sh dev) to sync"
 
 
@@ -70,7 +72,10 @@ def test_the_lock_matches_pyproject():
         pytest.fail(f"{UV} is missing: scripts/setup.sh installs it (run `make test`)")
     result = subprocess.run(
         [str(UV), "lock", "--check", "--offline"],
-        cwd=REPO, capture_output=True, text=True, env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"},
     )
     assert result.returncode == 0, f"uv.lock is out of date: run scripts/lock.sh\n{result.stderr}"
 
@@ -80,7 +85,9 @@ def test_a_dependency_missing_from_the_environment_is_found(monkeypatch):
     packages = _locked_packages()
     required = _required(packages, ("dev",))
     real = metadata.distributions
-    monkeypatch.setattr(metadata, "distributions", lambda: [d for d in real() if canonicalize_name(d.metadata["Name"]) != "babel"])
+    monkeypatch.setattr(
+        metadata, "distributions", lambda: [d for d in real() if canonicalize_name(d.metadata["Name"]) != "babel"]
+    )
     with pytest.raises(AssertionError, match="babel"):
         test_installed_versions_are_the_locked_ones()
     assert "babel" in required

@@ -35,8 +35,22 @@ _YAML_BREAKS = re.compile("[\x85\u2028\u2029]")
 def _text_strategy(min_size: int = 1) -> st.SearchStrategy[str]:
     chars = st.characters(blacklist_categories=("Cs",))  # lone surrogates cannot be written to a file
     hostile = st.sampled_from(
-        ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "</title><svg onload=alert(1)>",
-         "{{ 7*7 }}", "{% raw %}", "&amp;", "&lt;", "]]>", "<!--", "'", '"', "\u202e", "\u0301", "\u200b"]
+        [
+            "<script>alert(1)</script>",
+            '"><img src=x onerror=alert(1)>',
+            "</title><svg onload=alert(1)>",
+            "{{ 7*7 }}",
+            "{% raw %}",
+            "&amp;",
+            "&lt;",
+            "]]>",
+            "<!--",
+            "'",
+            '"',
+            "\u202e",
+            "\u0301",
+            "\u200b",
+        ]
     )
     pieces = st.lists(st.one_of(st.text(chars, min_size=1, max_size=12), hostile), min_size=1, max_size=5)
     return (
@@ -89,9 +103,16 @@ def _write_project(root: Path, f: dict) -> None:
         dump(
             [
                 {
-                    "id": "r", "title": f["title"], "summary": f["summary"], "note": f["note"],
-                    "publisher": f["publisher"], "authors": [f["author"]], "section": "general",
-                    "kind": "article", "topics": ["policy"], "language": "en",
+                    "id": "r",
+                    "title": f["title"],
+                    "summary": f["summary"],
+                    "note": f["note"],
+                    "publisher": f["publisher"],
+                    "authors": [f["author"]],
+                    "section": "general",
+                    "kind": "article",
+                    "topics": ["policy"],
+                    "language": "en",
                 }
             ]
         ),
@@ -101,8 +122,12 @@ def _write_project(root: Path, f: dict) -> None:
         dump(
             [
                 {
-                    "id": "o", "name": f["org_name"], "description": f["description"],
-                    "address": f["address"], "region": f["region"], "services": ["legal"],
+                    "id": "o",
+                    "name": f["org_name"],
+                    "description": f["description"],
+                    "address": f["address"],
+                    "region": f["region"],
+                    "services": ["legal"],
                 }
             ]
         ),
@@ -132,10 +157,24 @@ def test_arbitrary_text_loads_back_exactly(f):
     with tmp:
         assert not reporter.has_errors, [str(d) for d in reporter.errors]
         pub, reading, org = content.publication, content.readings[0], content.organisations[0]
-        assert (pub.title, pub.subtitle, pub.sections[0].title) == (f["pub_title"], f["pub_subtitle"], f["section_title"])
-        assert (reading.title, reading.summary, reading.note, reading.publisher) == (f["title"], f["summary"], f["note"], f["publisher"])
+        assert (pub.title, pub.subtitle, pub.sections[0].title) == (
+            f["pub_title"],
+            f["pub_subtitle"],
+            f["section_title"],
+        )
+        assert (reading.title, reading.summary, reading.note, reading.publisher) == (
+            f["title"],
+            f["summary"],
+            f["note"],
+            f["publisher"],
+        )
         assert reading.authors == (f["author"],)
-        assert (org.name, org.description, org.address, org.region) == (f["org_name"], f["description"], f["address"], f["region"])
+        assert (org.name, org.description, org.address, org.region) == (
+            f["org_name"],
+            f["description"],
+            f["address"],
+            f["region"],
+        )
 
 
 _BASELINE_TAGS: dict[str, set[str]] = {}
@@ -145,8 +184,20 @@ def _tags(root) -> set[str]:
     return {el.tag if isinstance(el.tag, str) else "" for el in root.iter()} - {""}
 
 
-FIELD_NAMES = ("pub_title", "pub_subtitle", "section_title", "title", "summary", "note", "publisher", "author",
-               "org_name", "description", "address", "region")
+FIELD_NAMES = (
+    "pub_title",
+    "pub_subtitle",
+    "section_title",
+    "title",
+    "summary",
+    "note",
+    "publisher",
+    "author",
+    "org_name",
+    "description",
+    "address",
+    "region",
+)
 
 
 def _plain_fields() -> dict:
@@ -210,7 +261,9 @@ def test_reader_xhtml_shows_arbitrary_text_only_as_text(f):
     if "reader" not in _BASELINE_TAGS:
         tmp, root, content, _ = _load(_plain_fields())
         with tmp:
-            _BASELINE_TAGS["reader"] = set().union(*(_tags(etree.fromstring(d, parser)) for d in documents(root, content).values()))
+            _BASELINE_TAGS["reader"] = set().union(
+                *(_tags(etree.fromstring(d, parser)) for d in documents(root, content).values())
+            )
     tmp, root, content, reporter = _load(f)
     with tmp:
         assume(not reporter.has_errors)
@@ -222,10 +275,14 @@ def test_reader_xhtml_shows_arbitrary_text_only_as_text(f):
     section = next(t for n, t in trees.items() if n.startswith("section-"))
     reading = section.xpath("//x:article[@id='reading-r']", namespaces=ns)[0]
     assert _same_text("".join(reading.xpath(".//x:h2", namespaces=ns)[0].itertext()), f["title"])
-    assert _same_text("".join(reading.xpath(".//x:p[contains(@class,'summary')]", namespaces=ns)[0].itertext()), f["summary"])
+    assert _same_text(
+        "".join(reading.xpath(".//x:p[contains(@class,'summary')]", namespaces=ns)[0].itertext()), f["summary"]
+    )
     orgs = trees["organisations.xhtml"]
     org = orgs.xpath("//x:article[@id='org-o']", namespaces=ns)[0]
-    assert _same_text("".join(org.xpath(".//x:p[contains(@class,'description')]", namespaces=ns)[0].itertext()), f["description"])
+    assert _same_text(
+        "".join(org.xpath(".//x:p[contains(@class,'description')]", namespaces=ns)[0].itertext()), f["description"]
+    )
 
 
 @settings(max_examples=20, deadline=None)
@@ -237,8 +294,22 @@ def test_reader_xhtml_shows_arbitrary_text_only_as_text(f):
 def test_characters_xml_cannot_carry_are_refused_at_their_line(prefix, bad, suffix):
     title = f"{prefix}{bad}{suffix}".strip() or bad
     assume(_NOT_XML.search(title))
-    f = {key: "plain" for key in ("pub_title", "pub_subtitle", "section_title", "summary", "note", "publisher",
-                                  "author", "org_name", "description", "address", "region")}
+    f = {
+        key: "plain"
+        for key in (
+            "pub_title",
+            "pub_subtitle",
+            "section_title",
+            "summary",
+            "note",
+            "publisher",
+            "author",
+            "org_name",
+            "description",
+            "address",
+            "region",
+        )
+    }
     f["title"] = title
     tmp, _root, _content, reporter = _load(f)
     with tmp:

@@ -29,7 +29,11 @@ def _build(root: Path, cwd: Path, epoch: int | None, *args: str) -> subprocess.C
         env["SOURCE_DATE_EPOCH"] = str(epoch)
     return subprocess.run(
         [sys.executable, "-m", "refpub", "build", os.path.relpath(root, cwd), "-q", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
@@ -131,7 +135,9 @@ def test_without_source_date_epoch_the_date_is_the_build_date(tmp_path):
     handbook = (root / "build" / "handbook-en.pdf").read_bytes()
     dates = _pdf_dates(handbook)
     assert dates and dates <= today
-    text = subprocess.run(["pdftotext", str(root / "build" / "handbook-en.pdf"), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(root / "build" / "handbook-en.pdf"), "-"], capture_output=True, text=True
+    ).stdout
     printed = {f"Edition of {format_date(d, 'long', locale='en')}" for d in (before, after)}  # CLDR via Babel
     assert any(p in text for p in printed), text[:300]
     with zipfile.ZipFile(root / "build" / "reader-en.epub") as z:
@@ -148,5 +154,7 @@ def test_source_date_epoch_sets_the_edition_when_none_is_given(tmp_path):
     pub.write_text(re.sub(r"^edition: .*\n", "", pub.read_text(), flags=re.M))
     proc = _build(root, tmp_path, EPOCH, "--only", "handbook", "--lang", "en")
     assert proc.returncode == 0, proc.stderr
-    text = subprocess.run(["pdftotext", str(root / "build" / "handbook-en.pdf"), "-"], capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(root / "build" / "handbook-en.pdf"), "-"], capture_output=True, text=True
+    ).stdout
     assert "Edition of January 1, 2026" in text

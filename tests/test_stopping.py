@@ -83,7 +83,10 @@ def built(make_project):
 def _start_blocking_build(root: Path) -> tuple[subprocess.Popen, list[str]]:
     proc = subprocess.Popen(
         [sys.executable, "-c", _BLOCKING_BUILD, "build", "--jobs", "2", str(root)],
-        env={**os.environ, "CI": "true"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "CI": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
     started = [proc.stdout.readline(), proc.stdout.readline()]
@@ -103,7 +106,11 @@ def _outputs(root: Path) -> dict[str, bytes]:
         if p.name.startswith("."):
             continue
         if p.is_dir():
-            outputs[p.name] = b"".join(f.relative_to(p).as_posix().encode() + b"\0" + f.read_bytes() for f in sorted(p.rglob("*")) if f.is_file())
+            outputs[p.name] = b"".join(
+                f.relative_to(p).as_posix().encode() + b"\0" + f.read_bytes()
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+            )
         else:
             outputs[p.name] = p.read_bytes()
     return outputs

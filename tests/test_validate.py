@@ -67,7 +67,9 @@ def test_probable_duplicates_and_unknown_references(make_project):
 def test_unknown_service_suggests_the_right_one(make_project):
     root = make_project("good")
     orgs = root / "content/organisations.yaml"
-    orgs.write_text(orgs.read_text(encoding="utf-8").replace("[detention-visits]", "[detention-visit]"), encoding="utf-8")
+    orgs.write_text(
+        orgs.read_text(encoding="utf-8").replace("[detention-visits]", "[detention-visit]"), encoding="utf-8"
+    )
     messages = _check(root)
     assert len(messages) == 1
     assert messages[0].startswith(
@@ -78,7 +80,10 @@ def test_unknown_service_suggests_the_right_one(make_project):
 def test_stale_and_unchecked_contacts_on_handouts(make_project):
     root = make_project("good")
     pub = root / "content/publication.yaml"
-    pub.write_text(pub.read_text(encoding="utf-8").replace("services: [legal, medical]", "services: [legal, detention-visits]"), encoding="utf-8")
+    pub.write_text(
+        pub.read_text(encoding="utf-8").replace("services: [legal, medical]", "services: [legal, detention-visits]"),
+        encoding="utf-8",
+    )
     messages = _check(root, today=dt.date(2027, 6, 1))
     assert messages == [
         "content/organisations.yaml:1:3: warning: handout 'help': organisation 'ushiku-no-kai' has no way to be contacted (no url, email, phone or address); add one from the organisation's own source, or leave it off the handout",

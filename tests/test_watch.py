@@ -85,7 +85,11 @@ def test_watch_rebuilds_and_survives_mistakes(make_project):
 
         catalog = root / "locales/ja/LC_MESSAGES/content.po"
         catalog.write_text(catalog.read_text(encoding="utf-8").replace("テスト出版物", "テスト版"), encoding="utf-8")
-        assert _wait_for(events, lambda e: e[0] == "rebuild", "rebuild after a catalog edit") == ("rebuild", None, ["ja"])
+        assert _wait_for(events, lambda e: e[0] == "rebuild", "rebuild after a catalog edit") == (
+            "rebuild",
+            None,
+            ["ja"],
+        )
         assert _wait_for(events, lambda e: e[0] == "built", "rebuilt reader") == ("built", ["reader-ja.epub"])
 
         readings = root / "content/readings.yaml"
@@ -116,15 +120,20 @@ def test_watch_command_rebuilds_and_ctrl_c_exits_cleanly(make_project, signum):
     root = make_project("good")
     proc = subprocess.Popen(
         [sys.executable, "-m", "refpub", "build", "--watch", "--only", "reader", "--lang", "en", str(root)],
-        cwd=REPO, env={**__import__("os").environ, "CI": "true"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO,
+        env={**__import__("os").environ, "CI": "true"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in proc.stdout], daemon=True).start()
     try:
         _wait_for(lines, lambda ln: ln.startswith("watching "), "'watching' line")  # listening from then on
         readings = root / "content/readings.yaml"
-        readings.write_text(readings.read_text(encoding="utf-8").replace("An overview", "A short overview"), encoding="utf-8")
+        readings.write_text(
+            readings.read_text(encoding="utf-8").replace("An overview", "A short overview"), encoding="utf-8"
+        )
         _wait_for(lines, lambda ln: ln == "changed: content/readings.yaml", "change line")
         _wait_for(lines, lambda ln: ln.startswith("built 1 output in "), "rebuild summary")
         proc.send_signal(signum)

@@ -348,7 +348,9 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
         _layout_warnings(session)  # those of an output before this one are not this one's
         rendered = exporter.render(target, session)
     except BuildErrors as exc:
-        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(e) for e in exc.errors])
+        return OutputResult(
+            target, path, "failed", time.perf_counter() - started, errors=[_located(e) for e in exc.errors]
+        )
     except BuildError as exc:
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(exc)])
     except jinja2.TemplateError as exc:  # a project's template that is broken or reaches outside

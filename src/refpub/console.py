@@ -243,8 +243,14 @@ class RichConsole(PlainConsole):
             from rich.table import Table
 
             table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-            for column, justify in (("output", "left"), ("state", "left"), ("size", "right"),
-                                    ("pages", "right"), ("time", "right"), ("fell back", "right")):
+            for column, justify in (
+                ("output", "left"),
+                ("state", "left"),
+                ("size", "right"),
+                ("pages", "right"),
+                ("time", "right"),
+                ("fell back", "right"),
+            ):
                 table.add_column(column, justify=justify)
             for o in result.outputs:
                 table.add_row(

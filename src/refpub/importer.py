@@ -70,7 +70,20 @@ _IGNORED_CSL = {"id", "citation-key"}
 _IGNORED_RIS = {"type_of_reference", "end_of_reference", "id"}
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Fields written for a reading, in the order of docs/content-format.md.
-FIELD_ORDER = ("id", "title", "summary", "publisher", "section", "kind", "topics", "language", "date", "authors", "url", "note")
+FIELD_ORDER = (
+    "id",
+    "title",
+    "summary",
+    "publisher",
+    "section",
+    "kind",
+    "topics",
+    "language",
+    "date",
+    "authors",
+    "url",
+    "note",
+)
 
 
 class ImportProblem(RefpubError):
@@ -115,7 +128,9 @@ def _date_from_text(text: str) -> str:
         return ""
     year, month, day = (int(g) if g else None for g in m.groups())
     try:
-        return PartialDate.parse(PartialDate(year, month if month else None, day if month and day else None).isoformat()).isoformat()
+        return PartialDate.parse(
+            PartialDate(year, month if month else None, day if month and day else None).isoformat()
+        ).isoformat()
     except ValueError:
         return ""
 
@@ -158,7 +173,11 @@ def item_from_csl(data: dict, label: str) -> Item:
         used.add("author")
     issued = data.get("issued")
     if isinstance(issued, dict):
-        date = _date_from_parts(issued["date-parts"]) if issued.get("date-parts") else _date_from_text(str(issued.get("raw") or issued.get("literal") or ""))
+        date = (
+            _date_from_parts(issued["date-parts"])
+            if issued.get("date-parts")
+            else _date_from_text(str(issued.get("raw") or issued.get("literal") or ""))
+        )
         if date:
             f["date"] = date
             used.add("issued")
@@ -206,7 +225,9 @@ def item_from_ris(record: dict, label: str) -> Item:
         names = record.get("authors") or record.get("first_authors")
         used.update(k for k in ("authors", "first_authors") if record.get(k))
         f["authors"] = [_ris_name(n) for n in names if n.strip()]
-    date = _date_from_text(str(record.get("date") or "")) or _date_from_text(str(record.get("year") or record.get("publication_year") or ""))
+    date = _date_from_text(str(record.get("date") or "")) or _date_from_text(
+        str(record.get("year") or record.get("publication_year") or "")
+    )
     if date:
         f["date"] = date
         used.update(k for k in ("date", "year", "publication_year") if record.get(k))
@@ -262,7 +283,10 @@ def read_items(path: Path) -> list[Item]:
             records = rispy.loads(text)
         except Exception as exc:  # rispy raises plain IOError/ValueError subclasses
             raise ImportProblem(f"{path}: not valid RIS: {exc}") from exc
-        return [item_from_ris(r, f"{path.name}: record {n} ({r.get('title', r.get('primary_title', ''))!r})") for n, r in enumerate(records, 1)]
+        return [
+            item_from_ris(r, f"{path.name}: record {n} ({r.get('title', r.get('primary_title', ''))!r})")
+            for n, r in enumerate(records, 1)
+        ]
     raise ImportProblem(f"{path}: neither CSL-JSON nor RIS; export from Zotero as CSL JSON or RIS")
 
 
@@ -371,10 +395,14 @@ def plan_import(
         sections = [s.id for s in publication.sections]
         topic_ids = [t.id for t in publication.topics]
         if section is not None and section not in sections:
-            raise ImportProblem(f"--section {section!r} is not a section of content/publication.yaml (one of: {', '.join(sections)})")
+            raise ImportProblem(
+                f"--section {section!r} is not a section of content/publication.yaml (one of: {', '.join(sections)})"
+            )
         unknown = [t for t in topics or () if t not in topic_ids]
         if unknown:
-            raise ImportProblem(f"--topics: {', '.join(map(repr, unknown))} not in content/publication.yaml's topics (one of: {', '.join(topic_ids)})")
+            raise ImportProblem(
+                f"--topics: {', '.join(map(repr, unknown))} not in content/publication.yaml's topics (one of: {', '.join(topic_ids)})"
+            )
         source_language = publication.source_language
     else:
         source_language = "en"
@@ -426,7 +454,9 @@ def plan_import(
                 if key not in f or key == "id":
                     continue
                 current = entry.get(key)
-                current_plain = list(current) if isinstance(current, list) else (str(current) if current is not None else None)
+                current_plain = (
+                    list(current) if isinstance(current, list) else (str(current) if current is not None else None)
+                )
                 if current_plain != f[key]:
                     entry[key] = _scalar(key, f[key])
                     changed = True
@@ -444,7 +474,9 @@ def plan_import(
         f.setdefault("language", source_language)
         if "summary" not in f:
             f["summary"] = ""
-            result.report.append(f"{item.label}: has no abstract; write a `summary` for reading '{new_id}' (refpub check asks for it)")
+            result.report.append(
+                f"{item.label}: has no abstract; write a `summary` for reading '{new_id}' (refpub check asks for it)"
+            )
         new_entries.append(f)
         by_title[_norm_title(f["title"])] = -1
         if f.get("url"):
@@ -464,11 +496,15 @@ def plan_import(
             new_text += "\n"
         new_text += _new_entries_text(new_entries, source_name)
     result.new_text = new_text
-    result.diff = "".join(difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{READINGS}", f"b/{READINGS}"))
+    result.diff = "".join(
+        difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{READINGS}", f"b/{READINGS}")
+    )
     return result
 
 
-def import_zotero(root: Path, file: Path, *, section: str | None = None, topics: list[str] | None = None, dry_run: bool = False) -> ImportResult:
+def import_zotero(
+    root: Path, file: Path, *, section: str | None = None, topics: list[str] | None = None, dry_run: bool = False
+) -> ImportResult:
     """Import ``file`` (CSL-JSON or RIS) into the project at ``root``; write unless ``dry_run``."""
     from .fsio import atomic_write_text
 

@@ -250,9 +250,7 @@ class _FieldReader:
         if kind == S.PHONE:
             value = _scalar(node, "a phone number", f.name).strip()
             if not _PHONE_RE.match(value):
-                raise _Invalid(
-                    f"phone '{value}' is not a phone number (digits, spaces, +, -, parentheses)"
-                )
+                raise _Invalid(f"phone '{value}' is not a phone number (digits, spaces, +, -, parentheses)")
             return value
         if kind == S.INT:
             value = _scalar(node, "a whole number", f.name).strip()
@@ -278,9 +276,7 @@ class _FieldReader:
     def _slug(self, value: str, name: str) -> str:
         value = value.strip()
         if not _SLUG_RE.match(value):
-            raise _Invalid(
-                f"'{name}' '{value}' is not a valid id (use lowercase letters, digits and hyphens)"
-            )
+            raise _Invalid(f"'{name}' '{value}' is not a valid id (use lowercase letters, digits and hyphens)")
         return value
 
     def _lang(self, value: str, name: str) -> str:
@@ -330,9 +326,7 @@ class _FieldReader:
                 self.reporter.error(f"{self.label()}: {exc}", _loc(self.file, item))
                 continue
             if value in items:
-                self.reporter.warning(
-                    f"{self.label()}: '{value}' is listed twice in '{f.name}'", _loc(self.file, item)
-                )
+                self.reporter.warning(f"{self.label()}: '{value}' is listed twice in '{f.name}'", _loc(self.file, item))
                 continue
             items.append(value)
         return tuple(items)
@@ -461,7 +455,9 @@ def _entries(root: Path, rel: str, record: S.Record, cls, reporter: Reporter) ->
                 if v.get("url") or v.get("document"):
                     sources.append(_build(Source, v, locs))
                 else:
-                    reporter.error("a source needs 'url' (the page) or 'document' (what else it is)", locs.get("") or Location(rel))
+                    reporter.error(
+                        "a source needs 'url' (the page) or 'document' (what else it is)", locs.get("") or Location(rel)
+                    )
             values["sources"] = tuple(sources)
     return [_build(cls, v, locs) for v, locs in items if "id" in v and _has_required(record, v)]
 

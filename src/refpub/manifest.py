@@ -36,7 +36,22 @@ MANIFEST_NAME = ".refpub-manifest.json"
 FORMAT = 1
 
 # Packages whose versions change what refpub writes.
-_DEPENDENCIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "fonttools", "ebooklib", "jinja2", "babel", "budoux", "segno", "lxml", "pyyaml", "rispy", "bibtexparser")
+_DEPENDENCIES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "cssselect2",
+    "fonttools",
+    "ebooklib",
+    "jinja2",
+    "babel",
+    "budoux",
+    "segno",
+    "lxml",
+    "pyyaml",
+    "rispy",
+    "bibtexparser",
+)
 
 
 def _sha(*parts: bytes | str) -> str:
@@ -175,7 +190,9 @@ def split_po_by_context(data: bytes) -> tuple[str, dict[str, str]]:
         if context is None:
             common.update(block.encode("utf-8", errors="surrogateescape") + b"\0")
         else:
-            by_context.setdefault(context, hashlib.sha256()).update(block.encode("utf-8", errors="surrogateescape") + b"\0")
+            by_context.setdefault(context, hashlib.sha256()).update(
+                block.encode("utf-8", errors="surrogateescape") + b"\0"
+            )
     return common.hexdigest(), {k: v.hexdigest() for k, v in by_context.items()}
 
 
@@ -301,7 +318,9 @@ class Manifest:
         from .fsio import atomic_write_text
 
         data = {"format": FORMAT, "outputs": self.outputs, "last_build": self.last_build}
-        atomic_write_text(out_dir / MANIFEST_NAME, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        atomic_write_text(
+            out_dir / MANIFEST_NAME, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        )
 
     # -- questions --------------------------------------------------------------
     def file_intact(self, out_dir: Path, filename: str) -> bool:

@@ -49,8 +49,7 @@ def find_root(path: str | Path | None) -> Path:
         raise ProjectNotFound(f"{path}: no such directory")
     if not (root / "content").is_dir():
         raise ProjectNotFound(
-            f"{root} has no content/ folder; run refpub in a project folder, "
-            "or create one with `refpub init DIR`"
+            f"{root} has no content/ folder; run refpub in a project folder, or create one with `refpub init DIR`"
         )
     return root
 

@@ -24,16 +24,21 @@ def provenance(content: Content) -> list[dict]:
             facts = {name: getattr(entry, name, "") for name in CONTACT_FIELDS if getattr(entry, name, "")}
             if not facts and kind == "reading":
                 continue
-            report.append({
-                "kind": kind,
-                "id": entry.id,
-                "checked": str(entry.checked) if getattr(entry, "checked", None) else None,
-                "contacts": [
-                    {"field": name, "value": value,
-                     "sources": [_source_json(s) for s in entry.sources if s.supports(name)]}
-                    for name, value in facts.items()
-                ],
-            })
+            report.append(
+                {
+                    "kind": kind,
+                    "id": entry.id,
+                    "checked": str(entry.checked) if getattr(entry, "checked", None) else None,
+                    "contacts": [
+                        {
+                            "field": name,
+                            "value": value,
+                            "sources": [_source_json(s) for s in entry.sources if s.supports(name)],
+                        }
+                        for name, value in facts.items()
+                    ],
+                }
+            )
     return report
 
 
@@ -49,9 +54,12 @@ def provenance_lines(content: Content) -> list[str]:
             checked = f", checked {item['checked']}" if item["checked"] else ", not checked by a person yet"
         lines.append(f"{item['kind']} '{item['id']}'{checked}:")
         for contact in item["contacts"]:
-            where = "; ".join(
-                (s.get("url") or s.get("document")) + (f" (stored {s['stored']})" if s["stored"] else "")
-                for s in contact["sources"]
-            ) or "NO SOURCE"
+            where = (
+                "; ".join(
+                    (s.get("url") or s.get("document")) + (f" (stored {s['stored']})" if s["stored"] else "")
+                    for s in contact["sources"]
+                )
+                or "NO SOURCE"
+            )
             lines.append(f"  {contact['field']} {contact['value']}  <- {where}")
     return lines

@@ -48,7 +48,9 @@ def init_project(directory: str | Path, title: str | None = None) -> Path:
     """Create a new project in ``directory`` (missing or empty) and return its resolved path."""
     root = Path(directory).expanduser().resolve()
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise TargetNotEmpty(f"{directory} already exists and is not empty; choose a new folder (refpub init never overwrites files)")
+        raise TargetNotEmpty(
+            f"{directory} already exists and is not empty; choose a new folder (refpub init never overwrites files)"
+        )
     files = scaffold_files()
     if title:
         publication = files["content/publication.yaml"].decode("utf-8")

@@ -101,7 +101,7 @@ CONTACT_FIELDS = ("url", "email", "phone", "address")
 SOURCE = Record(
     "source",
     (
-        Field("url", URL),            # the page the fact was read on
+        Field("url", URL),  # the page the fact was read on
         Field("document", OPTIONAL_TEXT),  # or the document, when it is not a web page
         Field("stored", FULL_DATE),
         Field("gives", CHOICE_LIST, choices=CONTACT_FIELDS),

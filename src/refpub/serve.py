@@ -17,7 +17,7 @@ RELOAD_PATH = "/__refpub__/build"
 # The page knows the build it was served from, so a rebuild that ends before its first question
 # still reloads it.
 RELOAD_SCRIPT = (
-    "<script>(function(){var shown=\"%d\";setInterval(function(){fetch('" + RELOAD_PATH + "',{cache:'no-store'})"
+    '<script>(function(){var shown="%d";setInterval(function(){fetch(\'' + RELOAD_PATH + "',{cache:'no-store'})"
     ".then(function(r){return r.text()}).then(function(v){if(v!==shown)location.reload()})"
     ".catch(function(){})},1000)})();</script>"
 )

@@ -60,14 +60,18 @@ def validate(content: Content, reporter: Reporter, today: _dt.date | None = None
 
     if pub.source_language not in pub.languages:
         reporter.error(
-            f"publication: source_language '{pub.source_language}' is not in languages "
-            f"({', '.join(pub.languages)})",
+            f"publication: source_language '{pub.source_language}' is not in languages ({', '.join(pub.languages)})",
             pub.locations.get("source_language") or pub.locations.get("languages"),
         )
     if not pub.sections:
-        reporter.error("publication: 'sections' is empty; readings need at least one section", pub.locations.get("sections"))
+        reporter.error(
+            "publication: 'sections' is empty; readings need at least one section", pub.locations.get("sections")
+        )
 
-    for entry, kind in [*((r, "reading") for r in content.readings), *((o, "organisation") for o in content.organisations)]:
+    for entry, kind in [
+        *((r, "reading") for r in content.readings),
+        *((o, "organisation") for o in content.organisations),
+    ]:
         _unsourced_facts(entry, kind, reporter)
 
     # Probable duplicates: the same title from the same publisher, written twice.
@@ -136,7 +140,9 @@ def _validate_handout(content, handout: Handout, section_ids, topic_ids, reporte
     if handout.pages < 1:
         reporter.error(f"{label}: 'pages' must be at least 1", handout.location("pages"))
     if handout.two_up and (handout.paper or pub.paper) != "A5":
-        reporter.error(f"{label}: two_up prints two A5 handouts on one A4 sheet; set paper: A5", handout.location("two_up"))
+        reporter.error(
+            f"{label}: two_up prints two A5 handouts on one A4 sheet; set paper: A5", handout.location("two_up")
+        )
 
     # Contacts that stay true: every organisation on a handout should have been checked recently.
     today = today or _dt.date.today()

@@ -22,10 +22,15 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def _ace(epub: Path, report: Path) -> list[dict]:
     """Ace's violations for ``epub`` (rule, impact, file), from its JSON report."""
     if not ACE.exists() or not Path(CHROMIUM).exists():
-        pytest.fail(f"DAISY Ace or chromium is missing ({ACE}, {CHROMIUM}): run `make test` (scripts/setup.sh dev installs both)")
+        pytest.fail(
+            f"DAISY Ace or chromium is missing ({ACE}, {CHROMIUM}): run `make test` (scripts/setup.sh dev installs both)"
+        )
     proc = subprocess.run(
         [str(ACE), "--silent", "--force", "--outdir", str(report), str(epub)],
-        env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM}, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM},
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads((report / "report.json").read_text(encoding="utf-8"))
@@ -33,11 +38,13 @@ def _ace(epub: Path, report: Path) -> list[dict]:
     for document in data["assertions"]:
         for check in document.get("assertions", []):
             if check["earl:result"]["earl:outcome"] == "fail":
-                violations.append({
-                    "rule": check["earl:test"]["dct:title"],
-                    "impact": check["earl:test"].get("earl:impact"),
-                    "file": document["earl:testSubject"]["url"],
-                })
+                violations.append(
+                    {
+                        "rule": check["earl:test"]["dct:title"],
+                        "impact": check["earl:test"].get("earl:impact"),
+                        "file": document["earl:testSubject"]["url"],
+                    }
+                )
     return violations
 
 
@@ -47,7 +54,9 @@ def readers(tmp_path_factory) -> Path:
     for folder in ("content", "locales", "templates"):
         shutil.copytree(REPO / folder, root / folder)
     publication = root / "content" / "publication.yaml"  # the vertical-writing edition too
-    publication.write_text(publication.read_text(encoding="utf-8").replace("vertical_epub: false", "vertical_epub: true"))
+    publication.write_text(
+        publication.read_text(encoding="utf-8").replace("vertical_epub: false", "vertical_epub: true")
+    )
     result = build(root, only=["reader"], jobs=1)
     assert result.ok, [o.errors for o in result.outputs]
     return root / "build"

@@ -33,7 +33,7 @@ def _reading(i: int) -> str:
     return (
         f"- id: r{i:03d}\n  title: Reading number {i} about {WORDS[i % len(WORDS)]}\n"
         f"  summary: {words.capitalize()}.\n  publisher: Publisher {i % 5}\n  section: {section}\n"
-        f"  kind: report\n  topics: [policy]\n  language: en\n  date: \"20{10 + i % 15:02d}-0{1 + i % 9}\"\n"
+        f'  kind: report\n  topics: [policy]\n  language: en\n  date: "20{10 + i % 15:02d}-0{1 + i % 9}"\n'
     )
 
 
@@ -53,13 +53,19 @@ def books(tmp_path_factory):
         shutil.copytree(Path(__file__).parent.parent / "roots" / "good", root)
         (root / "content/readings.yaml").write_text("".join(_reading(i) for i in range(60)), encoding="utf-8")
         orgs = root / "content/organisations.yaml"
-        orgs.write_text(orgs.read_text(encoding="utf-8") + "".join(_organisation(i) for i in range(12)), encoding="utf-8")
+        orgs.write_text(
+            orgs.read_text(encoding="utf-8") + "".join(_organisation(i) for i in range(12)), encoding="utf-8"
+        )
         mp = pytest.MonkeyPatch()
         mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
         mp.setattr(handbook, "PART_BUDGET", budget)
         documents = []
         layout = book.BookRenderer._layout
-        mp.setattr(book.BookRenderer, "_layout", lambda self, html, documents=documents, layout=layout: documents.append(html) or layout(self, html))
+        mp.setattr(
+            book.BookRenderer,
+            "_layout",
+            lambda self, html, documents=documents, layout=layout: documents.append(html) or layout(self, html),
+        )
         try:
             result = build(root, only=["handbook"], langs=["en"], jobs=1)
         finally:

@@ -25,6 +25,7 @@ DATA = Path(__file__).parent.parent / "data"
 CSL_SCHEMA = DATA / "csl" / "csl-data.json"
 FILES = ("readings.csl.json", "readings.ris", "readings.bib")
 
+
 def _require_pandoc(fn):
     """pandoc is the independent reader of these files: missing, the test fails (not skips)."""
 
@@ -121,7 +122,16 @@ def test_pandoc_citeproc_renders_every_entry(built, items, tmp_path):
     doc = tmp_path / "doc.md"
     doc.write_text("---\nnocite: '@*'\n---\n", encoding="utf-8")
     out = subprocess.run(
-        ["pandoc", str(doc), "--citeproc", "--bibliography", str(built / "readings.csl.json"), "-t", "plain", "--wrap=none"],
+        [
+            "pandoc",
+            str(doc),
+            "--citeproc",
+            "--bibliography",
+            str(built / "readings.csl.json"),
+            "-t",
+            "plain",
+            "--wrap=none",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -129,6 +139,7 @@ def test_pandoc_citeproc_renders_every_entry(built, items, tmp_path):
     assert out.stderr == ""  # pandoc warns about entries it cannot use
     entries = [block for block in out.stdout.split("\n\n") if block.strip()]
     assert len(entries) == len(items)
+
     # The default style (Chicago author-date) title-cases English titles and curls apostrophes.
     def plain(text):
         return text.lower().replace("’", "'")
@@ -141,7 +152,10 @@ def test_pandoc_citeproc_renders_every_entry(built, items, tmp_path):
 def test_ris_reads_back_with_rispy(built, items):
     import rispy
 
-    records = rispy.loads((built / "readings.ris").read_text(encoding="utf-8"), list_tags=["A1", "A2", "A3", "A4", "AU", "KW", "N1", "UR", "TT"])
+    records = rispy.loads(
+        (built / "readings.ris").read_text(encoding="utf-8"),
+        list_tags=["A1", "A2", "A3", "A4", "AU", "KW", "N1", "UR", "TT"],
+    )
     assert [r["id"] for r in records] == [i["id"] for i in items]
     r = {r["id"]: r for r in records}
     assert r["closed-door-policy"]["type_of_reference"] == "NEWS"
@@ -211,7 +225,7 @@ def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
     readings = root / "content" / "readings.yaml"
-    hostile_title = 'Evil}, note = {x}}\n@misc{injected, title={Injected'
+    hostile_title = "Evil}, note = {x}}\n@misc{injected, title={Injected"
     hostile_summary = "Line one\nER  - \nTY  - JOUR\nTI  - Injected"
     text = readings.read_text(encoding="utf-8").replace(
         "  title: Asylum in Japan\n  summary: A book.\n",
@@ -230,7 +244,16 @@ def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
     items = by_id(json.loads((out / "readings.csl.json").read_text(encoding="utf-8")))
     assert items["a-book"]["title"] == hostile_title
     # pandoc's reading, as in test_pandoc_reads_the_biblatex_file
-    theirs = by_id(json.loads(subprocess.run(["pandoc", "-f", "biblatex", "-t", "csljson", str(out / "readings.bib")], capture_output=True, text=True, check=True).stdout))
+    theirs = by_id(
+        json.loads(
+            subprocess.run(
+                ["pandoc", "-f", "biblatex", "-t", "csljson", str(out / "readings.bib")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+    )
     assert len(theirs) == 9
     # pandoc turns English BibLaTeX titles into sentence case.
     assert theirs["a-book"]["title"].lower() == " ".join(hostile_title.split()).lower()

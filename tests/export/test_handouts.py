@@ -94,8 +94,13 @@ def test_selection_ids_first_then_filters_without_duplicates(basic):
     entries = select_for_handout(project.content, handout)
     assert [o.id for o in entries.organisations] == ["food-bank", "clinic", "lawyers-net"]
     assert [r.id for r in entries.readings] == ["detention-new", "detention-old"]
-    region_and_service = Handout(id="y", organisations=OrganisationSelection(services=("legal", "medical"), region="tokyo"))
-    assert [o.id for o in select_for_handout(project.content, region_and_service).organisations] == ["lawyers-net", "clinic"]
+    region_and_service = Handout(
+        id="y", organisations=OrganisationSelection(services=("legal", "medical"), region="tokyo")
+    )
+    assert [o.id for o in select_for_handout(project.content, region_and_service).organisations] == [
+        "lawyers-net",
+        "clinic",
+    ]
     assert not select_for_handout(project.content, Handout(id="z"))
 
 
@@ -298,8 +303,20 @@ def test_adhoc_handout_command(cli, make_project, tmp_path):
     root = make_project("handout-basic")
     out = tmp_path / "adhoc.pdf"
     result = cli(
-        "handout", "--orgs", "clinic", "--services", "legal", "--readings", "closed-door-policy",
-        "--lang", "en,ja", "--paper", "Letter", "--out", str(out), str(root),
+        "handout",
+        "--orgs",
+        "clinic",
+        "--services",
+        "legal",
+        "--readings",
+        "closed-door-policy",
+        "--lang",
+        "en,ja",
+        "--paper",
+        "Letter",
+        "--out",
+        str(out),
+        str(root),
     )
     assert result.returncode == 0, result.stderr
     reader = PdfReader(out)
@@ -344,15 +361,20 @@ def _fill_project(make_project) -> Path:
     """Three long organisations, then six short ones, on 3 A5 pages: in the declared order a long
     row does not fit below another, so pages 1 and 2 would be half empty and a fourth page needed."""
     root = make_project("handout-overflow")
-    long = ("This organisation gives free and confidential legal advice to asylum seekers and their families, "
-            "helps with applications, appeals and provisional release, and accompanies people to interviews. ") * 2
+    long = (
+        "This organisation gives free and confidential legal advice to asylum seekers and their families, "
+        "helps with applications, appeals and provisional release, and accompanies people to interviews. "
+    ) * 2
     entries = [("long", long)] * 3 + [("short", "Free legal advice.")] * 6
-    (root / "content" / "organisations.yaml").write_text("\n".join(
-        f"- id: {kind}-{i}\n  name: {kind.title()} Group {i}\n  description: >-\n    {text}\n"
-        f"  services: [legal]\n  phone: \"+81 3-0000-000{i}\"\n  checked: 2026-05-01\n"
-        "  sources:\n    - document: \"fictional test data\"\n"
-        for i, (kind, text) in enumerate(entries, start=1)
-    ), encoding="utf-8")
+    (root / "content" / "organisations.yaml").write_text(
+        "\n".join(
+            f"- id: {kind}-{i}\n  name: {kind.title()} Group {i}\n  description: >-\n    {text}\n"
+            f'  services: [legal]\n  phone: "+81 3-0000-000{i}"\n  checked: 2026-05-01\n'
+            '  sources:\n    - document: "fictional test data"\n'
+            for i, (kind, text) in enumerate(entries, start=1)
+        ),
+        encoding="utf-8",
+    )
     publication = root / "content" / "publication.yaml"
     publication.write_text(publication.read_text(encoding="utf-8").replace("pages: 1", "pages: 3"), encoding="utf-8")
     return root

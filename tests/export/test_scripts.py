@@ -104,7 +104,9 @@ def test_handbook_embeds_its_script_s_face(built, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_handbook_text_can_be_extracted(built, lang):
     out, _ = built
-    text = subprocess.run(["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert _plain(SAMPLES[lang]) in _plain(text)
 
 
@@ -161,7 +163,9 @@ def test_complex_script_readers_pass_epubcheck(built):
     command = _epubcheck_command()
     names = [f"reader-{lang}.epub" for lang in (*RTL, "my", "km")]
     running = {
-        name: subprocess.Popen([*command, str(out / name), "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        name: subprocess.Popen(
+            [*command, str(out / name), "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
         for name in names
     }
     for name, process in running.items():
@@ -195,7 +199,7 @@ def test_every_script_has_its_face_in_the_stacks():
         if fonts.needs_own_face(lang):
             assert f'"{fonts.language_face(lang)}"' in stacks.sans_ja
             if lang != "my":
-                assert f":lang({lang}) {{ font-family: \"{fonts.language_face(lang)}\"" in stacks.lang_rules
+                assert f':lang({lang}) {{ font-family: "{fonts.language_face(lang)}"' in stacks.lang_rules
     assert not fonts.needs_own_face("tr") and ":lang(tr)" not in stacks.lang_rules
     # Arabic-script languages are set in Naskh, not in DejaVu Sans's Arabic or Kufi.
     assert {fonts.language_face(lang) for lang in RTL} == {"Noto Naskh Arabic"}

@@ -50,7 +50,7 @@ def test_one_tree_per_language_with_a_page_per_organisation(good):
     # Every text that fell back to English says so, with its language (and the marker's CSS).
     fallbacks = [e for p in (web / "ja").rglob("*.html") for e in lxml_html.parse(str(p)).xpath("//*[@data-fallback]")]
     assert fallbacks and all(e.get("lang") == "en" for e in fallbacks)
-    assert '[data-fallback]::after' in (web / "assets" / "web.css").read_text()
+    assert "[data-fallback]::after" in (web / "assets" / "web.css").read_text()
     assert "牛久の会" in (web / "ja" / "search-index.js").read_text(encoding="utf-8")
 
 

@@ -46,7 +46,6 @@ PAGE_TYPES = {
 }
 
 
-
 def _tools():
     """Playwright's sync API, or a failure that says how to install what is missing."""
     missing = []
@@ -187,7 +186,7 @@ def crawl(browser, base: str) -> tuple[dict[str, dict], list[str]]:
                 queue.append(bare)
     for source, target, fragment in anchors:
         if target in pages and fragment not in pages[target]["ids"]:
-            problems.append(f"{source}: link to #{fragment} of {target[len(base):]}, which has no such id")
+            problems.append(f"{source}: link to #{fragment} of {target[len(base) :]}, which has no such id")
     if page.outside_requests:
         problems.append(f"requests outside the site: {page.outside_requests}")
     page.context.close()
@@ -273,7 +272,9 @@ def test_axe_core_finds_no_violation_on_any_page_type(site, browser, dark):
     for path in paths:
         page.goto(base + path)
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate("async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
+        result = page.evaluate(
+            "async () => (await axe.run(document)).violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
         found[path] = result
     print({path: len(v) for path, v in found.items()})
     assert {path: v for path, v in found.items() if v} == {}
@@ -331,7 +332,9 @@ def test_serve_rebuilds_and_the_open_page_reloads(browser, tmp_path):
             page.wait_for_function("document.querySelector('h1').textContent === 'Served and changed'", timeout=30000)
         except Exception:
             server.send_signal(signal.SIGINT)
-            pytest.fail("the page did not reload; the server said:\n" + "".join(lines) + server.communicate(timeout=15)[0])
+            pytest.fail(
+                "the page did not reload; the server said:\n" + "".join(lines) + server.communicate(timeout=15)[0]
+            )
         assert "__refpub__" not in (project / "build" / "web" / "en" / "index.html").read_text(encoding="utf-8")
         page.context.close()
     finally:

@@ -69,8 +69,10 @@ def test_correct_catalog_is_clean(catalogs):
 def test_wrong_number_of_plural_forms(catalogs):
     path = catalog_path(catalogs, "ja", "messages")
     text = path.read_text(encoding="utf-8")
-    text = text.replace('msgid_plural "%(num)s readings"\nmsgstr[0] ""',
-                        'msgid_plural "%(num)s readings"\nmsgstr[0] "%(num)s件"\nmsgstr[1] "%(num)s件"')
+    text = text.replace(
+        'msgid_plural "%(num)s readings"\nmsgstr[0] ""',
+        'msgid_plural "%(num)s readings"\nmsgstr[0] "%(num)s件"\nmsgstr[1] "%(num)s件"',
+    )
     path.write_text(text, encoding="utf-8")
     messages = [d.message for d in _check(catalogs).errors]
     assert any("plural" in m for m in messages), messages
@@ -83,8 +85,9 @@ def test_syntax_error_with_line(catalogs):
     lines[bad] = 'msgstr "unterminated'
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     errors = _check(catalogs).errors
-    assert any(d.location.file == "locales/ja/LC_MESSAGES/content.po" and d.location.line == bad + 1
-               for d in errors), [str(d) for d in errors]
+    assert any(d.location.file == "locales/ja/LC_MESSAGES/content.po" and d.location.line == bad + 1 for d in errors), [
+        str(d) for d in errors
+    ]
 
 
 def test_fuzzy_and_glossary_are_warnings(catalogs):

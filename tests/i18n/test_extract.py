@@ -57,8 +57,12 @@ def test_every_translatable_field_with_context_and_line(project):
 def test_content_pot_references_and_comments(project):
     pot = content_template(project, Reporter())
     by_key = {(m.context, m.id): m for m in pot.messages}
-    summary = by_key[("reading:first-reading:summary",
-                      "How a refugee status application is examined, and what provisional release means.")]
+    summary = by_key[
+        (
+            "reading:first-reading:summary",
+            "How a refugee status application is examined, and what provisional release means.",
+        )
+    ]
     assert summary.locations == [("content/readings.yaml", 3)]
     assert any("first-reading" in c for c in summary.auto_comments)
     # the same English word in two places stays two messages, told apart by context
@@ -98,8 +102,9 @@ def test_pybabel_extract_with_mapping_file(project, tmp_path):
     mapping = tmp_path / "babel.cfg"
     mapping.write_text("[refpub_content: content/**.yaml]\n")
     out = tmp_path / "content.pot"
-    subprocess.run([str(pybabel), "extract", "-F", str(mapping), "-o", str(out), "."],
-                   cwd=project, check=True, capture_output=True)
+    subprocess.run(
+        [str(pybabel), "extract", "-F", str(mapping), "-o", str(out), "."], cwd=project, check=True, capture_output=True
+    )
     theirs = {(m.context, m.id) for m in read_po(out).messages}
     ours = {(m.context, m.id) for m in content_template(project, Reporter()).messages}
     assert theirs == ours

@@ -35,12 +35,40 @@ def test_shipped_catalogs_are_what_gettext_writes(path):
     assert render_po(parse_po(path.read_bytes())) == text  # nor does refpub's own
 
 
-_words = st.sampled_from([
-    "refugee", "asylum", "seekers", "U.N.-sponsored", "student-organized", "detention", "a", "in",
-    "Japan", "(JAR)", "\"quoted\"", "overhaul.", "100", "%(count)s", "{name}", "—", "e.g.,",
-    "難民", "申請者", "日本の閉ざされた難民政策", "「ウイルス」", "、", "。", "（SRSG）", "ことができます", "ー",
-    "\n", "\t", "\\", "   ",
-])
+_words = st.sampled_from(
+    [
+        "refugee",
+        "asylum",
+        "seekers",
+        "U.N.-sponsored",
+        "student-organized",
+        "detention",
+        "a",
+        "in",
+        "Japan",
+        "(JAR)",
+        '"quoted"',
+        "overhaul.",
+        "100",
+        "%(count)s",
+        "{name}",
+        "—",
+        "e.g.,",
+        "難民",
+        "申請者",
+        "日本の閉ざされた難民政策",
+        "「ウイルス」",
+        "、",
+        "。",
+        "（SRSG）",
+        "ことができます",
+        "ー",
+        "\n",
+        "\t",
+        "\\",
+        "   ",
+    ]
+)
 _texts = st.lists(_words, max_size=40).map(lambda ws: "".join(w if w in "、。" else w + " " for w in ws).rstrip(" "))
 
 
@@ -87,7 +115,9 @@ def test_every_interface_string_explains_itself_to_translators(tmp_path):
     template = parse_po((root / "locales/messages.pot").read_bytes())
     assert len(template.messages) > 40
     unexplained = [m.id for m in template.messages if not m.auto_comments]
-    assert unexplained == [], f"add a '{{# Translators: … #}}' (templates) or '# Translators:' (Python) comment for {unexplained}"
+    assert unexplained == [], (
+        f"add a '{{# Translators: … #}}' (templates) or '# Translators:' (Python) comment for {unexplained}"
+    )
     for m in template.messages:
         placeholders = set(re.findall(r"%\((\w+)\)s", m.id if isinstance(m.id, str) else m.id[0]))
         note = " ".join(m.auto_comments)

@@ -29,8 +29,9 @@ def test_translator_round_trip(project, refpub):
     # an editor changes the English summary
     readings = project / "content" / "readings.yaml"
     readings.write_text(
-        readings.read_text(encoding="utf-8").replace("and what provisional release means.",
-                                                      "and what provisional release means in practice."),
+        readings.read_text(encoding="utf-8").replace(
+            "and what provisional release means.", "and what provisional release means in practice."
+        ),
         encoding="utf-8",
     )
     for command in (("i18n", "extract"), ("i18n", "update")):

@@ -105,7 +105,9 @@ _text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
 
 @st.composite
 def catalogs(draw) -> PoFile:
-    po = PoFile(header=[("Content-Type", "text/plain; charset=UTF-8"), ("Plural-Forms", "nplurals=2; plural=(n != 1);")])
+    po = PoFile(
+        header=[("Content-Type", "text/plain; charset=UTF-8"), ("Plural-Forms", "nplurals=2; plural=(n != 1);")]
+    )
     keys = set()
     for _ in range(draw(st.integers(1, 5))):
         context = draw(st.one_of(st.none(), _text))
@@ -133,7 +135,7 @@ def _corruptions(text: str) -> list[str]:
     out = []
     for i, c in enumerate(text):
         line_start = text.rfind("\n", 0, i) + 1
-        at_keyword = text[line_start:i + 1].isalpha() or text[line_start:line_start + 2] == "#,"
+        at_keyword = text[line_start : i + 1].isalpha() or text[line_start : line_start + 2] == "#,"
         if c in '"\n' or (at_keyword and c not in " \n"):
             out.append(text[:i] + text[i + 1 :])
         if c == '"':

@@ -58,9 +58,14 @@ def test_update_creates_catalogs_with_own_names(project):
 
 def test_update_keeps_translations_and_fuzzies_a_changed_string(project):
     _extract_update(project)
-    _translate(project, {SUMMARY_CTX: "難民認定申請の審査の仕方と、仮放免の意味。",
-                         "reading:first-reading:title": "日本における難民認定申請"},
-               comment="machine-translated: needs review")
+    _translate(
+        project,
+        {
+            SUMMARY_CTX: "難民認定申請の審査の仕方と、仮放免の意味。",
+            "reading:first-reading:title": "日本における難民認定申請",
+        },
+        comment="machine-translated: needs review",
+    )
     _edit(project, "and what provisional release means.", "and what provisional release means today.")
     _extract_update(project)
 
@@ -85,10 +90,14 @@ def test_removed_entry_becomes_obsolete_and_comes_back(project):
     po = _catalog(project)
     assert "section:general:description" not in {m.context for m in po.messages}
     assert [(m.context, m.string) for m in po.obsolete] == [("section:general:description", "ここから始めましょう。")]
-    assert "#~ msgctxt \"section:general:description\"" in render_po(po)
+    assert '#~ msgctxt "section:general:description"' in render_po(po)
 
-    _edit(project, "    title: Key readings\n", "    title: Key readings\n    description: Where to start.\n",
-          "content/publication.yaml")
+    _edit(
+        project,
+        "    title: Key readings\n",
+        "    title: Key readings\n    description: Where to start.\n",
+        "content/publication.yaml",
+    )
     _extract_update(project)
     po = _catalog(project)
     revived = {m.context: m for m in po.messages}["section:general:description"]
@@ -101,9 +110,14 @@ def test_a_similar_string_of_another_entry_is_not_borrowed(project):
     _translate(project, {"organisation:legal-aid:description": "難民申請者のための無料の法律相談。"})
     # a new entry whose text is close to another entry's: its translation must not be guessed
     path = project / "content" / "organisations.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + (
-        "- id: legal-aid-two\n  name: Legal Aid Two\n"
-        "  description: Free legal advice for asylum seekers!\n  services: [legal]\n"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + (
+            "- id: legal-aid-two\n  name: Legal Aid Two\n"
+            "  description: Free legal advice for asylum seekers!\n  services: [legal]\n"
+        ),
+        encoding="utf-8",
+    )
     _extract_update(project)
     by_ctx = {m.context: m for m in _catalog(project).messages}
     assert by_ctx["organisation:legal-aid-two:description"].string == ""
@@ -126,8 +140,9 @@ def test_init_a_new_language_then_publish_it(project, refpub):
     assert catalog_path(project, "fr", "messages").is_file()
     assert refpub(project, "i18n", "init", "fr").returncode == 1  # never overwrites
     pub = project / "content" / "publication.yaml"
-    pub.write_text(pub.read_text(encoding="utf-8").replace("languages: [en, ja]", "languages: [en, ja, fr]"),
-                   encoding="utf-8")
+    pub.write_text(
+        pub.read_text(encoding="utf-8").replace("languages: [en, ja]", "languages: [en, ja, fr]"), encoding="utf-8"
+    )
     status = refpub(project, "i18n", "status")
     assert any(line.split()[:2] == ["fr", "content"] for line in status.stdout.splitlines())
     assert refpub(project, "check").returncode == 0
@@ -145,12 +160,20 @@ def test_a_fuzzy_translation_comes_back_fuzzy_after_removal(project):
     assert _by_context(project)[SUMMARY_CTX].fuzzy
     # The summary goes away (obsolete, #~ keeps its flag), then the same text comes back.
     _edit(project, "and what provisional release means today.", "and what provisional release means.")
-    _edit(project, "  summary: >-\n    How a refugee status application is examined,\n    and what provisional release means.\n", "")
+    _edit(
+        project,
+        "  summary: >-\n    How a refugee status application is examined,\n    and what provisional release means.\n",
+        "",
+    )
     _extract_update(project)
     obsolete = {m.context: m for m in _catalog(project).obsolete}
     assert obsolete[SUMMARY_CTX].fuzzy and obsolete[SUMMARY_CTX].string == "古い要約"
     assert "#, fuzzy\n#~| msgid" in catalog_path(project, "ja", "content").read_text(encoding="utf-8")
-    _edit(project, "  section: general\n  kind: article", "  summary: >-\n    How a refugee status application is examined,\n    and what provisional release means today.\n  section: general\n  kind: article")
+    _edit(
+        project,
+        "  section: general\n  kind: article",
+        "  summary: >-\n    How a refugee status application is examined,\n    and what provisional release means today.\n  section: general\n  kind: article",
+    )
     _extract_update(project)
     restored = _by_context(project)[SUMMARY_CTX]
     assert restored.string == "古い要約" and restored.fuzzy  # still to be reviewed, never "done"

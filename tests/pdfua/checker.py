@@ -402,7 +402,9 @@ class _Checker:
         elif (parts[0] or "").strip() != "1":
             self.fail("5-2", f"pdfuaid:part is {parts[0]!r}, not 1", "document")
         if not self.catalog_lang and re.search(rb'xml:lang=["\']x-default["\']', xmp):
-            self.fail("7.2-33", "the metadata has an x-default language alternative but the catalog has no Lang", "document")
+            self.fail(
+                "7.2-33", "the metadata has an x-default language alternative but the catalog has no Lang", "document"
+            )
 
     def check_lang_value(self, value, where: str) -> None:
         if value is None:
@@ -688,8 +690,12 @@ class _Checker:
                 self.content_item(frame, "text", where, instr.operands)
                 if not self.catalog_lang and not frame.reported34 and not self.frame_lang(frame):
                     frame.reported34 = True
-                    self.fail("7.2-34", f"text {_snippet(instr.operands)!r} has no Lang (none on the catalog, "
-                              "the marked content or its structure elements)", where)
+                    self.fail(
+                        "7.2-34",
+                        f"text {_snippet(instr.operands)!r} has no Lang (none on the catalog, "
+                        "the marked content or its structure elements)",
+                        where,
+                    )
                 if font is not None:
                     if tr != 3:
                         font.rendered = True
@@ -710,8 +716,12 @@ class _Checker:
                     lang = _text(plist.get("/Lang")) or lang
                 artifact = parent.artifact or tag == "Artifact"
                 if tag == "Artifact" and parent.tagged:
-                    self.fail("7.1-1", "an Artifact sequence inside tagged content"
-                              + (f" ({parent.elem.where})" if parent.elem else ""), where)
+                    self.fail(
+                        "7.1-1",
+                        "an Artifact sequence inside tagged content"
+                        + (f" ({parent.elem.where})" if parent.elem else ""),
+                        where,
+                    )
                 if mcid is not None:
                     mcid = int(mcid)
                     elem = self.lookup_mcid(struct_parents, mcid)
@@ -790,8 +800,16 @@ class _Checker:
                 base = _Frame(None, elem, True, frame.artifact, frame.lang)
         sp = xobj.get("/StructParents")
         form_res = xobj.get("/Resources", resources)
-        self.walk_content(self.forms_parsed[key], form_res, int(sp) if sp is not None else None, key, base,
-                          fwhere, forms + (key,), page_no)
+        self.walk_content(
+            self.forms_parsed[key],
+            form_res,
+            int(sp) if sp is not None else None,
+            key,
+            base,
+            fwhere,
+            forms + (key,),
+            page_no,
+        )
 
     def content_item(self, frame: _Frame, kind: str, where: str, operands=None) -> None:
         if frame.tagged or frame.artifact or frame.reported3:
@@ -814,8 +832,11 @@ class _Checker:
             return
         if page.obj.get("/Tabs") != Name.S:
             tabs = page.obj.get("/Tabs")
-            self.fail("7.18.3-1", f"a page with annotations has /Tabs {tabs if tabs is not None else '(none)'}, not /S",
-                      f"page {index}")
+            self.fail(
+                "7.18.3-1",
+                f"a page with annotations has /Tabs {tabs if tabs is not None else '(none)'}, not /S",
+                f"page {index}",
+            )
         try:
             crop = [float(x) for x in page.cropbox]
         except (TypeError, ValueError, AttributeError):
@@ -841,7 +862,9 @@ class _Checker:
             if sub == "PrinterMark" and sp is not None:
                 self.fail("7.18.8-1", "a PrinterMark annotation has a StructParent", where)
             if sub not in ("Widget", "PrinterMark", "Link") and std != "Annot":
-                self.fail("7.18.1-1", f"the annotation is {self.tagged_as(annot, elem)}, not in an Annot element", where)
+                self.fail(
+                    "7.18.1-1", f"the annotation is {self.tagged_as(annot, elem)}, not in an Annot element", where
+                )
             if sub != "Widget" and not contents and not (elem is not None and _text(elem.obj.get("/Alt"))):
                 self.fail("7.18.1-2", "no Contents and no Alt on the enclosing structure element", where)
             if sub == "Widget" and std != "Form":
@@ -913,7 +936,9 @@ class _Checker:
                     desc = f.get("/DescendantFonts")
                     target = desc[0] if isinstance(desc, Array) and len(desc) else None
                 fd = target.get("/FontDescriptor") if isinstance(target, Dictionary) else None
-                if not isinstance(fd, Dictionary) or not any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                if not isinstance(fd, Dictionary) or not any(
+                    k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                ):
                     self.fail("7.21.4.1-1", "the font program is not embedded", where)
             self.check_unicode(use, where)
 
@@ -938,7 +963,11 @@ class _Checker:
                 c2g = cid.get("/CIDToGIDMap")
                 if isinstance(c2g, Stream):
                     data = c2g.read_bytes()
-                    notdef = [c for c in use.codes if c == 0 or (2 * c + 1 < len(data) and data[2 * c] == 0 == data[2 * c + 1])]
+                    notdef = [
+                        c
+                        for c in use.codes
+                        if c == 0 or (2 * c + 1 < len(data) and data[2 * c] == 0 == data[2 * c + 1])
+                    ]
                 else:
                     notdef = [0] if 0 in use.codes else []
                 if notdef:
@@ -986,9 +1015,13 @@ class _Checker:
             cid = desc[0] if isinstance(desc, Array) and len(desc) else None
             info = cid.get("/CIDSystemInfo") if isinstance(cid, Dictionary) else None
             enc = f.get("/Encoding")
-            if (isinstance(info, Dictionary) and _text(info.get("/Registry")) == "Adobe"
-                    and _text(info.get("/Ordering")) in ADOBE_ORDERINGS
-                    and isinstance(enc, Name) and enc not in (Name("/Identity-H"), Name("/Identity-V"))):
+            if (
+                isinstance(info, Dictionary)
+                and _text(info.get("/Registry")) == "Adobe"
+                and _text(info.get("/Ordering")) in ADOBE_ORDERINGS
+                and isinstance(enc, Name)
+                and enc not in (Name("/Identity-H"), Name("/Identity-V"))
+            ):
                 return True
             return None
         base = _text(f.get("/BaseFont")) or ""
@@ -1061,8 +1094,8 @@ def _split_codes(s: bytes, codespace: list) -> Iterator[int]:
     i = 0
     while i < len(s):
         for nbytes, lo, hi in codespace:
-            if i + nbytes <= len(s) and lo <= int.from_bytes(s[i:i + nbytes], "big") <= hi:
-                yield int.from_bytes(s[i:i + nbytes], "big")
+            if i + nbytes <= len(s) and lo <= int.from_bytes(s[i : i + nbytes], "big") <= hi:
+                yield int.from_bytes(s[i : i + nbytes], "big")
                 i += nbytes
                 break
         else:
@@ -1079,7 +1112,13 @@ def _snippet(operands) -> str:
     if not operands:
         return ""
     last = operands[-1]
-    parts = [last] if isinstance(last, pikepdf.String) else [x for x in last if isinstance(x, pikepdf.String)] if isinstance(last, Array) else []
+    parts = (
+        [last]
+        if isinstance(last, pikepdf.String)
+        else [x for x in last if isinstance(x, pikepdf.String)]
+        if isinstance(last, Array)
+        else []
+    )
     raw = b"".join(bytes(p) for p in parts)
     text = raw.decode("latin-1")
     if any(ord(c) < 32 for c in text):

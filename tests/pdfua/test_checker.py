@@ -148,8 +148,15 @@ class Doc:
         return name
 
     def image(self) -> str:
-        img = self.pdf.make_stream(b"\x00", Type=Name.XObject, Subtype=Name.Image, Width=1, Height=1,
-                                   ColorSpace=Name.DeviceGray, BitsPerComponent=8)
+        img = self.pdf.make_stream(
+            b"\x00",
+            Type=Name.XObject,
+            Subtype=Name.Image,
+            Width=1,
+            Height=1,
+            ColorSpace=Name.DeviceGray,
+            BitsPerComponent=8,
+        )
         res = self.page.obj.Resources
         if "/XObject" not in res:
             res.XObject = Dictionary()
@@ -263,9 +270,11 @@ def test_check_accepts_path_bytes_and_pdf(good_bytes, tmp_path):
 
 
 def test_format_failures_groups_by_rule():
-    failures = [Failure("7.3-1", "Figure without Alt", "struct /Figure[0]"),
-                Failure("7.3-1", "Figure without Alt", "struct /Figure[1]"),
-                Failure("7.18.3-1", "no Tabs", "page 2")]
+    failures = [
+        Failure("7.3-1", "Figure without Alt", "struct /Figure[0]"),
+        Failure("7.3-1", "Figure without Alt", "struct /Figure[1]"),
+        Failure("7.18.3-1", "no Tabs", "page 2"),
+    ]
     text = format_failures(failures, limit=1)
     assert "3 PDF/UA-1 failure(s) in 2 rule(s)" in text
     assert text.index("7.3-1 x2") < text.index("7.18.3-1 x1")  # rule order, not string order
@@ -436,8 +445,7 @@ def test_form_xobject_with_own_struct_parents(doc):
     elem = doc.elem(doc.document, "P")
     key = doc.next_key()
     doc.nums.extend([key, Array([elem])])
-    name = doc.form(b"/P <</MCID 0>> BDC 0 0 m 10 10 l S EMC /P <</MCID 1>> BDC 0 0 m 5 5 l S EMC",
-                    StructParents=key)
+    name = doc.form(b"/P <</MCID 0>> BDC 0 0 m 10 10 l S EMC /P <</MCID 1>> BDC 0 0 m 5 5 l S EMC", StructParents=key)
     xobj = doc.page.obj.Resources.XObject[name]
     doc.add_kid(elem, Dictionary(Type=Name.MCR, MCID=0, Stm=xobj, Pg=doc.page.obj))
     doc.draw(f"{name} Do")
@@ -509,8 +517,12 @@ def test_parent_tree_with_kids(doc):
     pt = doc.st.ParentTree
     nums = list(pt.Nums)
     half = len(nums) // 2 // 2 * 2 or 2
-    pt.Kids = Array([doc.pdf.make_indirect(Dictionary(Nums=Array(nums[:half]))),
-                     doc.pdf.make_indirect(Dictionary(Nums=Array(nums[half:])))])
+    pt.Kids = Array(
+        [
+            doc.pdf.make_indirect(Dictionary(Nums=Array(nums[:half]))),
+            doc.pdf.make_indirect(Dictionary(Nums=Array(nums[half:]))),
+        ]
+    )
     del pt.Nums
     assert_rules(doc, set())
 
@@ -591,8 +603,15 @@ def test_structure_rules(doc, rule, spec):
 
 def test_well_formed_lists_tables_tocs_pass(doc):
     doc.tree(("L", ("Caption",), ("LI", ("Lbl",), ("LBody", ("L", ("LI", ("LBody",))))), ("LI",)))
-    doc.tree(("Table", ("Caption",), ("THead", ("TR", ("TH",), ("TH",))), ("TBody", ("TR", ("TD",), ("TD",))),
-              ("TFoot", ("TR", ("TD",), ("TD",)))))
+    doc.tree(
+        (
+            "Table",
+            ("Caption",),
+            ("THead", ("TR", ("TH",), ("TH",))),
+            ("TBody", ("TR", ("TD",), ("TD",))),
+            ("TFoot", ("TR", ("TD",), ("TD",))),
+        )
+    )
     doc.tree(("Table", ("TR", ("TD",)), ("Caption",)))
     doc.tree(("TOC", ("Caption",), ("TOCI",), ("TOC", ("TOCI",))))
     assert_rules(doc, set())
@@ -733,7 +752,9 @@ def test_bcp47_stricter_than_rfc3066(doc, tag):
     assert_rules(doc, {"refpub-lang-bcp47"})
 
 
-@pytest.mark.parametrize("tag", ["ja", "ja-JP", "zh-Hant-TW", "sr-Latn-RS", "de-CH-1996", "en-US-x-refpub", "i-klingon"])
+@pytest.mark.parametrize(
+    "tag", ["ja", "ja-JP", "zh-Hant-TW", "sr-Latn-RS", "de-CH-1996", "en-US-x-refpub", "i-klingon"]
+)
 def test_bcp47_valid_tags(doc, tag):
     doc.elems("P")[0].Lang = String(tag)
     assert_rules(doc, set())
@@ -859,8 +880,11 @@ def test_7_21_7_1_code_missing_from_tounicode(doc):
 
 
 def test_7_21_7_1_simple_font_differences_through_the_glyph_list(doc):
-    name = doc.helvetica(Encoding=Dictionary(BaseEncoding=Name.WinAnsiEncoding,
-                                             Differences=[65, Name.Aring, Name("/uni2022"), Name("/g123")]))
+    name = doc.helvetica(
+        Encoding=Dictionary(
+            BaseEncoding=Name.WinAnsiEncoding, Differences=[65, Name.Aring, Name("/uni2022"), Name("/g123")]
+        )
+    )
     mcid = doc.tagged("P")
     doc.draw(f"/P <</MCID {mcid}>> BDC BT 3 Tr {name} 12 Tf (ABxyz) Tj ET EMC")
     assert_rules(doc, set())  # Aring and uni2022 are in the glyph list; x, y, z come from WinAnsi

@@ -22,7 +22,9 @@ def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("build")
     result = subprocess.run(
         [sys.executable, "-m", "refpub", "build", "--only", "handbook,handouts", "--out", str(out), str(REPO)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr
     return out
@@ -54,7 +56,7 @@ def _struct_elements(pdf: pikepdf.Pdf):
         lang = str(element.get("/Lang", lang))
         yield element, lang
         k = element.get("/K")
-        for kid in (k if isinstance(k, pikepdf.Array) else [k] if k is not None else []):
+        for kid in k if isinstance(k, pikepdf.Array) else [k] if k is not None else []:
             stack.append((kid, lang))
 
 
@@ -106,7 +108,9 @@ def test_contents_and_index_read_as_words_not_dots(built):
     for lang in ("en", "ja"):
         text = subprocess.run(
             ["pdftotext", "-f", "2", "-l", "2", str(built / f"handbook-{lang}.pdf"), "-"],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout
         assert "..." not in text and "…" not in text
         assert re.search(r"\d", text)  # the page numbers are still there
@@ -142,6 +146,8 @@ def test_handout_footer_is_page_furniture_not_content(built):
                 assert "/RefpubFurniture" in page.obj.Resources.XObject
                 text = subprocess.run(
                     ["pdftotext", "-f", str(number), "-l", str(number), str(handout), "-"],
-                    capture_output=True, text=True, check=True,
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 ).stdout
                 assert "Edition of" in text

@@ -57,15 +57,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_CONTENT
 
 
-
 def register(sub) -> None:
     build = sub.add_parser("build", help="build the publications into build/")
     add_project(build)
     build.add_argument("--only", type=split_list, help=f"build only these outputs ({', '.join(OUTPUT_KINDS)})")
     build.add_argument("--lang", type=split_list, help="build only these languages (e.g. ja or en,ja)")
     build.add_argument("--out", help="output folder (default: build/ in the project)")
-    build.add_argument("--watch", action="store_true", help="rebuild when content, catalogs, templates or settings change (Ctrl-C stops)")
-    build.add_argument("-j", "--jobs", type=positive_int, metavar="N", help="worker processes (default: one per core; 1 builds in one process)")
-    build.add_argument("--force", action="store_true", default=None, help="rebuild every output, even those that are up to date")
+    build.add_argument(
+        "--watch",
+        action="store_true",
+        help="rebuild when content, catalogs, templates or settings change (Ctrl-C stops)",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=positive_int,
+        metavar="N",
+        help="worker processes (default: one per core; 1 builds in one process)",
+    )
+    build.add_argument(
+        "--force", action="store_true", default=None, help="rebuild every output, even those that are up to date"
+    )
     add_verbosity(build)
     build.set_defaults(func=cmd_build)

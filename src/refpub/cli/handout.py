@@ -33,7 +33,10 @@ def cmd_handout(args: argparse.Namespace) -> int:
         result = build_custom_handout(args.project, handout, out=args.out)
     except BuildErrors as exc:
         for error in exc.errors:
-            print(f"{error.location}: error: {error.message}" if error.location else f"error: {error.message}", file=sys.stderr)
+            print(
+                f"{error.location}: error: {error.message}" if error.location else f"error: {error.message}",
+                file=sys.stderr,
+            )
         return EXIT_CONTENT
     print_diagnostics(result.diagnostics)
     print(f"wrote {result.path} ({result.rendered.pages} page(s))", file=sys.stderr)

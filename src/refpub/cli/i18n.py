@@ -72,9 +72,13 @@ def format_status_table(rows) -> str:
             lines.append((row.lang, row.domain, "-", "-", "-", "-", "missing", "-"))
             continue
         lang = row.lang if row.published else f"{row.lang} (not published)"
-        lines.append((lang, row.domain, c.translated, c.fuzzy, c.untranslated, c.total, f"{c.percent:.1f}%", c.needs_review))
+        lines.append(
+            (lang, row.domain, c.translated, c.fuzzy, c.untranslated, c.total, f"{c.percent:.1f}%", c.needs_review)
+        )
         for kind, k in sorted(row.by_kind.items()):
-            lines.append(("", f"  {kind}", k.translated, k.fuzzy, k.untranslated, k.total, f"{k.percent:.1f}%", k.needs_review))
+            lines.append(
+                ("", f"  {kind}", k.translated, k.fuzzy, k.untranslated, k.total, f"{k.percent:.1f}%", k.needs_review)
+            )
     table = [header, *[tuple(str(v) for v in line) for line in lines]]
     widths = [max(len(r[i]) for r in table) for i in range(len(header))]
     out = []
@@ -112,7 +116,8 @@ def cmd_check(args) -> int:
 def register(subparsers) -> None:
     """Add ``i18n`` and its subcommands to refpub's argument parser."""
     i18n = subparsers.add_parser(
-        "i18n", help="translation catalogs: extract, update, compile, status, check, init",
+        "i18n",
+        help="translation catalogs: extract, update, compile, status, check, init",
         description="The gettext workflow for translators (see docs/translators.md).",
     )
     sub = i18n.add_subparsers(dest="i18n_command", metavar="COMMAND")
@@ -129,7 +134,8 @@ def register(subparsers) -> None:
     update = add("update", cmd_update, "merge the templates into every language's catalogs")
     for p in (extract, update):
         p.add_argument(
-            "--references", choices=CATALOG_REFERENCES,
+            "--references",
+            choices=CATALOG_REFERENCES,
             help="what '#:' lines say: file:line (full), the file only, or nothing "
             "(default: catalog_references in content/publication.yaml, else file)",
         )

@@ -95,12 +95,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-
 def register(sub) -> None:
     check = sub.add_parser("check", help="report every problem in a project's content and catalogs")
     add_project(check)
     check.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors (run it before printing handouts)")
+    check.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors (run it before printing handouts)"
+    )
     add_verbosity(check)
     check.set_defaults(func=cmd_check)
 
@@ -121,7 +122,13 @@ def register(sub) -> None:
     zotero = sources.add_parser("zotero", help="CSL JSON or RIS, as Zotero exports it (see docs/zotero.md)")
     zotero.add_argument("file", metavar="FILE", help="a .json (CSL JSON) or .ris file")
     add_project(zotero)
-    zotero.add_argument("--section", help="the section of new readings (an id from publication.yaml); also moves matched ones")
-    zotero.add_argument("--topics", type=split_list, help="topics of new readings, e.g. policy,detention; also replaces matched ones'")
-    zotero.add_argument("--dry-run", action="store_true", help="print the change to readings.yaml as a diff; write nothing")
+    zotero.add_argument(
+        "--section", help="the section of new readings (an id from publication.yaml); also moves matched ones"
+    )
+    zotero.add_argument(
+        "--topics", type=split_list, help="topics of new readings, e.g. policy,detention; also replaces matched ones'"
+    )
+    zotero.add_argument(
+        "--dry-run", action="store_true", help="print the change to readings.yaml as a diff; write nothing"
+    )
     zotero.set_defaults(func=cmd_import)

@@ -49,7 +49,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    serve = sub.add_parser("serve", help="build the web edition, serve it on this computer, rebuild and reload on change")
+    serve = sub.add_parser(
+        "serve", help="build the web edition, serve it on this computer, rebuild and reload on change"
+    )
     add_project(serve)
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
     serve.add_argument("--out", help="output folder (default: build/ in the project)")

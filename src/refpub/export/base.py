@@ -141,12 +141,14 @@ def interface_glyph_problems(session: RenderSession, lang: str) -> list[BuildErr
         chars = missing_glyphs("".join(s for s in strings if s))
         if chars and not message.fuzzy:
             shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in chars)
-            problems.append(BuildError(
-                f"the translation of \"{message.id if isinstance(message.id, str) else message.id[0]}\": "
-                f"no installed font can draw {shown}; install a font for the script "
-                f"(`refpub doctor` names the package) or correct the translation",
-                Location(rel, po.msgstr_line(message)),
-            ))
+            problems.append(
+                BuildError(
+                    f'the translation of "{message.id if isinstance(message.id, str) else message.id[0]}": '
+                    f"no installed font can draw {shown}; install a font for the script "
+                    f"(`refpub doctor` names the package) or correct the translation",
+                    Location(rel, po.msgstr_line(message)),
+                )
+            )
     return problems
 
 

@@ -177,7 +177,9 @@ def ris_record(reading: Reading, translations: dict[str, str]) -> dict:
     if reading.date:
         d = reading.date
         record["year"] = f"{d.year:04d}"
-        record["date"] = "/".join([f"{d.year:04d}", f"{d.month:02d}" if d.month else "", f"{d.day:02d}" if d.day else ""])
+        record["date"] = "/".join(
+            [f"{d.year:04d}", f"{d.month:02d}" if d.month else "", f"{d.day:02d}" if d.day else ""]
+        )
     if reading.url:
         record["urls"] = [reading.url]
     if reading.summary:
@@ -216,7 +218,9 @@ def ris(content: Content, session: RenderSession) -> bytes:
         def set_header(self, count):  # no "1." line before each record: a file starts with TY
             return ""
 
-    records = [{k: _one_line(v) for k, v in ris_record(r, title_translations(r, session)).items()} for r in content.readings]
+    records = [
+        {k: _one_line(v) for k, v in ris_record(r, title_translations(r, session)).items()} for r in content.readings
+    ]
     return rispy.dumps(records, implementation=Writer, list_tags=RIS_LIST_TAGS).encode("utf-8")
 
 
@@ -225,13 +229,26 @@ def ris(content: Content, session: RenderSession) -> bytes:
 
 def _bib_escape(text: str) -> str:
     # Characters special to (La)TeX in a braced field; bibtexparser writes values as given.
-    return re.sub(r"([\\{}%&$#_^~])", lambda m: {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(m.group(1), "\\" + m.group(1)), text)
+    return re.sub(
+        r"([\\{}%&$#_^~])",
+        lambda m: {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(
+            m.group(1), "\\" + m.group(1)
+        ),
+        text,
+    )
 
 
 def biblatex_fields(reading: Reading, translations: dict[str, str]) -> list[tuple[str, str]]:
     fields = [("title", reading.title)]
     if reading.authors:
-        fields.append(("author", " and ".join(_family_first(a) if "literal" not in split_name(a) else "{" + a + "}" for a in reading.authors)))
+        fields.append(
+            (
+                "author",
+                " and ".join(
+                    _family_first(a) if "literal" not in split_name(a) else "{" + a + "}" for a in reading.authors
+                ),
+            )
+        )
     if reading.publisher:
         if reading.kind in ("article", "journal-article"):
             fields.append(("journaltitle", reading.publisher))

@@ -185,9 +185,7 @@ class HandoutExporter:
     kind = "handouts"
 
     def targets(self, content: Content) -> list[Target]:
-        return [
-            Target(self.kind, f"handout-{h.id}.pdf", None, handout_id=h.id) for h in content.publication.handouts
-        ]
+        return [Target(self.kind, f"handout-{h.id}.pdf", None, handout_id=h.id) for h in content.publication.handouts]
 
     def inputs(self, target: Target, content: Content) -> Inputs:
         """The selected entries, the handout's languages, and of the content strings only those
@@ -279,12 +277,10 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
     for lang in languages:
         loc = lang.views.localizer
         title = (
-            lang.views.handout_title(handout)
-            if handout.title
-            else loc.field("publication", None, "title", pub.title)
+            lang.views.handout_title(handout) if handout.title else loc.field("publication", None, "title", pub.title)
         )
         if title.fallback:
-            missing(lang, f"the title \"{handout.title or pub.title}\"", ["title"], handout.location("title"))
+            missing(lang, f'the title "{handout.title or pub.title}"', ["title"], handout.location("title"))
         titles.append(lang.parts.title(title))
 
     def qr_for(kind, item):
@@ -321,12 +317,20 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         return made, all_views
 
     rows_org, org_views = rows(
-        "organisation", entries.organisations, lambda v: v.organisation, ("name", "description", "region"),
-        "org", _organisation_contacts,
+        "organisation",
+        entries.organisations,
+        lambda v: v.organisation,
+        ("name", "description", "region"),
+        "org",
+        _organisation_contacts,
     )
     rows_reading, reading_views = rows(
-        "reading", entries.readings, lambda v: v.reading, ("title", "summary"),
-        "reading", lambda views: (("website", views[0].url),) if views[0].url else (),
+        "reading",
+        entries.readings,
+        lambda v: v.reading,
+        ("title", "summary"),
+        "reading",
+        lambda views: (("website", views[0].url),) if views[0].url else (),
     )
 
     problems = check_glyphs(reading_views, org_views, [(label, str(t), handout.location("title")) for t in titles])
@@ -384,6 +388,7 @@ def render_handout(handout: Handout, session: RenderSession) -> Rendered:
     too_tall = rows_taller_than_a_page(page)
     if too_tall:  # decided from the text alone: laying such a row out would take minutes
         raise BuildErrors(too_tall)
+
     def layout(html: str):
         return render_document(html, session.resource_roots, session.project.root)
 
@@ -450,11 +455,13 @@ def rows_taller_than_a_page(page: HandoutPage) -> list[BuildError]:
         needed = max((_min_height_mm(text, width) for text in columns), default=0.0)
         needed += _min_height_mm(" ".join(f"{kind} {value}" for kind, value in entry.contacts), contacts_width)
         if needed > geometry.content_height:
-            errors.append(BuildError(
-                f"handout '{page.handout.id}': {entry.kind} '{entry.id}' needs at least {needed:.0f} mm of a "
-                f"{geometry.content_height:.0f} mm page in any font, so it cannot fit on one page; shorten its text",
-                entry.location,
-            ))
+            errors.append(
+                BuildError(
+                    f"handout '{page.handout.id}': {entry.kind} '{entry.id}' needs at least {needed:.0f} mm of a "
+                    f"{geometry.content_height:.0f} mm page in any font, so it cannot fit on one page; shorten its text",
+                    entry.location,
+                )
+            )
     return errors
 
 
@@ -712,7 +719,9 @@ def check_custom_handout(content: Content, handout: Handout) -> list[Diagnostic]
     return [d for d in reporter.sorted() if d.message.startswith(prefix)]
 
 
-def build_custom_handout(project_path: str | Path | None, handout: Handout, out: str | Path | None = None) -> CustomHandoutResult:
+def build_custom_handout(
+    project_path: str | Path | None, handout: Handout, out: str | Path | None = None
+) -> CustomHandoutResult:
     """Check, render and write an ad-hoc handout; raises ContentError or BuildError."""
     from ..project import DEFAULT_OUT, load_project
     from ..render.fonts import require_faces

@@ -73,11 +73,22 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
         org_id = organization_uuid(org)
         other = org.abbreviation or next(iter(org.alt_names.values()), "")
         tables["organization"].append(
-            {"id": org_id, "name": org.name, "alternate_name": other, "description": org.description, "email": org.email, "website": org.url}
+            {
+                "id": org_id,
+                "name": org.name,
+                "alternate_name": other,
+                "description": org.description,
+                "email": org.email,
+                "website": org.url,
+            }
         )
-        tables[EXTENSION].append({"table": "organization", "record_id": org_id, "field": "x_refpub_id", "language": "", "value": org.id})
+        tables[EXTENSION].append(
+            {"table": "organization", "record_id": org_id, "field": "x_refpub_id", "language": "", "value": org.id}
+        )
         for lang, name in sorted(org.alt_names.items()):
-            tables[EXTENSION].append({"table": "organization", "record_id": org_id, "field": "name", "language": lang, "value": name})
+            tables[EXTENSION].append(
+                {"table": "organization", "record_id": org_id, "field": "name", "language": lang, "value": name}
+            )
         if session is not None:
             for lang in pub.languages:
                 if lang == session.project.source_language:
@@ -88,7 +99,13 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
                     text = translations.content(content_context("organisation", org.id, field_name), source)
                     if source and not text.fallback and str(text) != source:
                         tables[EXTENSION].append(
-                            {"table": "organization", "record_id": org_id, "field": field_name, "language": lang, "value": str(text)}
+                            {
+                                "table": "organization",
+                                "record_id": org_id,
+                                "field": field_name,
+                                "language": lang,
+                                "value": str(text),
+                            }
                         )
         for service in org.services:
             service_id = _uuid("service", org.id, service)
@@ -106,7 +123,12 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
             )
             for lang in org.languages:
                 tables["language"].append(
-                    {"id": _uuid("language", org.id, service, lang), "service_id": service_id, "name": language_name(lang), "code": lang}
+                    {
+                        "id": _uuid("language", org.id, service, lang),
+                        "service_id": service_id,
+                        "name": language_name(lang),
+                        "code": lang,
+                    }
                 )
         if org.address or org.region:
             tables["location"].append(
@@ -144,7 +166,11 @@ _EXTENSION_RESOURCE = {
             {"name": "table", "type": "string", "constraints": {"required": True, "enum": list(_TABLES)}},
             {"name": "record_id", "type": "string", "format": "uuid", "constraints": {"required": True}},
             {"name": "field", "type": "string", "constraints": {"required": True}},
-            {"name": "language", "type": "string", "description": "BCP 47 language code of value; empty for x_refpub_id"},
+            {
+                "name": "language",
+                "type": "string",
+                "description": "BCP 47 language code of value; empty for x_refpub_id",
+            },
             {"name": "value", "type": "string", "constraints": {"required": True}},
         ],
     },

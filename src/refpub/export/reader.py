@@ -164,7 +164,9 @@ class ReaderExporter:
         for number, section in enumerate(pub.sections, 1):
             doc = Document(f"section-{section.id}", f"section-{number:02d}-{section.id}.xhtml", section.title)
             chapters.append((doc, "reader/section.xhtml", {"section": section}))
-        chapters.append((Document("organisations", ORGANISATIONS, organisations_title), "reader/organisations.xhtml", {}))
+        chapters.append(
+            (Document("organisations", ORGANISATIONS, organisations_title), "reader/organisations.xhtml", {})
+        )
         if pub.service_index:
             chapters.append((Document("service-index", SERVICE_INDEX, index_title), "reader/service-index.xhtml", {}))
 
@@ -213,7 +215,9 @@ class ReaderExporter:
             problem = xml_problem(doc.data)
             if problem:
                 problems.append(
-                    BuildError(f"{template.filename}: the template made {doc.filename}, which is not well-formed XHTML ({problem})")
+                    BuildError(
+                        f"{template.filename}: the template made {doc.filename}, which is not well-formed XHTML ({problem})"
+                    )
                 )
         if problems:
             raise BuildErrors(problems)
@@ -225,8 +229,10 @@ class ReaderExporter:
         for doc in documents:
             for ref in foreign_references(doc.data, doc.filename, own_files):
                 problems.append(
-                    BuildError(f"{doc.filename} refers to {ref!r}, which is not a file of the book; "
-                               "remove the reference from the template (links to web pages are fine)")
+                    BuildError(
+                        f"{doc.filename} refers to {ref!r}, which is not a file of the book; "
+                        "remove the reference from the template (links to web pages are fine)"
+                    )
                 )
         if problems:
             raise BuildErrors(problems)

@@ -113,7 +113,11 @@ class WebExporter:
     def pages(pub: PublicationView) -> list[Page]:
         pages = [Page("index.html", "web/home.html", str(pub.title))]
         for section in pub.sections:
-            pages.append(Page(f"section/{section.id}/index.html", "web/section.html", str(section.title), (("section", section),)))
+            pages.append(
+                Page(
+                    f"section/{section.id}/index.html", "web/section.html", str(section.title), (("section", section),)
+                )
+            )
         pages.append(Page("organisations/index.html", "web/organisations.html", "organisations"))
         pages.append(Page("services/index.html", "web/services.html", "services"))
         for org in pub.organisations:

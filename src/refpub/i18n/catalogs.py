@@ -29,10 +29,14 @@ def catalog_languages(root: Path) -> tuple[str, ...]:
     folder = root / "locales"
     if not folder.is_dir():
         return ()
-    return tuple(sorted(
-        d.name for d in folder.iterdir()
-        if d.is_dir() and any((d / "LC_MESSAGES" / f"{domain}.po").is_file() for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN))
-    ))
+    return tuple(
+        sorted(
+            d.name
+            for d in folder.iterdir()
+            if d.is_dir()
+            and any((d / "LC_MESSAGES" / f"{domain}.po").is_file() for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN))
+        )
+    )
 
 
 def unpublished_languages(root: Path, languages: tuple[str, ...]) -> tuple[str, ...]:

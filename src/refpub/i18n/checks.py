@@ -29,9 +29,7 @@ from .pofile import PoFile, is_translated, message_key, read_po
 
 # --------------------------------------------------------------------------- placeholders
 
-_PERCENT = re.compile(
-    r"%(?:\((?P<name>[A-Za-z_]\w*)\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa]"
-)
+_PERCENT = re.compile(r"%(?:\((?P<name>[A-Za-z_]\w*)\))?[-#0+]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?[diouxXeEfFgGcrsa]")
 _BRACE = re.compile(r"\{(?P<field>[A-Za-z_]\w*|\d*)(?:[.\[][^{}]*)?(?:![rsa])?(?::[^{}]*)?\}")
 
 
@@ -133,10 +131,7 @@ def url_problems(source: str, translation: str) -> tuple[list[str], list[str]]:
         if reason:
             errors.append(f"unsafe link in the translation: '{url}' {reason}")
         elif url not in src:
-            errors.append(
-                f"link '{url}' differs from the source ({', '.join(src) or 'no link'}); "
-                "copy links unchanged"
-            )
+            errors.append(f"link '{url}' differs from the source ({', '.join(src) or 'no link'}); copy links unchanged")
     dst = set(urls(translation))
     for url in src:
         if url not in dst and check_url(url) is None:
@@ -169,7 +164,9 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
     try:
         proc = subprocess.run(
             [msgfmt, "--check-header", "-o", "/dev/null", str(path)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
             env={"LC_ALL": "C", "PATH": "/usr/bin:/bin"},
         )
     except (OSError, subprocess.TimeoutExpired):
@@ -179,7 +176,7 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
     for line in proc.stderr.splitlines():
         if not line.startswith(prefix):
             continue
-        rest = line[len(prefix):]
+        rest = line[len(prefix) :]
         m = re.match(r"(\d+):(?:\d+:)?\s*(.*)", rest)
         if m and m.group(2).startswith("warning:"):
             continue
@@ -262,9 +259,7 @@ def check_po(
                 reporter.error(f"{len(strings)} plural form(s) given, the header says nplurals={nplurals}", loc)
             elif any(strings) and not all(strings):
                 empty = ", ".join(f"msgstr[{i}]" for i, text in enumerate(strings) if not text)
-                reporter.warning(
-                    f"{empty} empty: until every plural form is translated the source text is shown", loc
-                )
+                reporter.warning(f"{empty} empty: until every plural form is translated the source text is shown", loc)
         if not is_translated(m):
             continue
         line = po.msgstr_line(m)
@@ -312,7 +307,11 @@ def check_po(
                     loc,
                 )
             continue
-        if strings[0] == sources[0] or (m.context or "").startswith("organisation:") and (m.context or "").endswith(":name"):
+        if (
+            strings[0] == sources[0]
+            or (m.context or "").startswith("organisation:")
+            and (m.context or "").endswith(":name")
+        ):
             continue  # a proper name, kept or in its own official form: not subject to the glossary
         for term in missing_terms(list(glossary), sources[0], strings[0]):
             reporter.warning(
@@ -383,7 +382,11 @@ def check_catalogs(
             po = read_po(path)
             syntax = msgfmt_problems(path)
             check_po(
-                po, rel, lang, domain, reporter,
+                po,
+                rel,
+                lang,
+                domain,
+                reporter,
                 glossary=glossary_terms if domain == CONTENT_DOMAIN else (),
                 own_names=own_names if domain == CONTENT_DOMAIN else None,
                 syntax=syntax,

@@ -337,7 +337,7 @@ def messages_template(root: Path, reporter: Reporter, project: str = "refpub") -
                 continue
             catalog.add(message, locations=[location], auto_comments=comments, context=context)
     messages = list(catalog)[1:]
-    messages.sort(key=lambda m: (m.locations[0] if m.locations else ("", 0)))
+    messages.sort(key=lambda m: m.locations[0] if m.locations else ("", 0))
     return _template(MESSAGES_DOMAIN, project, messages)
 
 

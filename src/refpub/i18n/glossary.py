@@ -95,15 +95,18 @@ def load_glossary(root: Path, lang: str, reporter: Reporter) -> list[Term]:
                 Location(rel, line),
             )
         terms.append(
-            Term(term, translation, _strings(data.get("also")), _strings(data.get("accept")),
-                 str(data.get("note") or ""), line)
+            Term(
+                term,
+                translation,
+                _strings(data.get("also")),
+                _strings(data.get("accept")),
+                str(data.get("note") or ""),
+                line,
+            )
         )
     return terms
 
 
 def missing_terms(terms: list[Term], source: str, translation: str) -> list[Term]:
     """Terms used in ``source`` whose agreed rendering is not in ``translation``."""
-    return [
-        t for t in terms
-        if t.pattern.search(source) and not any(r in translation for r in t.renderings())
-    ]
+    return [t for t in terms if t.pattern.search(source) and not any(r in translation for r in t.renderings())]

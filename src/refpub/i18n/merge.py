@@ -132,7 +132,8 @@ def merge(
 
     template_keys = {message_key(m) for m in template.messages}
     gone = [
-        m for m in old.messages
+        m
+        for m in old.messages
         if message_key(m) not in template_keys and message_key(m) not in used and is_translated(m)
     ]
     kept_obsolete = [m for k, m in obsolete.items() if k not in template_keys]
@@ -142,8 +143,11 @@ def merge(
 
     header = list(old.header) if old.header else list(template.header)
     result = PoFile(
-        header=header, header_comments=list(old.header_comments), header_flags=list(old.header_flags),
-        messages=merged, obsolete=new_obsolete,
+        header=header,
+        header_comments=list(old.header_comments),
+        header_flags=list(old.header_flags),
+        messages=merged,
+        obsolete=new_obsolete,
     )
     pot_date = template.header_value("POT-Creation-Date")
     if pot_date:

@@ -88,8 +88,19 @@ def is_translated(message: Message) -> bool:
 # number, and the entry it belongs to is left out whole, so a damaged file can never yield a
 # different translation (update then refuses to write it; build and check report it).
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v",
-            "\\": "\\", '"': '"', "'": "'", "?": "?"}
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    "?": "?",
+}
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[\s\"]|$)")
 
@@ -138,12 +149,11 @@ def _string_token(text: str) -> str:
         raise _Syntax(f"expected a string in double quotes, found {text[:20]!r}" if text else "a string is missing")
     m = _STRING.match(text)
     if not m:
-        raise _Syntax("the string has no closing double quote (a quote inside a string is written \\\")")
-    rest = text[m.end():].strip()
+        raise _Syntax('the string has no closing double quote (a quote inside a string is written \\")')
+    rest = text[m.end() :].strip()
     if rest:
         raise _Syntax(
-            f"unexpected text {rest[:20]!r} after the string's closing quote "
-            "(a quote inside a string is written \\\")"
+            f"unexpected text {rest[:20]!r} after the string's closing quote (a quote inside a string is written \\\")"
         )
     return _unescape(m.group(1))
 
@@ -281,7 +291,7 @@ class _Reader:
         m = _KEYWORD.match(text)
         if m and m.group(1) in ("msgctxt", "msgid", "msgid_plural"):
             entry.last_previous = m.group(1)
-            entry.previous[m.group(1)] = [_string_token(text[m.end():])]
+            entry.previous[m.group(1)] = [_string_token(text[m.end() :])]
         elif text.startswith('"') and entry.last_previous:
             entry.previous[entry.last_previous].append(_string_token(text))
         else:
@@ -307,7 +317,7 @@ class _Reader:
             raise _Syntax(f"{keyword} is out of place (the order is msgctxt, msgid, msgid_plural, msgstr)")
         if keyword.startswith("msgstr") and "msgid" not in entry.fields:
             raise _Syntax("msgstr with no msgid before it")
-        entry.fields[keyword] = [_string_token(text[m.end():])]
+        entry.fields[keyword] = [_string_token(text[m.end() :])]
         entry.order.append(keyword)
         entry.last = keyword
 
@@ -334,14 +344,22 @@ def _to_message(entry: _Entry) -> tuple[Message | None, str | None]:
         strings, msgid = value["msgstr"], value["msgid"]
     locations = [loc for ref in entry.references for loc in _references(ref)]
     message = Message(
-        msgid, strings, locations=locations, flags=entry.flags,
-        auto_comments=entry.extracted, user_comments=entry.translator,
-        context=value.get("msgctxt"), lineno=entry.line,
+        msgid,
+        strings,
+        locations=locations,
+        flags=entry.flags,
+        auto_comments=entry.extracted,
+        user_comments=entry.translator,
+        context=value.get("msgctxt"),
+        lineno=entry.line,
     )
     previous = {k: "".join(v) for k, v in entry.previous.items()}
     message.previous_id = (
-        [previous["msgid"], previous["msgid_plural"]] if "msgid_plural" in previous and "msgid" in previous
-        else [previous["msgid"]] if "msgid" in previous else []
+        [previous["msgid"], previous["msgid_plural"]]
+        if "msgid_plural" in previous and "msgid" in previous
+        else [previous["msgid"]]
+        if "msgid" in previous
+        else []
     )
     message.previous_context = previous.get("msgctxt")
     message.flag_order = list(dict.fromkeys(entry.flags))
@@ -473,10 +491,36 @@ def _previous_lines(message: Message, prefix: str) -> list[str]:
 
 # The order in which GNU gettext writes format flags (its format_language table).
 _FORMAT_ORDER = (
-    "c", "objc", "python", "python-brace", "java", "java-printf", "csharp", "javascript", "scheme",
-    "lisp", "elisp", "librep", "ruby", "sh", "awk", "lua", "object-pascal", "smalltalk", "qt",
-    "qt-plural", "kde", "kde-kuit", "boost", "tcl", "perl", "perl-brace", "php", "gcc-internal",
-    "gfc-internal", "ycp",
+    "c",
+    "objc",
+    "python",
+    "python-brace",
+    "java",
+    "java-printf",
+    "csharp",
+    "javascript",
+    "scheme",
+    "lisp",
+    "elisp",
+    "librep",
+    "ruby",
+    "sh",
+    "awk",
+    "lua",
+    "object-pascal",
+    "smalltalk",
+    "qt",
+    "qt-plural",
+    "kde",
+    "kde-kuit",
+    "boost",
+    "tcl",
+    "perl",
+    "perl-brace",
+    "php",
+    "gcc-internal",
+    "gfc-internal",
+    "ycp",
 )
 
 

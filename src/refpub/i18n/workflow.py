@@ -51,8 +51,11 @@ def project_languages(root: Path, reporter: Reporter) -> ProjectLanguages | None
     if publication is None:
         return None
     return ProjectLanguages(
-        publication.title, publication.source_language, publication.languages,
-        unpublished_languages(root, publication.languages), publication.catalog_references,
+        publication.title,
+        publication.source_language,
+        publication.languages,
+        unpublished_languages(root, publication.languages),
+        publication.catalog_references,
     )
 
 
@@ -155,7 +158,8 @@ def update_language(
         else:
             old = new_catalog(templates[domain], lang, domain, project)
         merged = merge(
-            templates[domain], old,
+            templates[domain],
+            old,
             by_context=domain == CONTENT_DOMAIN,
             prefill=names if domain == CONTENT_DOMAIN else None,
         )
@@ -301,7 +305,10 @@ class CatalogStatus:
 
     def to_json(self) -> dict:
         data = {
-            "language": self.lang, "catalog": self.domain, "file": self.file, "exists": self.exists,
+            "language": self.lang,
+            "catalog": self.domain,
+            "file": self.file,
+            "exists": self.exists,
             "published": self.published,
         }
         data.update(self.counts.to_json())

@@ -14,9 +14,21 @@ from __future__ import annotations
 import unicodedata
 
 PAGE_WIDTH = 79
-_ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b", "\f": "\\f", "\v": "\\v"}
+_ESCAPE = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\t": "\\t",
+    "\r": "\\r",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\v": "\\v",
+}
 # UAX #14 classes that matter in catalogs: no break before closing marks and small kana, none after opening marks.
-_NO_BREAK_BEFORE = set("、。，．）」』】〕〉》〙〗｝］！？：；・ー～ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜%)]},.:;!?\"'’”")
+_NO_BREAK_BEFORE = set(
+    "、。，．）」』】〕〉》〙〗｝］！？：；・ー～ゝゞヽヾぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ々〻‐゠–〜%)]},.:;!?\"'’”"
+)
 # Classes CL, CP, EX, IS and SY: no break before them even after a space.
 _CLOSING = set("、。，．）」』】〕〉》〙〗｝］！？：；)]},.:;!?/")
 _BREAK_AFTER = set(".,:;/-—–")
@@ -58,7 +70,9 @@ def _tokens(portion: str):
                 )
             elif ch in _ESCAPE and prev in _CL_CP:
                 brk = False  # LB25: a written escape starts with "\\" (class PR): (CL|CP) × PR
-            elif (_wide(prev) or _wide(ch)) and ch not in _NO_BREAK_BEFORE and prev not in _NO_BREAK_AFTER and ch != " ":
+            elif (
+                (_wide(prev) or _wide(ch)) and ch not in _NO_BREAK_BEFORE and prev not in _NO_BREAK_AFTER and ch != " "
+            ):
                 brk = True
             elif prev in _BREAK_AFTER and not ch.isdigit() and ch not in _CLOSING and ch not in " -":
                 # after hyphens, dashes, slashes and infix punctuation (gettext's libunistring

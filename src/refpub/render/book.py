@@ -397,7 +397,9 @@ def join(parts: list[_Written], furniture_pdf: bytes, furniture_order: int) -> b
     for key, value in nums:
         parent_tree[key] = value
     out.Root.StructTreeRoot = out.make_indirect(
-        Dictionary(Type=Name.StructTreeRoot, K=Array([document]), ParentTree=parent_tree.obj, ParentTreeNextKey=len(nums))
+        Dictionary(
+            Type=Name.StructTreeRoot, K=Array([document]), ParentTree=parent_tree.obj, ParentTreeNextKey=len(nums)
+        )
     )
     document.P = out.Root.StructTreeRoot
     out.Root.Names = Dictionary(Dests=dests.obj)

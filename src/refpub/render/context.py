@@ -158,9 +158,7 @@ class ViewBuilder:
     def reading(self, r: Reading) -> ReadingView:
         loc = self.localizer
         pub = self.content.publication
-        topics = tuple(
-            loc.field("topic", t.id, "title", t.title) for t in (pub.topic(tid) for tid in r.topics) if t
-        )
+        topics = tuple(loc.field("topic", t.id, "title", t.title) for t in (pub.topic(tid) for tid in r.topics) if t)
         return ReadingView(
             id=r.id,
             anchor=f"reading-{r.id}",

@@ -148,7 +148,9 @@ def language_face(lang: str) -> str | None:
     for family in known.families if known else ():
         if family in covering:
             return family
-    result = subprocess.run(["fc-match", "-f", "%{family[0]}", f":lang={code}"], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        ["fc-match", "-f", "%{family[0]}", f":lang={code}"], capture_output=True, text=True, check=False
+    )
     return result.stdout.strip() or None
 
 
@@ -202,7 +204,10 @@ def font_stacks(languages: Iterable[str], lang: str | None = None) -> FontStacks
     own = [faces[lang]] if lang in faces else []
     others = [face for language, face in faces.items() if language != lang]
     latin_serif, latin_sans = (LATIN_SERIF.family, JAPANESE_SERIF.family), (LATIN_SANS.family, JAPANESE_SANS.family)
-    japanese_serif, japanese_sans = (JAPANESE_SERIF.family, LATIN_SERIF.family), (JAPANESE_SANS.family, LATIN_SANS.family)
+    japanese_serif, japanese_sans = (
+        (JAPANESE_SERIF.family, LATIN_SERIF.family),
+        (JAPANESE_SANS.family, LATIN_SANS.family),
+    )
     rules = "".join(
         f":lang({language}) {{ font-family: {_stack([face, *latin_sans], 'sans-serif')}; }}\n"
         for language, face in faces.items()

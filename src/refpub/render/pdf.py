@@ -70,9 +70,9 @@ def render_document(html: str, resource_roots: list[Path], base_dir: Path, font_
     fetcher = ProjectFetcher(resource_roots)
     try:
         with _collecting():
-            document = weasyprint.HTML(
-                string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher
-            ).render(font_config=font_config, **PDF_OPTIONS)
+            document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
+                font_config=font_config, **PDF_OPTIONS
+            )
     except ResourceRefused as exc:
         raise BuildError(f"a template or stylesheet asks for {exc.url}, which {exc.reason}") from None
     # WeasyPrint catches some refusals itself (an <image> inside an SVG is fetched while the PDF

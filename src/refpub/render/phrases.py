@@ -45,9 +45,7 @@ def join_phrases(text: str) -> str:
 ZERO_WIDTH_SPACE = "\u200b"
 _LONG_RUN_MIN = 50
 _SOFT_STEP = 25
-_LONG_RUN = re.compile(
-    rf"[^\s\-/\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{{{_LONG_RUN_MIN},}}"
-)
+_LONG_RUN = re.compile(rf"[^\s\-/\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{{{_LONG_RUN_MIN},}}")
 
 
 def _soften_run(match: re.Match) -> str:

@@ -71,8 +71,19 @@ class ProjectFetcher(URLFetcher):
 # Attributes through which a reading system loads something (as opposed to a link the reader
 # may follow). <a href> is a link; everything else here fetches.
 _FETCHING_ATTRIBUTES = {
-    "src", "srcset", "data", "poster", "background", "longdesc", "usemap", "formaction",
-    "manifest", "codebase", "archive", "cite", "action",
+    "src",
+    "srcset",
+    "data",
+    "poster",
+    "background",
+    "longdesc",
+    "usemap",
+    "formaction",
+    "manifest",
+    "codebase",
+    "archive",
+    "cite",
+    "action",
 }
 _CSS_URL = re.compile(r"""url\(\s*(['"]?)(.*?)\1\s*\)|@import\s+(['"])(.*?)\3""", re.I | re.S)
 

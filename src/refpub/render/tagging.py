@@ -50,7 +50,9 @@ def install() -> list[str]:
 
         _LOGGER.warning(
             "WeasyPrint %s is not one refpub was tested with (%s): not patched: %s",
-            weasyprint.__version__, ", ".join(TESTED_WEASYPRINT), ", ".join(skipped),
+            weasyprint.__version__,
+            ", ".join(TESTED_WEASYPRINT),
+            ", ".join(skipped),
         )
     return skipped
 
@@ -104,7 +106,8 @@ def _patch_tags() -> bool:
     build = getattr(wtags, "_build_box_tree", None)
     add = getattr(wpdf, "add_tags", None)
     if not (
-        build and add
+        build
+        and add
         and _has_parameters(build, ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags"))
         and _has_parameters(add, ("pdf", "document", "pdf_version", "page_streams"))
     ):
