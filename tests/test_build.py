@@ -20,8 +20,8 @@ from refpub import manifest
 from refpub.build import build
 from refpub.manifest import MANIFEST_NAME
 
-ROOTS = Path(__file__).parent / "roots"
-REPO = Path(__file__).resolve().parent.parent
+from support import REPO, ROOTS
+
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 WORD_JOINER = "\u2060"  # the handbook joins Japanese phrases with it
 

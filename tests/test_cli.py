@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import REPO
-
 from refpub.build import OUTPUT_KINDS
+
+from support import REPO
 
 
 def test_check_clean_project_exits_0(cli, make_project):

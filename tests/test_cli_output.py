@@ -9,7 +9,8 @@ import re
 import shutil
 
 import pytest
-from conftest import run_cli
+
+from support import run_cli
 
 PLAIN = {"CI": "true"}
 OUTPUT_LINE = re.compile(r"^(built|up to date|failed) +(\S+) \((.+)\)$")

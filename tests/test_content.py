@@ -6,9 +6,10 @@ import re
 import unicodedata
 
 import pytest
-from conftest import REPO, SEED
 
 from refpub import load_project
+
+from support import REPO, SEED
 
 MONTHS = {
     m: i

@@ -20,7 +20,8 @@ import pytest
 
 from refpub.fsio import TEMP_MARK, atomic_write_bytes, remove_stray_temporaries
 
-ROOTS = Path(__file__).parent / "roots"
+from support import ROOTS
+
 EPOCH = "1767225600"
 MANIFEST = ".refpub-manifest.json"
 

@@ -9,10 +9,11 @@ import shlex
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
 
 from refpub.build import OUTPUT_KINDS
 from refpub.cli import build_parser
+
+from support import REPO, run_cli
 
 GUIDES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
 PLACEHOLDER = re.compile(r"^\[?[A-Z][A-Z_]*\]?$")  # PROJECT, [PROJECT], DIR

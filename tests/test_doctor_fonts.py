@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from refpub import doctor
 from refpub.render import fonts
 
-ROOTS = Path(__file__).parent / "roots"
+from support import ROOTS
 
 pytestmark = pytest.mark.skipif(not shutil.which("fc-list"), reason="fontconfig not installed")
 

@@ -33,7 +33,8 @@ from lxml import etree
 from refpub import check
 from refpub import schema as S
 
-ROOTS = Path(__file__).parent / "roots"
+from support import ROOTS
+
 EPOCH = "1767225600"  # 2026-01-01
 XHTML = "http://www.w3.org/1999/xhtml"
 

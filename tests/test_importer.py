@@ -9,12 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
 
 from refpub.build import build
 from refpub.diagnostics import Reporter
 from refpub.importer import import_zotero, read_items
 from refpub.project import check_project
+
+from support import run_cli
 
 ZOTERO = Path(__file__).parent / "data" / "zotero"
 EPOCH = "1767225600"

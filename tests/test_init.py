@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from conftest import run_cli
-
 from refpub.scaffold import scaffold_files
+
+from support import run_cli
 
 PLAIN = {"CI": "true"}
 

@@ -9,9 +9,10 @@ import sys
 from importlib import metadata
 
 import pytest
-from conftest import REPO
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
+
+from support import REPO
 
 if sys.version_info >= (3, 11):
     import tomllib

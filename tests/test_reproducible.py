@@ -19,7 +19,8 @@ from babel.dates import format_date
 
 from refpub.build import exporters
 
-ROOTS = Path(__file__).parent / "roots"
+from support import ROOTS
+
 EPOCH = 1767225600  # 2026-01-01T00:00:00Z
 
 

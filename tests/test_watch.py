@@ -12,10 +12,11 @@ import threading
 import time
 
 import pytest
-from conftest import REPO
 
 from refpub.console import PlainConsole
 from refpub.watch import EVERYTHING, Affected, affected_by, combine, is_relevant, watch
+
+from support import REPO
 
 TIMEOUT = 30.0
 

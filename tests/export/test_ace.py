@@ -11,9 +11,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import REPO
 
 from refpub.build import build
+
+from support import REPO
 
 ACE = REPO / ".tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -19,7 +19,8 @@ from lxml import etree
 from refpub.build import build
 from refpub.render.formats import text_direction
 
-ROOTS = Path(__file__).parent.parent / "roots"
+from support import ROOTS
+
 EPOCH = "1767225600"
 MM = 72 / 25.4
 PAGE_WIDTH = 595.276  # A4, points

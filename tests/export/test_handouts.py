@@ -22,7 +22,7 @@ from refpub.project import check_project, load_project
 from refpub.render.qr import make_qr, svg_path
 from refpub.selection import select_for_handout
 
-ROOTS = Path(__file__).parent.parent / "roots"
+from support import ROOTS
 
 MM_PER_PT = 25.4 / 72
 

@@ -23,8 +23,9 @@ from refpub.errors import ContentError
 from refpub.export.reader import ReaderExporter
 from refpub.project import load_project
 
+from support import ROOTS
+
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
-ROOTS = Path(__file__).parent.parent / "roots"
 
 NS = {
     "opf": "http://www.idpf.org/2007/opf",

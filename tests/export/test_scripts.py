@@ -20,7 +20,8 @@ from lxml import etree
 from refpub.build import build
 from refpub.render import fonts
 
-ROOTS = Path(__file__).parent.parent / "roots"
+from support import ROOTS
+
 EPOCH = "1767225600"
 LANGS = ("ar", "fa", "ur", "my", "si", "ne", "km", "bn", "tr")
 RTL = ("ar", "fa", "ur")

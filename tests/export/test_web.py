@@ -11,7 +11,8 @@ from lxml import html as lxml_html
 
 from refpub.build import build
 
-ROOTS = Path(__file__).parent.parent / "roots"
+from support import ROOTS
+
 EPOCH = "1767225600"
 
 

@@ -20,8 +20,8 @@ import pytest
 
 from refpub.build import build
 
-REPO = Path(__file__).parent.parent.parent
-ROOTS = REPO / "tests" / "roots"
+from support import REPO, ROOTS
+
 EPOCH = "1767225600"
 CHROMIUM = os.environ.get("REFPUB_CHROMIUM", "/usr/bin/chromium")
 AXE = REPO / ".tools" / "web" / "node_modules" / "axe-core" / "axe.min.js"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOTS = Path(__file__).resolve().parents[1] / "roots"
+from support import ROOTS
 
 
 @pytest.fixture

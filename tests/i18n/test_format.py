@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Message
@@ -16,8 +15,8 @@ from hypothesis import strategies as st
 from refpub.i18n.pofile import PoFile, parse_po, render_po
 
 from .conftest import run_refpub
+from support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 SHIPPED = sorted(REPO.glob("locales/*.pot")) + sorted(REPO.glob("locales/*/LC_MESSAGES/*.po"))
 MSGCAT = shutil.which("msgcat")
 

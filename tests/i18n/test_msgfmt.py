@@ -13,7 +13,8 @@ from refpub.i18n.catalogs import catalog_path
 from refpub.i18n.pofile import read_po, write_po
 from refpub.i18n.workflow import compile_catalogs, extract, update
 
-REPO = Path(__file__).resolve().parents[2]
+from support import REPO
+
 msgfmt = shutil.which("msgfmt")
 needs_msgfmt = pytest.mark.skipif(msgfmt is None, reason="msgfmt (gettext) is not installed")
 

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from refpub.i18n.pofile import PoFile, parse_po, render_po
 
 from .conftest import run_refpub
+from support import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 TITLE = 'msgstr "日本の閉ざされた難民政策"'
 
 # The seven kinds of damage GNU msgfmt rejects, each made to the repository's Japanese catalog.

@@ -13,8 +13,7 @@ import pikepdf
 import pytest
 
 from .checker import check, format_failures
-
-REPO = Path(__file__).parent.parent.parent
+from support import REPO
 
 
 @pytest.fixture(scope="module")

@@ -8,13 +8,12 @@ write files: the build writes every output atomically (see build.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import jinja2
 
-from ..diagnostics import Diagnostic, Location
+from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations, load_translations
 from ..model import Content
@@ -22,20 +21,7 @@ from ..project import Project
 from ..render.context import OrganisationView, PublicationView, ReadingView
 from ..render.environment import make_environment, template_dirs
 from ..render.fonts import missing_glyphs
-from .protocol import Target  # re-exported: exporters import it from here too
-
-
-@dataclass
-class Rendered:
-    data: bytes
-    fallbacks: int = 0  # strings that fell back to the source language
-    warnings: list[Diagnostic] = field(default_factory=list)
-    pages: int | None = None
-    # A folder output (the web edition): relative path -> bytes; the build writes the folder
-    # atomically at the target's filename, and ``data`` is unused.
-    files: dict[str, bytes] | None = None
-    # Details shown with --verbose (a handout's fill per page, say).
-    notes: list[str] = field(default_factory=list)
+from .protocol import Rendered, Target  # re-exported: exporters import them from here too
 
 
 class RenderSession:

@@ -13,12 +13,13 @@ ordering work before any build has been timed) and the template names that belon
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
+
+from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Content
-    from .base import Rendered, RenderSession
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,21 @@ class Inputs:
     contexts: tuple[str, ...] | None = None
 
 
+@dataclass
+class Rendered:
+    """What an exporter returns for one target: its bytes (or files) and what to report."""
+
+    data: bytes
+    fallbacks: int = 0  # strings that fell back to the source language
+    warnings: list[Diagnostic] = field(default_factory=list)
+    pages: int | None = None
+    # A folder output (the web edition): relative path -> bytes; the build writes the folder
+    # atomically at the target's filename, and ``data`` is unused.
+    files: dict[str, bytes] | None = None
+    # Details shown with --verbose (a handout's fill per page, say).
+    notes: list[str] = field(default_factory=list)
+
+
 class Exporter(Protocol):
     kind: str
 
@@ -59,7 +75,8 @@ class Exporter(Protocol):
 
     def inputs(self, target: Target, content: Content) -> Inputs: ...
 
-    def render(self, target: Target, session: RenderSession) -> Rendered: ...
+    def render(self, target: Target, session) -> Rendered:  # session: export/base.py's RenderSession
+        ...
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from pathlib import Path
 from ..errors import BuildError
 from .furniture import draw_as_artifact, save
 from .pdf import PdfResult, render_document, write_pdf
+from .tagging import fonts_seen_by
 
 ANCHOR_SCHEME = "refpub-anchor:"  # links between parts; resolved when the parts are joined
 PX_TO_PT = 0.75
@@ -108,8 +109,6 @@ class _SharedGlyphs:
     embeds that subset once, for every page (instead of a subset per part).
     """
 
-    active: list[_SharedGlyphs] = []  # the book being written, while a part is written
-
     def __init__(self):
         self.fonts: dict[bytes, tuple[dict, dict]] = {}  # font name -> (widths, to_unicode)
 
@@ -126,28 +125,8 @@ class _SharedGlyphs:
             to_unicode.update(font.to_unicode)
 
     def write(self, document, tagged: bool = True) -> bytes:
-        _install_font_hook()
-        _SharedGlyphs.active.append(self)
-        try:
+        with fonts_seen_by(self.extend):
             return write_pdf(document, "", tagged=tagged)
-        finally:
-            _SharedGlyphs.active.pop()
-
-
-def _install_font_hook() -> None:
-    import weasyprint.pdf
-
-    original = weasyprint.pdf.build_fonts_dictionary
-    if getattr(original, "refpub_shared_glyphs", False):
-        return
-
-    def build_fonts_dictionary(pdf, fonts, *args, **kwargs):
-        if _SharedGlyphs.active:
-            _SharedGlyphs.active[-1].extend(fonts)
-        return original(pdf, fonts, *args, **kwargs)
-
-    build_fonts_dictionary.refpub_shared_glyphs = True
-    weasyprint.pdf.build_fonts_dictionary = build_fonts_dictionary
 
 
 class BookRenderer:

@@ -15,6 +15,8 @@ still valid, only less accessible, and the PDF/UA tests fail).
   anchor id such as ``org-jar``). The description becomes the link's ``aria-label`` or else its
   text, in the output's language ("Key readings, page 3").
 * **pydyf's page references** cost O(pages) per lookup: cached (see :func:`_cache_page_references`).
+* **Fonts before they are embedded**: :func:`fonts_seen_by` lets the book share one font subset
+  between its parts (render/book.py, ``_SharedGlyphs``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import inspect
 import logging
 import re
+from contextlib import contextmanager
 
 TESTED_WEASYPRINT = ("69", "70")
 # Break hints in the text (word joiners between phrases, soft hyphens, zero-width spaces): not read.
@@ -42,7 +45,11 @@ def install() -> list[str]:
         return []
     _installed = True
     skipped = []
-    for name, patch in (("page references", _cache_page_references), ("tags", _patch_tags)):
+    for name, patch in (
+        ("page references", _cache_page_references),
+        ("tags", _patch_tags),
+        ("fonts", _patch_fonts),
+    ):
         if not patch():
             skipped.append(name)
     if skipped:
@@ -86,6 +93,39 @@ def _cache_page_references() -> bool:
 
     page_references.refpub_cached = True
     pydyf.PDF.page_references = property(page_references)
+    return True
+
+
+# ----------------------------------------------------------------------------- fonts
+
+_font_listeners: list = []
+
+
+@contextmanager
+def fonts_seen_by(listener):
+    """While in the block, ``listener(fonts)`` is called with WeasyPrint's fonts of each PDF
+    written, before they are subset and embedded (it may add glyphs to them)."""
+    install()
+    _font_listeners.append(listener)
+    try:
+        yield
+    finally:
+        _font_listeners.remove(listener)
+
+
+def _patch_fonts() -> bool:
+    import weasyprint.pdf as wpdf
+
+    original = getattr(wpdf, "build_fonts_dictionary", None)
+    if original is None or not _has_parameters(original, ("pdf", "fonts")):
+        return False
+
+    def build_fonts_dictionary(pdf, fonts, *args, **kwargs):
+        if _font_listeners:
+            _font_listeners[-1](fonts)
+        return original(pdf, fonts, *args, **kwargs)
+
+    wpdf.build_fonts_dictionary = build_fonts_dictionary
     return True
 
 
