@@ -421,3 +421,25 @@ def test_repository_handouts_fill_every_page_but_the_last(cli, tmp_path):
     for pdf in pdfs:
         fills = _page_fill_from_text(pdf, 12.0, 22.0)
         assert all(share >= 0.8 for share in fills[:-1]), (pdf.name, fills)
+
+
+def test_three_languages_side_by_side_on_landscape_paper(cli, make_project, tmp_path):
+    """ja, en and ar: three columns, each in its own language and direction, on A4 turned."""
+    root = make_project("rtl")
+    out = tmp_path / "three.pdf"
+    result = cli("handout", str(root), "--lang", "ja,en,ar", "--orgs", "jar", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(out)
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx((841.89, 595.28), abs=0.5)
+    text = _squash(_pdf_text(out.read_bytes(), tmp_path))
+    assert "難民支援協会" in text and "JapanAssociationforRefugees" in text
+    assert re.search("[\u0600-\u06ff]", text)
+    # the Arabic column is the third, at the right (its words, but for the bilingual contact
+    # labels printed across the row)
+    words = subprocess.run(["pdftotext", "-bbox", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    arabic_x = [
+        float(x) for x, w in re.findall(r'xMin="([\d.]+)"[^>]*>([^<]*)<', words) if re.search("[\u0600-\u06ff]", w)
+    ]
+    assert len(arabic_x) > 10
+    assert sum(x > 841.89 * 0.6 for x in arabic_x) >= 0.8 * len(arabic_x)

@@ -99,12 +99,22 @@ class Geometry:
         return usable / languages
 
 
-def geometry_for(paper: str, two_up: bool) -> Geometry:
+def geometry_for(paper: str, two_up: bool, languages: int = 2) -> Geometry:
+    """The page of a handout. Three languages or more turn the paper to landscape: each column
+    then keeps about the measure of a two-language portrait page (80 mm on A4) instead of
+    shrinking to 50 mm, where a line holds three or four English words and hyphenates every
+    other one; the rows get shorter as a result, so a handout of the same entries may need a
+    second page, which `pages` says."""
     if two_up:
         # Two A5 handouts on one landscape A4 sheet, to be cut in half.
         width, height = PAPER_MM["A4"]
         return Geometry("A4 landscape", height, width, copies=2, qr_size=18.0, column_gap=4.0)
     width, height = PAPER_MM[paper]
+    if languages >= 3:
+        size = f"{CSS_PAGE_SIZE[paper]} landscape"
+        if paper == "A5":
+            return Geometry(size, height, width, qr_size=18.0, column_gap=4.0)
+        return Geometry(size, height, width)
     if paper == "A5":
         return Geometry(CSS_PAGE_SIZE[paper], width, height, qr_size=18.0, column_gap=4.0)
     return Geometry(CSS_PAGE_SIZE[paper], width, height)
@@ -255,8 +265,9 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         )
         raise BuildError(f"{label} selects no organisations and no readings; {how}", handout.location())
     paper = handout.paper or pub.paper
-    geometry = geometry_for(paper, handout.two_up)
     languages = [_Language(lang, session) for lang in handout_languages(handout, content)]
+    geometry = geometry_for(paper, handout.two_up, len(languages))
+
     warnings: list[Diagnostic] = []
 
     def warn(message: str, location: Location | None) -> None:
