@@ -422,6 +422,23 @@ def test_the_project_s_own_files_may_be_used(tmp_path):
     assert _has_colour(root / "build" / "handbook-en.pdf", (0x12, 0x34, 0x56))
 
 
+def test_a_project_template_extends_refpub_s_and_changes_one_block(tmp_path):
+    """`{% extends "!handbook.html" %}`: the default handbook with one block of the project's."""
+    root = copy_root(tmp_path, "hostile-outside")
+    (root / "templates" / "handbook.html").write_text(
+        '{% extends "!handbook.html" %}\n'
+        "{% block head_extra %}<style>h1 { color: #123456 }</style>{% endblock %}\n"
+        '{% block organisation %}<p class="ours">Visit {{ o.name }}</p>{{ super() }}{% endblock %}\n'
+    )
+    proc = _build_handbook_en(root)
+    assert proc.returncode == 0, proc.stderr
+    pdf = root / "build" / "handbook-en.pdf"
+    assert _has_colour(pdf, (0x12, 0x34, 0x56))  # the project's block
+    text = pdf_text(pdf)
+    assert "Visit Japan Association for Refugees" in text  # a scoped block, with its loop's entry
+    assert "Contents" in text and "Key readings" in text  # and everything else of the default
+
+
 def test_a_css_mistake_in_the_project_s_templates_is_reported(tmp_path):
     """WeasyPrint ignores a property it does not know and only logs it: the build says so."""
     root = copy_root(tmp_path, "hostile-outside")

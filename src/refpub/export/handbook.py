@@ -43,12 +43,14 @@ def _require_parts(template, session: RenderSession) -> None:
     """A project's handbook.html written before the book was laid out in parts would print the
     whole book in every part: refuse it with what to do."""
     with open(template.filename, encoding="utf-8") as f:
-        if "part." in f.read():
+        text = f.read()
+        if "part." in text or '{% extends "!handbook.html" %}' in text:  # refpub's own does
             return
     location = Location(display_path(template.filename, session.project.root), 1)
     raise BuildError(
         "this handbook.html does not use `part`, which says what each part of the handbook holds; "
-        "copy refpub's current handbook.html and apply your changes to it (see templates/README.md)",
+        'start it with {% extends "!handbook.html" %} and override the blocks you change, or copy '
+        "refpub's current handbook.html and apply your changes to it (see templates/README.md)",
         location,
     )
 

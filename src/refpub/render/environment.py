@@ -54,6 +54,11 @@ class TemplateRefused(jinja2.TemplateError):
     """A template file that resolves to a place outside the project and refpub's templates."""
 
 
+# A template name that starts with this is refpub's own template, never the project's (Sphinx
+# themes use the same sign): `{% extends "!handbook.html" %}` changes one block of the default.
+DEFAULT_PREFIX = "!"
+
+
 class ConfinedLoader(jinja2.FileSystemLoader):
     """A FileSystemLoader that never reads a file outside the allowed folders.
 
@@ -67,6 +72,10 @@ class ConfinedLoader(jinja2.FileSystemLoader):
         self.allowed_roots = [Path(r).resolve() for r in allowed_roots]
 
     def get_source(self, environment, template):
+        if template.startswith(DEFAULT_PREFIX):
+            # "!handbook.html": refpub's own, for a project's template that extends it.
+            default = ConfinedLoader(self.searchpath[-1:], self.allowed_roots)
+            return default.get_source(environment, template[len(DEFAULT_PREFIX) :])
         pieces = jinja2.loaders.split_template_path(template)
         for folder in self.searchpath:
             candidate = Path(folder, *pieces)
