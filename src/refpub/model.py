@@ -29,10 +29,11 @@ class PartialDate:
         m = _DATE_RE.match(text)
         if not m:
             raise ValueError("not in the form YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else None for g in m.groups())
+        year = int(m.group(1))
+        month, day = (int(g) if g else None for g in m.groups()[1:])
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"month {month} does not exist")
-        if day is not None:
+        if month is not None and day is not None:
             _dt.date(year, month, day)  # raises ValueError("day is out of range for month")
         return cls(year, month, day)
 

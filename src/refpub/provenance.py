@@ -11,7 +11,7 @@ from .schema import CONTACT_FIELDS
 
 
 def _source_json(source: Source) -> dict:
-    data = {"url": source.url} if source.url else {"document": source.document}
+    data: dict[str, str | None] = {"url": source.url} if source.url else {"document": source.document}
     data["stored"] = str(source.stored) if source.stored else None
     return data
 

@@ -59,7 +59,7 @@ def stop_on_signals(signals=STOP_SIGNALS, on_stop: Callable[[], None] | None = N
             on_stop()
         raise Stopped(signum)
 
-    previous = {}
+    previous: dict[int, object] = {}
     if threading.current_thread() is threading.main_thread():
         for signum in signals:
             with contextlib.suppress(ValueError, OSError):
@@ -67,8 +67,8 @@ def stop_on_signals(signals=STOP_SIGNALS, on_stop: Callable[[], None] | None = N
     try:
         yield
     finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        for signum, earlier in previous.items():
+            signal.signal(signum, earlier)  # type: ignore[arg-type]  # what signal() returned
 
 
 # ----------------------------------------------------------------------------- workers

@@ -27,6 +27,8 @@ class Text(str):
     """
 
     __slots__ = ("lang", "fallback")
+    lang: str
+    fallback: bool
 
     def __new__(cls, value: str, lang: str, fallback: bool = False):
         obj = super().__new__(cls, value)

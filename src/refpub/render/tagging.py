@@ -80,7 +80,7 @@ def _cache_page_references() -> bool:
     prop = pydyf.PDF.__dict__.get("page_references")
     if not isinstance(prop, property):
         return False
-    if getattr(prop.fget, "refpub_cached", False):
+    if getattr(prop.fget, "refpub_cached", False):  # installed already
         return True
     original = prop.fget
 
@@ -91,7 +91,7 @@ def _cache_page_references() -> bool:
             cached = self.__dict__["_refpub_page_references"] = (count, original(self))
         return cached[1]
 
-    page_references.refpub_cached = True
+    setattr(page_references, "refpub_cached", True)  # noqa: B010 (a function attribute)
     pydyf.PDF.page_references = property(page_references)
     return True
 
