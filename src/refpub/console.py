@@ -19,7 +19,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import IO
+from typing import IO, Any
 
 from .diagnostics import Diagnostic, Severity
 
@@ -207,7 +207,7 @@ class RichConsole(PlainConsole):
         from rich.console import Console
 
         self.rich = Console(file=stream, highlight=False, soft_wrap=True)
-        self._status = None
+        self._status: Any = None  # rich's Status while building
         self._results: list = []
 
     def _write(self, line: str, style: str | None = None) -> None:
@@ -239,18 +239,20 @@ class RichConsole(PlainConsole):
 
     def finished(self, result, source_language: str = "en") -> None:
         if not self.quiet and result.outputs:
+            from rich.console import JustifyMethod
             from rich.markup import escape
             from rich.table import Table
 
             table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
-            for column, justify in (
+            columns: tuple[tuple[str, JustifyMethod], ...] = (
                 ("output", "left"),
                 ("state", "left"),
                 ("size", "right"),
                 ("pages", "right"),
                 ("time", "right"),
                 ("fell back", "right"),
-            ):
+            )
+            for column, justify in columns:
                 table.add_column(column, justify=justify)
             for o in result.outputs:
                 table.add_row(

@@ -28,7 +28,7 @@ def provenance(content: Content) -> list[dict]:
                 {
                     "kind": kind,
                     "id": entry.id,
-                    "checked": str(entry.checked) if getattr(entry, "checked", None) else None,
+                    "checked": str(getattr(entry, "checked", None) or "") or None,
                     "contacts": [
                         {
                             "field": name,

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from typing import Any
 
 from .diagnostics import Reporter
-from .model import Content, Handout
+from .model import Content, Handout, Organisation, Reading
 from .schema import CONTACT_FIELDS
 from .selection import select_organisations
 
@@ -21,7 +22,7 @@ def _norm(text: str) -> str:
 
 
 def _duplicate_ids(kind: str, entries, reporter: Reporter) -> None:
-    first: dict[str, object] = {}
+    first: dict[str, Any] = {}
     for entry in entries:
         if entry.id in first:
             prev = first[entry.id].location()
@@ -75,7 +76,7 @@ def validate(content: Content, reporter: Reporter, today: _dt.date | None = None
         _unsourced_facts(entry, kind, reporter)
 
     # Probable duplicates: the same title from the same publisher, written twice.
-    seen: dict[tuple[str, str], object] = {}
+    seen: dict[tuple[str, str], Reading] = {}
     for r in content.readings:
         key = (_norm(r.title), _norm(r.publisher))
         if key in seen:
@@ -98,17 +99,17 @@ def validate(content: Content, reporter: Reporter, today: _dt.date | None = None
                     r.location("topics"),
                 )
 
-    names: dict[str, object] = {}
+    names: dict[str, Organisation] = {}
     for o in content.organisations:
-        key = _norm(o.name)
-        if key in names:
+        name = _norm(o.name)
+        if name in names:
             reporter.error(
-                f"organisation '{o.id}': probably the same organisation as '{names[key].id}' "
-                f"(same name, at {names[key].location()}); merge the two entries",
+                f"organisation '{o.id}': probably the same organisation as '{names[name].id}' "
+                f"(same name, at {names[name].location()}); merge the two entries",
                 o.location("name"),
             )
         else:
-            names[key] = o
+            names[name] = o
 
     for handout in pub.handouts:
         _validate_handout(content, handout, section_ids, topic_ids, reporter, today)

@@ -130,13 +130,13 @@ def _unescape(body: str) -> str:
             out.append(_ESCAPES[nxt])
             i += 2
         elif nxt in "01234567":
-            m = re.match(r"[0-7]{1,3}", body[i + 1 :])
-            out.append(chr(int(m.group(0), 8)))
-            i += 1 + len(m.group(0))
+            digits = re.match(r"[0-7]{1,3}", body[i + 1 :]).group(0)  # type: ignore[union-attr]  # nxt is one
+            out.append(chr(int(digits, 8)))
+            i += 1 + len(digits)
         elif nxt == "x" and re.match(r"[0-9A-Fa-f]", body[i + 2 : i + 3]):
-            m = re.match(r"[0-9A-Fa-f]+", body[i + 2 :])
-            out.append(chr(int(m.group(0), 16)))
-            i += 2 + len(m.group(0))
+            digits = re.match(r"[0-9A-Fa-f]+", body[i + 2 :]).group(0)  # type: ignore[union-attr]  # checked above
+            out.append(chr(int(digits, 16)))
+            i += 2 + len(digits)
         else:
             raise _Syntax(f"invalid escape sequence '\\{nxt}' in a string (write '\\\\' for a backslash)")
     return "".join(out)
@@ -185,7 +185,7 @@ class _Entry:
 
 
 def _references(text: str) -> list[tuple[str, int | None]]:
-    out = []
+    out: list[tuple[str, int | None]] = []
     for ref in text.split():
         name, sep, line = ref.rpartition(":")
         if sep and line.isdigit():

@@ -372,21 +372,21 @@ def join(parts: list[_Written], furniture_pdf: bytes, furniture_order: int) -> b
             if "/Contents" not in annotation:  # the link's own description (render/tagging.py) stays
                 annotation.Contents = String(name)
 
-    parent_tree = pikepdf.NumberTree.new(out)
-    for key, value in nums:
-        parent_tree[key] = value
+    joined_tree = pikepdf.NumberTree.new(out)
+    for number, value in nums:
+        joined_tree[number] = value
     out.Root.StructTreeRoot = out.make_indirect(
         Dictionary(
-            Type=Name.StructTreeRoot, K=Array([document]), ParentTree=parent_tree.obj, ParentTreeNextKey=len(nums)
+            Type=Name.StructTreeRoot, K=Array([document]), ParentTree=joined_tree.obj, ParentTreeNextKey=len(nums)
         )
     )
     document.P = out.Root.StructTreeRoot
     out.Root.Names = Dictionary(Dests=dests.obj)
-    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/PageMode"):
-        if key in first.Root:
-            out.Root[key] = _copy(out, first, first.Root[key])
-    for key, value in first.docinfo.items():
-        out.docinfo[key] = _copy(out, first, value)
+    for root_key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/PageMode"):
+        if root_key in first.Root:
+            out.Root[root_key] = _copy(out, first, first.Root[root_key])
+    for info_key, value in first.docinfo.items():
+        out.docinfo[info_key] = _copy(out, first, value)
 
     if _outline(out, parts):
         out.Root.PageMode = Name.UseOutlines

@@ -10,6 +10,7 @@ untagged, and each of its pages is drawn onto the page of the same number as one
 from __future__ import annotations
 
 import io
+from typing import cast
 
 
 def draw_as_artifact(out, furniture) -> None:
@@ -20,8 +21,8 @@ def draw_as_artifact(out, furniture) -> None:
     for page, furniture_page in zip(out.pages, furniture.pages):
         form = out.copy_foreign(furniture_page.as_form_xobject())
         # WeasyPrint shares one resource dictionary between pages: each page gets its own copy.
-        resources = pikepdf.Dictionary(page.obj.get("/Resources", pikepdf.Dictionary()))
-        xobjects = pikepdf.Dictionary(resources.get("/XObject", pikepdf.Dictionary()))
+        resources = pikepdf.Dictionary(cast(dict, page.obj.get("/Resources", {})))
+        xobjects = pikepdf.Dictionary(cast(dict, resources.get("/XObject", {})))
         xobjects[name] = form
         resources.XObject = xobjects
         page.obj.Resources = resources
