@@ -27,7 +27,7 @@ from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 
 # re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
-from .export.protocol import COSTS, OUTPUT_KINDS, exporters  # noqa: E402
+from .export.protocol import COSTS, OUTPUT_KINDS, Target, exporters  # noqa: E402
 from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
 from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
 from .stopping import die_with_parent
@@ -35,7 +35,7 @@ from .stopping import die_with_parent
 
 @dataclass
 class OutputResult:
-    target: object
+    target: Target
     path: Path
     state: str  # "built", "up to date", "failed"
     seconds: float = 0.0
@@ -138,14 +138,14 @@ def build(
     manifest = mf.Manifest.read(out_dir)
     unchanged = None if force else manifest.unchanged_build(out_dir, fingerprint)
     if unchanged is not None:
-        results = []
+        current = []
         for target in unchanged:
             result = _up_to_date(target, out_dir, manifest)
-            results.append(result)
+            current.append(result)
             if on_output:
                 on_output(result)
         diagnostics = [mf.diagnostic_from_record(d) for d in manifest.last_build.get("diagnostics", ())]
-        return BuildResult(results, diagnostics, time.perf_counter() - started)
+        return BuildResult(current, diagnostics, time.perf_counter() - started)
 
     # 2. Load and check the content once; digest each output's inputs.
     from .project import load_project

@@ -66,9 +66,9 @@ class HandbookExporter:
 
     def _context(self, target: Target, session: RenderSession):
         content = session.content
-        views = ViewBuilder(content, session.translations(target.lang))
+        views = ViewBuilder(content, session.translations(target.language))
         pub = views.publication()
-        env = session.environment(target.lang, phrase_breaking=True)
+        env = session.environment(target.language, phrase_breaking=True)
         context = dict(
             pub=pub,
             fonts=font_stacks(content.publication.languages, target.lang),
@@ -82,14 +82,14 @@ class HandbookExporter:
     def render_html(self, target: Target, session: RenderSession) -> tuple[str, ViewBuilder, object]:
         """The whole handbook as one HTML document (for inspection; the build lays it out in parts)."""
         env, views, pub, context = self._context(target, session)
-        book = chapters(pub, env, session.translations(target.lang).gettext)
+        book = chapters(pub, env, session.translations(target.language).gettext)
         part = Part(front=True, slices=tuple(Slice(c, 0, len(c.items)) for c in book), whole=True)
         html = env.get_template("handbook.html").render(part=part, page_furniture=True, **context)
         return html, views, pub
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         env, views, pub, context = self._context(target, session)
-        problems = publication_glyph_problems(pub) + interface_glyph_problems(session, target.lang)
+        problems = publication_glyph_problems(pub) + interface_glyph_problems(session, target.language)
         if problems:
             raise BuildErrors(problems)
         template = env.get_template("handbook.html")
@@ -102,5 +102,5 @@ class HandbookExporter:
             base_dir=session.project.root,
             budget=PART_BUDGET,
         )
-        result = renderer.render(chapters(pub, env, session.translations(target.lang).gettext))
+        result = renderer.render(chapters(pub, env, session.translations(target.language).gettext))
         return Rendered(result.data, fallbacks=views.localizer.fallback_count, pages=result.pages)

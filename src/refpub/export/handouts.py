@@ -25,6 +25,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 from segno.encoder import DataOverflowError
@@ -183,7 +184,7 @@ class _Language:
         self.lang = lang
         self.views = ViewBuilder(session.content, session.translations(lang))
         env = session.environment(lang, phrase_breaking=True)
-        self.parts = env.get_template("_handout.html").module
+        self.parts: Any = env.get_template("_handout.html").module  # its macros: title, heading, …
         self.is_source = lang == session.project.source_language
 
 
@@ -238,9 +239,9 @@ class HandoutPage:
     warnings: list[Diagnostic]
     fallbacks: int
     # The same handout with its rows in another order (organisations, readings): see `balance`.
-    reordered: Callable[[list[HandoutEntry], list[HandoutEntry]], str] | None = None
+    reordered: Callable[[list[HandoutEntry], list[HandoutEntry]], str]
     # The footer alone on n pages (drawn onto the handout's pages as an artifact).
-    furniture: Callable[[int], str] | None = None
+    furniture: Callable[[int], str]
 
     @property
     def organisations(self) -> list[HandoutEntry]:
@@ -490,7 +491,7 @@ def _entry_fragments(document) -> dict[str, list[tuple[int, float]]]:
     return found
 
 
-def _rows_on(page) -> Iterator[tuple[str, object]]:
+def _rows_on(page) -> Iterator[tuple[str, Any]]:
     """(kind, box) of the rows of a laid-out page: "head", "group-heading" or "entry" (the
     outermost box of each: a table's wrapper, not the table inside it)."""
     seen = set()
@@ -593,14 +594,14 @@ def pack(header: float, groups: list[tuple[float, list]], height_of, capacity: f
     return orders, pages
 
 
-def balance(page: HandoutPage, document, layout) -> tuple[object, str, list[HandoutEntry]]:
+def balance(page: HandoutPage, document, layout) -> tuple[Any, str, list[HandoutEntry]]:
     """The laid-out handout with its pages filled: when a page before the last is less than
     `FILLED` full (a row that does not fit went whole to the next page), the rows are packed
     again (`pack`) and laid out anew; the new order is kept only if it needs fewer pages, or as
     many with its least filled page (but the last) fuller. Returns the document, its HTML and the
     rows moved up."""
     fill = page_fill(document, page.geometry)
-    if len(fill) < 2 or min(fill[:-1]) >= FILLED or page.reordered is None:
+    if len(fill) < 2 or min(fill[:-1]) >= FILLED:
         return document, page.html, []
     measured = _measured_groups(document, page)
     if measured is None:

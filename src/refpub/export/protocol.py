@@ -36,6 +36,13 @@ class Target:
     def label(self) -> str:
         return self.filename
 
+    @property
+    def language(self) -> str:
+        """The one language of a target made per language (a handbook, a reader)."""
+        if self.lang is None:
+            raise ValueError(f"{self.filename} is not in one language")
+        return self.lang
+
 
 @dataclass(frozen=True)
 class Inputs:

@@ -40,7 +40,6 @@ from ..render.formats import text_direction
 from ..render.labels import N_
 from ..render.resources import foreign_references
 from ..reproducible import source_datetime
-from ..text import Text
 from .base import Rendered, RenderSession
 from .base import _organisation_texts as organisation_texts
 from .base import _reading_texts as reading_texts
@@ -72,7 +71,7 @@ ACCESSIBILITY_CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
 
 @dataclass(frozen=True)
 class NavEntry:
-    title: Text
+    title: str  # a Text, or an interface string (UiText): each knows its language
     href: str
     entries: tuple[NavEntry, ...] = ()
 
@@ -80,7 +79,7 @@ class NavEntry:
 @dataclass(frozen=True)
 class Landmark:
     type: str
-    title: Text
+    title: str  # a Text or UiText, as NavEntry's
     href: str
 
 
@@ -113,7 +112,7 @@ class ReaderExporter:
         return whole_book(target, content)
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
-        views = ViewBuilder(session.content, session.translations(target.lang))
+        views = ViewBuilder(session.content, session.translations(target.language))
         pub = views.publication()
         problems = xml_character_problems(pub)
         if problems:
@@ -142,7 +141,7 @@ class ReaderExporter:
         self, target: Target, session: RenderSession, views: ViewBuilder, pub: PublicationView
     ) -> list[Document]:
         """Every XHTML document (and the stylesheet), rendered and checked for well-formedness."""
-        env = session.environment(target.lang, xhtml=True)
+        env = session.environment(target.language, xhtml=True)
         ui = ui_callables(views.localizer)
         vertical = target.variant == VERTICAL
         common = dict(
@@ -253,10 +252,10 @@ class ReaderExporter:
         book.set_identifier(book_identifier(content, target))
         book.title = str(pub.title)
         book.language = target.lang
-        book.add_metadata("DC", "title", str(pub.title), _lang_attrs(pub.title, target.lang))
+        book.add_metadata("DC", "title", str(pub.title), _lang_attrs(pub.title, target.language))
         book.add_metadata("DC", "language", target.lang)
         if pub.subtitle:
-            book.add_metadata("DC", "description", str(pub.subtitle), _lang_attrs(pub.subtitle, target.lang))
+            book.add_metadata("DC", "description", str(pub.subtitle), _lang_attrs(pub.subtitle, target.language))
         if pub.publisher:
             book.add_metadata("DC", "publisher", pub.publisher)
             book.add_metadata("DC", "creator", pub.publisher)
@@ -266,9 +265,12 @@ class ReaderExporter:
             book.add_metadata(None, "meta", value, {"property": prop})
         summary = views.localizer.ui(ACCESSIBILITY_SUMMARY)
         book.add_metadata(
-            None, "meta", str(summary), {"property": "schema:accessibilitySummary", **_lang_attrs(summary, target.lang)}
+            None,
+            "meta",
+            str(summary),
+            {"property": "schema:accessibilitySummary", **_lang_attrs(summary, target.language)},
         )
-        if target.variant == VERTICAL or text_direction(target.lang) == "rtl":
+        if target.variant == VERTICAL or text_direction(target.language) == "rtl":
             book.set_direction("rtl")  # page-progression-direction on the spine
 
         items = {}
@@ -291,6 +293,9 @@ class UiText(Markup):
 
     # Markup's own methods (``+``, ``%``, ``join``) make new instances from one argument: those
     # have no language of their own, and ``lang_attr`` leaves them unmarked.
+    lang: str | None
+    fallback: bool
+
     def __new__(cls, value="", lang: str | None = None, fallback: bool = False):
         obj = super().__new__(cls, value)
         obj.lang = lang
