@@ -21,7 +21,7 @@ from ..text import Text
 from ..urls import is_safe_url
 from .formats import format_number, format_partial_date, list_separator, text_direction
 from .labels import LABEL_SEPARATOR
-from .phrases import join_phrases, soften_long_words
+from .phrases import break_words, join_phrases, soften_long_words
 from .resources import is_within
 
 
@@ -176,7 +176,7 @@ def _finalize_paged(env: jinja2.Environment, value):
     Pango's bidi algorithm honours the isolates, so the run cannot reorder the sentence around it.
     """
     if isinstance(value, str) and not isinstance(value, Markup):
-        softened = soften_long_words(value)
+        softened = soften_long_words(break_words(value))
         if isinstance(value, Text):
             if softened and text_direction(str(value.lang)) != env.globals["page_dir"]:
                 softened = f"{FIRST_STRONG_ISOLATE}{softened}{POP_DIRECTIONAL_ISOLATE}"

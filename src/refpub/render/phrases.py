@@ -1,4 +1,7 @@
-"""Japanese phrase breaking with BudouX, for renderers that cannot do it themselves.
+"""Where lines may break, for renderers that cannot tell: Japanese phrases (BudouX), Burmese and
+Khmer words (ICU), and very long words.
+
+Japanese phrase breaking with BudouX, for renderers that cannot do it themselves.
 
 WeasyPrint has no ``word-break: keep-all``; instead, the characters inside each BudouX phrase
 are joined with WORD JOINER (U+2060), an invisible character that forbids a break, so lines
@@ -45,7 +48,7 @@ def join_phrases(text: str) -> str:
 ZERO_WIDTH_SPACE = "\u200b"
 _LONG_RUN_MIN = 50
 _SOFT_STEP = 25
-_LONG_RUN = re.compile(rf"[^\s\-/\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{{{_LONG_RUN_MIN},}}")
+_LONG_RUN = re.compile(rf"[^\s\u200b\-/\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]{{{_LONG_RUN_MIN},}}")
 
 
 def _soften_run(match: re.Match) -> str:
@@ -66,3 +69,36 @@ def soften_long_words(text: str) -> str:
     if len(text) < _LONG_RUN_MIN or not _LONG_RUN.search(text):
         return text
     return _LONG_RUN.sub(_soften_run, text)
+
+
+# Scripts written without spaces between words (Myanmar, Khmer): Pango has no dictionary for them
+# and finds no place to break a line but after a sentence mark, so a paragraph is broken inside
+# words and syllables, and still overflows its column (measured: tests/export/test_line_breaking.py).
+# ICU's line breaker has dictionaries for them: a ZERO WIDTH SPACE marks each place it allows.
+# (Thai is left to Pango, which breaks it with libthai as ICU does.)
+_NO_SPACES = re.compile(r"[\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f\u1780-\u17ff\u19e0-\u19ff]{2,}")
+
+
+@lru_cache(maxsize=1)
+def _line_breaker():
+    import icu
+
+    return icu.BreakIterator.createLineInstance(icu.Locale.getRoot())
+
+
+def _mark_word_breaks(match: re.Match) -> str:
+    run = match.group(0)
+    breaker = _line_breaker()
+    breaker.setText(run)
+    pieces, start = [], 0
+    for end in breaker:  # boundaries after the start, in UTF-16 units: these scripts are all in the BMP
+        pieces.append(run[start:end])
+        start = end
+    return ZERO_WIDTH_SPACE.join(piece for piece in pieces if piece)
+
+
+def break_words(text: str) -> str:
+    """``text`` with invisible break opportunities between Burmese and Khmer words (ICU)."""
+    if not text or not _NO_SPACES.search(text):
+        return text
+    return _NO_SPACES.sub(_mark_word_breaks, text)
