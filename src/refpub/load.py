@@ -401,12 +401,12 @@ def read_record(
             continue
         try:
             if f.kind == S.RECORD:
-                sub = read_record(value, f.record, file, reporter, label=f"{current_label()}: {name}")
+                sub = read_record(value, f.nested, file, reporter, label=f"{current_label()}: {name}")
                 if sub is not None:
                     values[name] = sub
                 continue
             if f.kind == S.RECORD_LIST:
-                values[name] = _read_record_list(value, f.record, file, reporter)
+                values[name] = _read_record_list(value, f.nested, file, reporter)
                 continue
             values[name] = reader.read(f, value)
         except _Invalid as exc:

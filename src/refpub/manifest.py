@@ -66,7 +66,7 @@ def _sha(*parts: bytes | str) -> str:
 def _files_under(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    found = []
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and not d.startswith("."))
         found.extend(Path(dirpath) / name for name in filenames if not name.endswith((".pyc", ".mo")))
@@ -335,7 +335,7 @@ class Manifest:
         return size == record.get("size") and mtime_ns == record.get("mtime_ns")
 
     def is_current(self, out_dir: Path, filename: str, digest: str) -> bool:
-        record = self.outputs.get(filename)
+        record = self.outputs.get(filename) or {}
         return bool(record) and record.get("digest") == digest and self.file_intact(out_dir, filename)
 
     def unchanged_build(self, out_dir: Path, fingerprint_: str) -> list[Target] | None:

@@ -75,6 +75,13 @@ class Field:
     default: object = None
     min_items: int = 0  # for lists
 
+    @property
+    def nested(self) -> Record:
+        """The record of a RECORD or RECORD_LIST field (a schema mistake for any other kind)."""
+        if self.record is None:
+            raise TypeError(f"field '{self.name}' ({self.kind}) has no record")
+        return self.record
+
 
 @dataclass(frozen=True)
 class Record:

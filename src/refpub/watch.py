@@ -98,9 +98,9 @@ def combine(changes: Iterable[Affected]) -> Affected | None:
     if any(c.everything for c in changes):
         return EVERYTHING
     if all(c.langs is None for c in changes):
-        return Affected(only=frozenset().union(*(c.only for c in changes)))
+        return Affected(only=frozenset().union(*(c.only or () for c in changes)))
     if all(c.only is None for c in changes):
-        return Affected(langs=frozenset().union(*(c.langs for c in changes)))
+        return Affected(langs=frozenset().union(*(c.langs or () for c in changes)))
     return EVERYTHING
 
 

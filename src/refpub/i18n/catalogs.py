@@ -7,6 +7,7 @@ source text is shown instead, marked as a fallback, and counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from gettext import c2py
@@ -95,7 +96,7 @@ class Translations:
     source_lang: str
     messages: dict = field(default_factory=dict)
     content_messages: dict = field(default_factory=dict)
-    plural_func: object = None
+    plural_func: Callable[[int], int] | None = None
     # Interface strings that fell back to the source language during rendering.
     missing_messages: set = field(default_factory=set)
 

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Message
@@ -223,7 +224,7 @@ def check_po(
     domain: str,
     reporter: Reporter,
     *,
-    glossary: list[Term] = (),
+    glossary: Sequence[Term] = (),
     own_names: dict[tuple[str | None, str], str] | None = None,
     syntax: list[tuple[int, str]] | None = None,
     report_fuzzy: bool = True,

@@ -155,9 +155,9 @@ def _walk(
                 if isinstance(item, yaml.MappingNode):
                     item_id = _scalar_text(_scalars(item).get("id"))
                     if item_id:
-                        yield from _walk(item, f.record, f.record.name, item_id)
+                        yield from _walk(item, f.nested, f.nested.name, item_id)
         elif f.kind == S.RECORD and isinstance(value, yaml.MappingNode):
-            yield from _walk(value, f.record, kind, entry_id, prefix=f"{prefix}{f.name}.")
+            yield from _walk(value, f.nested, kind, entry_id, prefix=f"{prefix}{f.name}.")
 
 
 def content_messages_from_node(root: yaml.Node | None, record: S.Record) -> Iterator[ContentMessage]:

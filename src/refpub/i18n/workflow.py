@@ -119,7 +119,7 @@ def new_catalog(template: PoFile, lang: str, domain: str, project: str) -> PoFil
 
 def own_names(root: Path, lang: str, reporter: Reporter) -> dict[tuple[str | None, str], str]:
     """(msgctxt, msgid) -> an organisation's own name in ``lang`` from ``alt_names``."""
-    names = {}
+    names: dict[tuple[str | None, str], str] = {}
     for _rel, m in project_content_messages(root, reporter):
         for alt_lang, name in m.alt_names:
             if alt_lang == lang:

@@ -150,8 +150,8 @@ def _phrases(env: jinja2.Environment, value):
     """Japanese phrase breaking for paged output (see render/phrases.py)."""
     if not env.globals["phrase_breaking"] or not value:
         return value
-    lang = getattr(value, "lang", env.globals["page_lang"])
-    if not str(lang).startswith("ja"):
+    lang = str(getattr(value, "lang", env.globals["page_lang"]))
+    if not lang.startswith("ja"):
         return value
     joined = join_phrases(str(value))
     return Text(joined, lang, getattr(value, "fallback", False)) if isinstance(value, Text) else joined
@@ -240,7 +240,7 @@ def make_environment(
     # written {{ _(LABEL_SEPARATOR) }} (extracted from render/labels.py, with its note).
     env.globals["LABEL_SEPARATOR"] = LABEL_SEPARATOR
     gettext, ngettext, pgettext = escaped_gettext_callables(translations)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]  # jinja2.ext.i18n adds it
     return env
 
 
