@@ -224,3 +224,41 @@ def test_a_character_no_font_draws_in_an_interface_string_is_a_located_error(tmp
     contents = next(i for i, line in enumerate(lines, 1) if line == 'msgstr "မာတိကာ"')
     assert any(f"{catalog}:{contents}" in e and "no installed font can draw" in e for e in errors), errors
     assert any("content.po" in e or "readings.yaml" in e or "publication" in e for e in errors), errors
+
+
+# The edition, 2026-01-15, in the digits CLDR gives each language by default (through ICU):
+# Persian, Burmese, Nepali and Bengali have their own; Arabic (ar), Urdu and Turkish use 0-9.
+OWN_DIGITS = {"fa": "۲۰۲۶", "my": "၂၀၂၆", "ne": "२०२६", "bn": "২০২৬"}
+
+
+@pytest.mark.parametrize("lang", sorted(OWN_DIGITS))
+def test_dates_and_counts_are_written_in_the_language_s_digits(built, lang):
+    out, _ = built
+    text = _plain(
+        subprocess.run(
+            ["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert OWN_DIGITS[lang] in text  # the edition on the cover
+    assert "2026" not in text
+
+
+@pytest.mark.parametrize("lang", ["ar", "ur", "tr", "en"])
+def test_languages_whose_default_digits_are_latin_keep_them(built, lang):
+    out, _ = built
+    text = _plain(
+        subprocess.run(
+            ["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assert "2026" in text
+
+
+def test_counts_in_plural_strings_use_the_language_s_digits():
+    from refpub.i18n.catalogs import Translations
+    from refpub.render.environment import escaped_gettext_callables
+
+    _, ngettext, _ = escaped_gettext_callables(Translations("fa", "en"))
+    assert ngettext("%(num)s reading", "%(num)s readings", 12) == "۱۲ readings"
+    _, ngettext, _ = escaped_gettext_callables(Translations("en", "en"))
+    assert ngettext("%(num)s reading", "%(num)s readings", 1234) == "1,234 readings"

@@ -256,7 +256,10 @@ def escaped_gettext_callables(translations: Translations):
         return escape(translations.gettext(message))
 
     def ngettext(singular: str, plural: str, n: int) -> Markup:
-        return escape(translations.ngettext(singular, plural, n))
+        # The count is written in the language's digits (Persian ۱۲, Burmese ၁၂): Jinja would
+        # fill %(num)s with Python's str(n).
+        text = escape(translations.ngettext(singular, plural, n))
+        return Markup(str(text).replace("%(num)s", format_number(n, translations.lang)))
 
     def pgettext(context: str, message: str) -> Markup:
         return escape(translations.pgettext(context, message))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from functools import cache
 
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
@@ -23,21 +24,43 @@ def format_partial_date(date: PartialDate | None, lang: str) -> str:
         return ""
     locale = babel_locale(lang)
     if date.precision == "day":
-        return format_date(date.as_date(), "long", locale=locale)
+        return native_digits(format_date(date.as_date(), "long", locale=locale), lang)
     if date.precision == "month":
-        return format_skeleton("yMMMM", date.as_date(), locale=locale)
-    return format_skeleton("y", date.as_date(), locale=locale)
+        return native_digits(format_skeleton("yMMMM", date.as_date(), locale=locale), lang)
+    return native_digits(format_skeleton("y", date.as_date(), locale=locale), lang)
 
 
 def format_month(date: PartialDate | _dt.date | None, lang: str) -> str:
     if date is None:
         return ""
     d = date.as_date() if isinstance(date, PartialDate) else date
-    return format_skeleton("yMMMM", d, locale=babel_locale(lang))
+    return native_digits(format_skeleton("yMMMM", d, locale=babel_locale(lang)), lang)
 
 
 def format_number(n: int | float, lang: str) -> str:
-    return format_decimal(n, locale=babel_locale(lang))
+    return native_digits(format_decimal(n, locale=babel_locale(lang), numbering_system="default"), lang)
+
+
+def native_digits(text: str, lang: str) -> str:
+    """``text`` with its digits in the language's own, where CLDR's default numbering system for
+    it is not Latin (Persian ۲۰۲۶, Burmese ၂၀၂၆, Nepali २०२६, Bengali ২০২৬; Arabic and Japanese
+    keep 2026). Babel formats with Latin digits only; the digits come from ICU's copy of CLDR."""
+    table = _digit_table(lang)
+    return text.translate(table) if table else text
+
+
+@cache
+def _digit_table(lang: str) -> dict[int, int] | None:
+    locale = babel_locale(lang)
+    if getattr(locale, "default_numbering_system", "latn") == "latn":
+        return None
+    import icu
+
+    system = icu.NumberingSystem.createInstance(icu.Locale(str(locale)))
+    digits = system.getDescription()
+    if system.isAlgorithmic() or len(digits) != 10:
+        return None
+    return str.maketrans("0123456789", digits)
 
 
 def list_separator(lang: str) -> str:
