@@ -119,6 +119,16 @@ def test_catalog_edit_reaches_its_language_only(project):
     assert "難民の自立した生活を支える団体です。" in pdftext(project / "build" / "handout-help.pdf")
 
 
+def test_a_translator_s_comment_rebuilds_nothing(project):
+    """Catalogs count as the build reads them: a comment or the order of entries shows nowhere."""
+    catalog = project / "locales" / "ja" / "LC_MESSAGES" / "content.po"
+    text = catalog.read_text(encoding="utf-8")
+    first_entry = text.index("\nmsgctxt ")
+    catalog.write_text(text[:first_entry] + "\n# reviewed by the café team" + text[first_entry:], encoding="utf-8")
+    result = rebuild(project)
+    assert set(states(result).values()) == {"up to date"}
+
+
 def test_refpub_code_and_default_templates_are_inputs(tmp_path, monkeypatch):
     """A change of refpub itself (code, packaged templates, versions) changes every digest."""
     before = manifest.environment(tmp_path)

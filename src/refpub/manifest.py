@@ -176,53 +176,33 @@ def _entry_repr(entry) -> str:
 
 
 def split_po_by_context(data: bytes) -> tuple[str, dict[str, str]]:
-    """A catalog as (digest of everything without a content context, {msgctxt: digest}).
+    """A catalog as the build reads it, with the one PO reader (i18n/pofile.py): (a digest of its
+    header and of every message without a content context, {msgctxt: digest of its messages}).
 
-    Blocks are the blank-line separated messages of the file; a block's context is its
-    ``msgctxt`` (continuation lines joined). The header and every message without a context go
-    into the first digest, which every output that uses the catalog depends on.
+    Only what can show in an output counts: msgid, msgstr and whether it is fuzzy. Obsolete
+    entries, comments and the order of the file do not; an entry the reader refuses (a syntax
+    problem, reported by `refpub check`) is not shown, so it does not count either.
     """
-    common = hashlib.sha256()
+    from .i18n.pofile import parse_po
+
+    po = parse_po(data)
+    common = hashlib.sha256(repr(po.header).encode("utf-8"))
     by_context: dict[str, hashlib._Hash] = {}
-    text = data.decode("utf-8", errors="surrogateescape")
-    for block in text.replace("\r\n", "\n").split("\n\n"):
-        context = _block_context(block)
-        if context is None:
-            common.update(block.encode("utf-8", errors="surrogateescape") + b"\0")
+    for message in po.messages:
+        item = repr((message.id, message.string, message.fuzzy)).encode("utf-8") + b"\0"
+        if message.context is None:
+            common.update(item)
         else:
-            by_context.setdefault(context, hashlib.sha256()).update(
-                block.encode("utf-8", errors="surrogateescape") + b"\0"
-            )
+            by_context.setdefault(message.context, hashlib.sha256()).update(item)
     return common.hexdigest(), {k: v.hexdigest() for k, v in by_context.items()}
-
-
-def _block_context(block: str) -> str | None:
-    lines = block.split("\n")
-    for i, line in enumerate(lines):
-        if line.startswith("msgctxt "):
-            value = line[len("msgctxt ") :].strip().strip('"')
-            for more in lines[i + 1 :]:
-                more = more.strip()
-                if not more.startswith('"'):
-                    break
-                value += more.strip('"')
-            return value
-    return None
 
 
 @dataclass
 class _Catalogs:
-    """Lazily read catalog files of a project, whole and split by context."""
+    """Catalog files of a project, read once each and split by context."""
 
     root: Path
-    _files: dict = field(default_factory=dict)
     _split: dict = field(default_factory=dict)
-
-    def file_digest(self, lang: str) -> str:
-        if lang not in self._files:
-            folder = self.root / "locales" / lang
-            self._files[lang] = _tree_digest(folder, f"locales/{lang}")
-        return self._files[lang]
 
     def split(self, lang: str, domain: str) -> tuple[str, dict[str, str]]:
         key = (lang, domain)
@@ -257,13 +237,11 @@ def output_digests(root: Path, targets, inputs_of, env: Environment) -> dict[str
                 entry_digests[id(entry)] = _sha(_entry_repr(entry))
             parts.append(entry_digests[id(entry)])
         for lang in inputs.languages:
-            if inputs.contexts is None:
-                parts += [lang, catalogs.file_digest(lang)]
-                continue
+            # The catalogs as the build reads them: a translator's comment changes no output.
             messages_common, messages = catalogs.split(lang, "messages")
             content_common, content_ctx = catalogs.split(lang, "content")
             parts += [lang, messages_common, _sha(*sorted(f"{k}={v}" for k, v in messages.items()))]
-            parts += [content_common, _content_contexts(content_ctx, inputs.contexts)]
+            parts += [content_common, _content_contexts(content_ctx, inputs.contexts or ("",))]
         digests[target.filename] = _sha(*parts)
     return digests
 
