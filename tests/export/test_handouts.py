@@ -443,3 +443,23 @@ def test_three_languages_side_by_side_on_landscape_paper(cli, make_project, tmp_
     ]
     assert len(arabic_x) > 10
     assert sum(x > 841.89 * 0.6 for x in arabic_x) >= 0.8 * len(arabic_x)
+
+
+def test_a_project_handout_extends_refpub_s_and_adds_css(cli, make_project, tmp_path):
+    """`{% extends "!handout.html" %}` with a head_extra block: the default handout, restyled."""
+    from PIL import Image
+
+    root = make_project("handout-basic")
+    (root / "templates").mkdir(exist_ok=True)
+    (root / "templates" / "handout.html").write_text(
+        '{% extends "!handout.html" %}{% block head_extra %}<style>h1 { color: #123456 }</style>{% endblock %}',
+        encoding="utf-8",
+    )
+    result = cli("build", "--only", "handouts", "--out", str(tmp_path / "out"), str(root))
+    assert result.returncode == 0, result.stderr
+    pdf = tmp_path / "out" / "handout-help.pdf"
+    assert "Who can help" in _pdf_text(pdf.read_bytes(), tmp_path)  # the default's content
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    with Image.open(next(tmp_path.glob("p*.png"))) as image:
+        colours = {c for _, c in image.convert("RGB").getcolors(1_000_000)}
+    assert any(max(abs(a - b) for a, b in zip(c, (0x12, 0x34, 0x56))) <= 8 for c in colours)
