@@ -33,7 +33,7 @@ from lxml import etree
 from refpub import check
 from refpub import schema as S
 
-from support import ROOTS
+from support import ROOTS, has_colour
 
 EPOCH = "1767225600"  # 2026-01-01
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -410,16 +410,22 @@ def test_template_override_reaching_outside_fails_the_build(tmp_path, markup, ur
     assert not (root / "build" / "handbook-en.pdf").exists()
 
 
-def test_the_project_s_own_files_may_be_used(tmp_path):
+def _with_extra_css(tmp_path: Path, css: str) -> Path:
+    """hostile-outside with a stylesheet of its own, templates/extra.css, linked from the handbook."""
     root = copy_root(tmp_path, "hostile-outside")
-    (root / "templates" / "extra.css").write_text("h1 { color: #123456 }")
+    (root / "templates" / "extra.css").write_text(css)
     (root / "templates" / "handbook.html").write_text(
         _handbook_with('<link rel="stylesheet" href="templates/extra.css">')
     )
+    return root
+
+
+def test_the_project_s_own_files_may_be_used(tmp_path):
+    root = _with_extra_css(tmp_path, "h1 { color: #123456 }")
     proc = _build_handbook_en(root)
     assert proc.returncode == 0, proc.stderr
     # The project's stylesheet was applied: the cover's title is drawn in its colour.
-    assert _has_colour(root / "build" / "handbook-en.pdf", (0x12, 0x34, 0x56))
+    assert has_colour(root / "build" / "handbook-en.pdf", (0x12, 0x34, 0x56))
 
 
 def test_a_project_template_extends_refpub_s_and_changes_one_block(tmp_path):
@@ -433,7 +439,7 @@ def test_a_project_template_extends_refpub_s_and_changes_one_block(tmp_path):
     proc = _build_handbook_en(root)
     assert proc.returncode == 0, proc.stderr
     pdf = root / "build" / "handbook-en.pdf"
-    assert _has_colour(pdf, (0x12, 0x34, 0x56))  # the project's block
+    assert has_colour(pdf, (0x12, 0x34, 0x56))  # the project's block
     text = pdf_text(pdf)
     assert "Visit Japan Association for Refugees" in text  # a scoped block, with its loop's entry
     assert "Contents" in text and "Key readings" in text  # and everything else of the default
@@ -441,29 +447,10 @@ def test_a_project_template_extends_refpub_s_and_changes_one_block(tmp_path):
 
 def test_a_css_mistake_in_the_project_s_templates_is_reported(tmp_path):
     """WeasyPrint ignores a property it does not know and only logs it: the build says so."""
-    root = copy_root(tmp_path, "hostile-outside")
-    (root / "templates" / "extra.css").write_text("h1 { colr: #123456 }")
-    (root / "templates" / "handbook.html").write_text(
-        _handbook_with('<link rel="stylesheet" href="templates/extra.css">')
-    )
+    root = _with_extra_css(tmp_path, "h1 { colr: #123456 }")
     proc = _build_handbook_en(root)
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"warning: WeasyPrint: Ignored `colr: #123456\s*`.*templates/", proc.stderr), proc.stderr
-
-
-def _has_colour(pdf: Path, rgb: tuple[int, int, int]) -> bool:
-    from PIL import Image
-
-    prefix = pdf.parent / "first-page"
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(prefix)], check=True)
-    (png,) = pdf.parent.glob("first-page*.png")
-    with Image.open(png) as image:
-        pixels = (
-            list(image.convert("RGB").get_flattened_data())
-            if hasattr(image, "get_flattened_data")
-            else image.convert("RGB").getdata()
-        )
-        return any(max(abs(a - b) for a, b in zip(pixel, rgb)) <= 8 for pixel in pixels)
 
 
 @pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "../outside.html"])

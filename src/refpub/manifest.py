@@ -175,43 +175,39 @@ def _entry_repr(entry) -> str:
     return repr(entry)
 
 
-def split_po_by_context(data: bytes) -> tuple[str, dict[str, str]]:
-    """A catalog as the build reads it, with the one PO reader (i18n/pofile.py): (a digest of its
-    header and of every message without a content context, {msgctxt: digest of its messages}).
+def split_by_context(messages: dict) -> tuple[str, dict[str, str]]:
+    """A catalog as the build reads it (``i18n.catalogs.read_messages``: the translated, non-fuzzy
+    messages): (a digest of the messages without a content context, {msgctxt: digest}).
 
-    Only what can show in an output counts: msgid, msgstr and whether it is fuzzy. Obsolete
-    entries, comments and the order of the file do not; an entry the reader refuses (a syntax
-    problem, reported by `refpub check`) is not shown, so it does not count either.
+    The header, obsolete entries, comments and the order of the file change no output, so they
+    change no digest either.
     """
-    from .i18n.pofile import parse_po
-
-    po = parse_po(data)
-    common = hashlib.sha256(repr(po.header).encode("utf-8"))
+    common = hashlib.sha256()
     by_context: dict[str, hashlib._Hash] = {}
-    for message in po.messages:
-        item = repr((message.id, message.string, message.fuzzy)).encode("utf-8") + b"\0"
-        if message.context is None:
-            common.update(item)
+    for (context, msgid), string in sorted(messages.items(), key=lambda item: (item[0][0] or "", item[0][1])):
+        entry = repr((msgid, string)).encode("utf-8") + b"\0"
+        if context is None:
+            common.update(entry)
         else:
-            by_context.setdefault(message.context, hashlib.sha256()).update(item)
+            by_context.setdefault(context, hashlib.sha256()).update(entry)
     return common.hexdigest(), {k: v.hexdigest() for k, v in by_context.items()}
 
 
 @dataclass
 class _Catalogs:
-    """Catalog files of a project, read once each and split by context."""
+    """Catalogs of a project, read once each and digested by context."""
 
     root: Path
     _split: dict = field(default_factory=dict)
 
     def split(self, lang: str, domain: str) -> tuple[str, dict[str, str]]:
+        # Read through the build's own cache of parsed catalogs: the render that follows (in
+        # this process, or in workers forked from it) finds them parsed already.
+        from .i18n.catalogs import catalog_path, read_messages
+
         key = (lang, domain)
         if key not in self._split:
-            path = self.root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
-            try:
-                self._split[key] = split_po_by_context(path.read_bytes())
-            except OSError:
-                self._split[key] = ("missing", {})
+            self._split[key] = split_by_context(read_messages(catalog_path(self.root, lang, domain), lang))
         return self._split[key]
 
 

