@@ -234,12 +234,34 @@ _WORKER_STATE: dict = {}
 def _render_all(project, targets: list, out_dir: Path, finished: Callable[[OutputResult], None], jobs: int) -> None:
     if not targets:
         return
+    started = time.time()
+    try:
+        _render_targets(project, targets, out_dir, finished, jobs)
+    finally:
+        from .render.partcache import CACHE_DIR, prune
+
+        prune(out_dir / CACHE_DIR, since=started - 1)
+
+
+def _part_cache(out_dir: Path, targets: list):
+    """The cache of laid-out handbook parts in the output folder (render/partcache.py)."""
+    if not _needs_fonts(targets):
+        return None
+    from .manifest import code_digest
+    from .render.fonts import installed_fonts_digest
+    from .render.partcache import CACHE_DIR, PartCache
+
+    return PartCache(out_dir / CACHE_DIR, salt=f"{code_digest()}:{installed_fonts_digest()}")
+
+
+def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[OutputResult], None], jobs: int) -> None:
     workers = min(jobs, len(targets))
     context = _fork_context()
     if workers <= 1 or context is None:
         from .export.base import RenderSession
 
         session = RenderSession(project)
+        session.part_cache = _part_cache(out_dir, targets)
         registry = exporters()
         for target in targets:
             finished(_build_one(registry[target.kind], target, session, out_dir))
@@ -252,6 +274,7 @@ def _render_all(project, targets: list, out_dir: Path, finished: Callable[[Outpu
     # Work every worker would repeat is done once, here, before the fork: parsing the catalogs
     # of every language and reading the fonts' character maps.
     session = RenderSession(project)
+    session.part_cache = _part_cache(out_dir, targets)
     for lang in project.languages:
         session.translations(lang)
     if _needs_fonts(targets):

@@ -21,6 +21,7 @@ from ..project import Project
 from ..render.context import OrganisationView, PublicationView, ReadingView
 from ..render.environment import make_environment, template_dirs
 from ..render.fonts import missing_glyphs
+from ..render.partcache import PartCache
 from .protocol import Rendered, Target  # re-exported: exporters import them from here too
 
 
@@ -31,6 +32,7 @@ class RenderSession:
         self.project = project
         self._translations: dict[str, Translations] = {}
         self._environments: dict[tuple, jinja2.Environment] = {}
+        self.part_cache: PartCache | None = None  # set by the build (render/partcache.py)
 
     @property
     def content(self) -> Content:

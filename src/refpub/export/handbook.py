@@ -101,6 +101,8 @@ class HandbookExporter:
             resource_roots=session.resource_roots,
             base_dir=session.project.root,
             budget=PART_BUDGET,
+            cache=session.part_cache,
         )
         result = renderer.render(chapters(pub, env, session.translations(target.language).gettext))
-        return Rendered(result.data, fallbacks=views.localizer.fallback_count, pages=result.pages)
+        notes = [f"{target.filename}: {renderer.laid_out} parts laid out, {renderer.reused} taken from the cache"]
+        return Rendered(result.data, fallbacks=views.localizer.fallback_count, pages=result.pages, notes=notes)

@@ -20,7 +20,11 @@ and the PDFs are joined into one tagged PDF at the end (pikepdf):
    trees are concatenated), named destinations, outline (rebuilt from the bookmarks of every
    page, so a chapter cut between parts stays one branch), links between parts (written as
    ``refpub-anchor:`` URIs and turned into named destinations), metadata of the first part,
-   and each font embedded once (see :class:`_SharedGlyphs`).
+   and each font embedded once, subset to the glyphs of every part (render/subsets.py).
+
+A part is looked up in the part cache (render/partcache.py) before it is laid out: a rebuild
+after one edit lays out the parts whose HTML changed and takes the others as they were. The
+joined PDF is the same whichever parts came from the cache.
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from pathlib import Path
 
 from ..errors import BuildError
 from .furniture import draw_as_artifact, save
+from .partcache import CachedPart, PageRecord, PartCache, files_read
 from .pdf import PdfResult, render_document, write_pdf
+from .subsets import FontSources, FontUse, embed_once, record_fonts
 from .tagging import fonts_seen_by
 
 ANCHOR_SCHEME = "refpub-anchor:"  # links between parts; resolved when the parts are joined
@@ -86,47 +92,14 @@ class Part:
 
 
 @dataclass
-class _PageInfo:
-    height_px: float
-    anchors: dict[str, tuple[float, float]]  # name -> (x, y) in CSS px from the page's top left
-    bookmarks: list[tuple[int, str, tuple[float, float], str]]
-    running: str | None = None  # None: no furniture (the cover)
-
-
-@dataclass
 class _Written:
+    """One part as written: its PDF, its pages' anchors and bookmarks, the glyphs it draws."""
+
     data: bytes
-    order: int  # when it was written: a font's last embedding has every glyph of the book
-    pages: list[_PageInfo] = field(default_factory=list)
-
-
-class _SharedGlyphs:
-    """Each part embeds a font with the glyphs of every part written before it, too.
-
-    WeasyPrint embeds in each PDF a subset of each font, with the glyphs that PDF uses and their
-    original glyph numbers. Adding the glyphs (widths and text) of the earlier parts makes the
-    last part written to embed a font hold the glyphs of the whole book, and the joined PDF
-    embeds that subset once, for every page (instead of a subset per part).
-    """
-
-    def __init__(self):
-        self.fonts: dict[bytes, tuple[dict, dict]] = {}  # font name -> (widths, to_unicode)
-
-    def extend(self, fonts) -> None:
-        for font in fonts.values():
-            if font.bitmap or font.used_in_forms:
-                continue
-            widths, to_unicode = self.fonts.setdefault(font.name, ({}, {}))
-            for glyph, width in widths.items():
-                font.widths.setdefault(glyph, width)
-            for glyph, text in to_unicode.items():
-                font.to_unicode.setdefault(glyph, text)
-            widths.update(font.widths)
-            to_unicode.update(font.to_unicode)
-
-    def write(self, document, tagged: bool = True) -> bytes:
-        with fonts_seen_by(self.extend):
-            return write_pdf(document, "", tagged=tagged)
+    pages: list[PageRecord]
+    fonts: dict[str, FontUse]
+    resume: int = 0  # the item the next part starts from, when this part cuts its chapter
+    runnings: list[str | None] = field(default_factory=list)  # running header per page (None: none)
 
 
 class BookRenderer:
@@ -134,6 +107,8 @@ class BookRenderer:
 
     ``render_part(part) -> html`` renders a part with the book's template,
     ``render_furniture(runnings) -> html`` the document of empty pages with the margin boxes.
+    With a ``cache`` (render/partcache.py), a part whose HTML and files are unchanged since an
+    earlier build is taken from it instead of being laid out again.
     """
 
     def __init__(
@@ -143,15 +118,18 @@ class BookRenderer:
         resource_roots: list[Path],
         base_dir: Path,
         budget: int = 400,
+        cache: PartCache | None = None,
     ):
         self.render_part = render_part
         self.render_furniture = render_furniture
         self.resource_roots = resource_roots
         self.base_dir = base_dir
         self.budget = max(1, budget)
+        self.cache = cache
+        self.sources = cache.sources if cache is not None else FontSources()
         self._font_config = None
-        self._glyphs = _SharedGlyphs()
-        self._written = 0
+        self.laid_out = 0  # parts laid out by this renderer (the others came from the cache)
+        self.reused = 0
 
     # ------------------------------------------------------------------ laying out
 
@@ -162,19 +140,46 @@ class BookRenderer:
             self._font_config = FontConfiguration()
         return render_document(html, self.resource_roots, self.base_dir, font_config=self._font_config)
 
-    def _write(self, document, pages, runnings: Callable[[object], str | None]) -> _Written:
-        kept = document.copy(pages) if len(pages) != len(document.pages) else document
-        self._written += 1
-        written = _Written(self._glyphs.write(kept), self._written)
-        for page in pages:
-            written.pages.append(
-                _PageInfo(
-                    height_px=page.height,
-                    anchors={name: (box[0], box[1]) for name, box in page.anchors.items()},
-                    bookmarks=list(page.bookmarks),
-                    running=runnings(page),
-                )
+    def _part(
+        self, html: str, keep: Callable[[object], tuple[int, int] | None], tagged: bool = True
+    ) -> _Written | None:
+        """The part laid out from ``html``, from the cache when it is there.
+
+        ``keep(document) -> (pages to keep, item to resume from)``, or None when the part must
+        be laid out longer (then None is returned and nothing is kept).
+        """
+        key = self.cache.key(html, tagged) if self.cache is not None else ""
+        cached = self.cache.get(key) if self.cache is not None else None
+        if cached is not None:
+            self.reused += 1
+            return _Written(cached.data, cached.pages, cached.fonts, cached.resume)
+        document = self._layout(html)
+        kept = keep(document)
+        if kept is None:
+            return None
+        count, resume = kept
+        self.laid_out += 1
+        pages = document.pages[:count]
+        chosen = document.copy(pages) if count != len(document.pages) else document
+        fonts: dict[str, FontUse] = {}
+
+        def record(seen) -> None:
+            fonts.update(record_fonts(seen, self.sources))
+
+        with fonts_seen_by(record):
+            data = write_pdf(chosen, "", tagged=tagged)
+        records = [
+            PageRecord(
+                page.height,
+                {name: (box[0], box[1]) for name, box in page.anchors.items()},
+                list(page.bookmarks),
             )
+            for page in pages
+        ]
+        written = _Written(data, records, fonts, resume)
+        if self.cache is not None:
+            read = files_read(getattr(document, "fetched_files", ()))
+            self.cache.put(key, CachedPart(data, records, resume, fonts, read))
         return written
 
     def _chapters(self, chapters: Sequence[Chapter], pages: Mapping[str, int] | None) -> list[_Written]:
@@ -201,27 +206,23 @@ class BookRenderer:
                     break
                 else:
                     break
-            document, keep, resume = self._lay_out_slices(slices, pages)
+            part = self._lay_out_slices(slices, pages)
             last = slices[-1]  # possibly lengthened
             if last.stop < len(last.chapter.items):
-                start = resume  # the next part goes on with this chapter
+                start = part.resume  # the next part goes on with this chapter
             elif ci < len(chapters) and chapters[ci] is last.chapter:
                 ci, start = ci + 1, 0  # lengthened to the end of its chapter
             openings = {s.chapter.anchor: s.chapter.running for s in slices if s.opens}
-
-            def runnings(page, _openings=openings):
-                nonlocal running
+            for page in part.pages:
                 for name in page.anchors:
-                    if name in _openings:
-                        running = _openings[name]
-                return running
-
-            written.append(self._write(document, document.pages[:keep], runnings))
-            del document
+                    if name in openings:
+                        running = openings[name]
+                part.runnings.append(running)
+            written.append(part)
         return written
 
-    def _lay_out_slices(self, slices: list[Slice], pages):
-        """Lay out a part; returns (document, pages to keep, item the next part starts from).
+    def _lay_out_slices(self, slices: list[Slice], pages) -> _Written:
+        """Lay out a part (``slices`` may be lengthened in place).
 
         When the last slice cuts its chapter, the pages from the last one whose top is the start
         of an item are dropped and laid out again by the next part (from that item). The cut
@@ -229,21 +230,24 @@ class BookRenderer:
         part never starts where one document would not have started a page.
         """
         while True:
-            document = self._layout(self.render_part(Part(slices=tuple(slices), pages=pages)))
             last = slices[-1]
-            if last.stop >= len(last.chapter.items):
-                return document, len(document.pages), 0
-            resume = _resume_point(document.pages, last)
-            if resume is not None:
-                return document, resume[0], resume[1]
-            del document
+
+            def keep(document, last=last):
+                if last.stop >= len(last.chapter.items):
+                    return len(document.pages), 0
+                return _resume_point(document.pages, last)
+
+            part = self._part(self.render_part(Part(slices=tuple(slices), pages=pages)), keep)
+            if part is not None:
+                return part
             slices[-1] = Slice(last.chapter, last.start, min(len(last.chapter.items), last.stop + self.budget))
 
-    def _front(self, pages: Mapping[str, int]) -> tuple[_Written, int]:
-        """The front matter numbered with ``pages``; returns it and its page count."""
-        document = self._layout(self.render_part(Part(front=True, pages=pages)))
-        first = document.pages[0]
-        return self._write(document, document.pages, lambda page: None if page is first else ""), len(document.pages)
+    def _front(self, pages: Mapping[str, int]) -> _Written:
+        """The front matter numbered with ``pages``."""
+        front = self._part(self.render_part(Part(front=True, pages=pages)), lambda document: (len(document.pages), 0))
+        assert front is not None
+        front.runnings = [None] + [""] * (len(front.pages) - 1)  # no furniture on the cover
+        return front
 
     # ------------------------------------------------------------------ the book
 
@@ -257,23 +261,23 @@ class BookRenderer:
             back = self._chapters([c for c in chapters if c.back], pages)
             for name, page in _anchor_pages(back, first=body_count + 1).items():
                 pages.setdefault(name, page + front_count)
-            front, count = self._front(pages)
-            if count == front_count:
+            front = self._front(pages)
+            if len(front.pages) == front_count:
                 break
-            front_count = count
+            front_count = len(front.pages)
         else:
             raise BuildError("the contents pages could not be numbered: their length changes with the numbers")
         parts = [front, *body, *back]
-        runnings = [p.running for w in parts for p in w.pages]
-        furniture = self._layout(self.render_furniture(runnings))
+        runnings = [r for w in parts for r in w.runnings]
+        furniture = self._part(self.render_furniture(runnings), lambda d: (len(d.pages), 0), tagged=False)
+        assert furniture is not None
         if len(furniture.pages) != len(runnings):
             raise BuildError(
                 f"the page furniture has {len(furniture.pages)} pages for a book of {len(runnings)}; "
                 "check the margin boxes of handbook.css"
             )
-        furniture_pdf = self._glyphs.write(furniture, tagged=False)
-        del furniture
-        return PdfResult(join(parts, furniture_pdf, self._written + 1), len(runnings))
+        data = join(parts, furniture, self.sources)
+        return PdfResult(data, len(runnings))
 
 
 def _anchor_pages(written: list[_Written], first: int) -> dict[str, int]:
@@ -316,23 +320,19 @@ def _content_top(page) -> float:
 # ----------------------------------------------------------------------------- joining
 
 
-def join(parts: list[_Written], furniture_pdf: bytes, furniture_order: int) -> bytes:
+def join(parts: list[_Written], furniture_part: _Written, sources: FontSources) -> bytes:
     import pikepdf
     from pikepdf import Array, Dictionary, Name, String
 
     out = pikepdf.new()
     opened = [pikepdf.open(io.BytesIO(p.data)) for p in parts]
-    furniture = pikepdf.open(io.BytesIO(furniture_pdf))
+    furniture = pikepdf.open(io.BytesIO(furniture_part.data))
     first = opened[0]
 
     document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
     nums: list = []  # ParentTree: page number -> its marked content's elements
     annotation_entries: list = []
     dests = pikepdf.NameTree.new(out)
-    fonts: dict[str, tuple] = {}  # font name -> (order, pdf, font) of its last embedding
-    for part, pdf in zip(parts, opened):
-        _last_embeddings(pdf, part.order, fonts)
-    _last_embeddings(furniture, furniture_order, fonts)
 
     for pdf in opened:
         offset = len(out.pages)
@@ -391,46 +391,8 @@ def join(parts: list[_Written], furniture_pdf: bytes, furniture_order: int) -> b
     if _outline(out, parts):
         out.Root.PageMode = Name.UseOutlines
     draw_as_artifact(out, furniture)
-    _embed_fonts_once(out, fonts)
+    embed_once(out, [p.fonts for p in parts] + [furniture_part.fonts], sources)
     return save(out, min_version=first.pdf_version)
-
-
-def _resources(obj):
-    """The resource dictionaries of a page or form, and of the forms it draws."""
-    resources = obj.get("/Resources")
-    if resources is None:
-        return
-    yield resources
-    for xobject in resources.get("/XObject", {}).values():
-        if xobject.get("/Subtype") == "/Form":
-            yield from _resources(xobject)
-
-
-def _last_embeddings(pdf, order: int, found: dict) -> None:
-    for page in pdf.pages:
-        for resources in _resources(page.obj):
-            for font in resources.get("/Font", {}).values():
-                name = str(font.get("/BaseFont"))
-                if name not in found or found[name][0] < order:
-                    found[name] = (order, pdf, font)
-
-
-def _embed_fonts_once(out, fonts: dict) -> None:
-    """Every page uses the last embedding of each font (see _SharedGlyphs): one subset per font."""
-    copies = {}
-    for page in out.pages:
-        for resources in _resources(page.obj):
-            used = resources.get("/Font")
-            if used is None:
-                continue
-            for key in list(used.keys()):
-                name = str(used[key].get("/BaseFont"))
-                if name not in fonts:
-                    continue
-                if name not in copies:
-                    _, pdf, font = fonts[name]
-                    copies[name] = _copy(out, pdf, font)
-                used[key] = copies[name]
 
 
 def _copy(out, pdf, obj):

@@ -109,6 +109,16 @@ def _fc_list(*args: str) -> list[str]:
 
 
 @cache
+def installed_fonts_digest() -> str:
+    """A digest of the fonts fontconfig offers (file, face, version): installing, removing or
+    updating a font changes it, and with it every key of the part cache (render/partcache.py)."""
+    import hashlib
+
+    lines = sorted(_fc_list("--format", "%{file}\t%{index}\t%{fontversion}\n"))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
+
+
+@cache
 def font_file(family: str) -> str | None:
     """The file of the regular style of ``family``, or None if it is not installed."""
     # fontconfig's best match for the plain family is its regular face ("Book" for DejaVu,

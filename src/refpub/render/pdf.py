@@ -78,6 +78,7 @@ def render_document(html: str, resource_roots: list[Path], base_dir: Path, font_
     # WeasyPrint catches some refusals itself (an <image> inside an SVG is fetched while the PDF
     # is drawn); the fetcher keeps them, and write_pdf fails for them too.
     document.refused_resources = fetcher.refused
+    document.fetched_files = fetcher.fetched  # grows while the PDF is written, too
     _raise_refused(document)
     return document
 

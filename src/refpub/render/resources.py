@@ -38,6 +38,7 @@ class ProjectFetcher(URLFetcher):
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.allowed_roots = [Path(r).resolve() for r in allowed_roots]
         self.refused: list[ResourceRefused] = []
+        self.fetched: list[Path] = []  # the files read (the part cache checks them, render/partcache.py)
 
     def fetch(self, url, headers=None):
         try:
@@ -63,6 +64,7 @@ class ProjectFetcher(URLFetcher):
         if not path.is_file():
             raise ResourceRefused(url, "does not exist")
         mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        self.fetched.append(path)
         return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
 
 
