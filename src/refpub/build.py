@@ -30,7 +30,7 @@ from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 from .export.protocol import COSTS, OUTPUT_KINDS, Target, exporters  # noqa: E402
 from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
 from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
-from .stopping import die_with_parent
+from .stopping import die_with_parent, stop_pool
 
 
 @dataclass
@@ -262,6 +262,7 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
 
         session = RenderSession(project)
         session.part_cache = _part_cache(out_dir, targets)
+        session.part_workers = jobs  # one output (or jobs=1): its parts may use every core
         registry = exporters()
         for target in targets:
             finished(_build_one(registry[target.kind], target, session, out_dir))
@@ -295,22 +296,10 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
                         target = pending.pop(future)
                         finished(_result_from_worker(target, out_dir, future.result()))
             except BaseException:
-                _stop_workers(pool)
+                stop_pool(pool)
                 raise
     finally:
         _WORKER_STATE.clear()
-
-
-def _stop_workers(pool) -> None:
-    """Stop a pool's workers now, in the middle of their outputs (they write atomically)."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(5)
-        if process.is_alive():
-            process.kill()
 
 
 def _fork_context():

@@ -41,9 +41,9 @@ def project(tmp_path, monkeypatch):
     return root
 
 
-def _build(root: Path, out: Path, lang: str = "en") -> tuple[bytes, int, int]:
+def _build(root: Path, out: Path, lang: str = "en", jobs: int = 1) -> tuple[bytes, int, int]:
     """(the handbook's bytes, parts laid out, parts taken from the cache)."""
-    result = build(root, out=out, only=["handbook"], langs=[lang], jobs=1, force=True)
+    result = build(root, out=out, only=["handbook"], langs=[lang], jobs=jobs, force=True)
     assert result.ok, [o.errors for o in result.outputs]
     [output] = result.outputs
     note = next(n for n in output.notes if "parts laid out" in n)
@@ -182,3 +182,14 @@ def test_prune_keeps_the_cache_bounded_and_the_last_build(project):
     assert all(p.with_suffix(".pdf").exists() for p in kept)
     sources = {p.stem for p in cache.glob("fonts/*.font")}
     assert sources  # the fonts of the kept parts stay
+
+
+def test_parts_laid_out_in_two_processes_give_the_same_bytes(project, monkeypatch):
+    _in_chapters(project)
+    monkeypatch.setattr(handbook, "PART_BUDGET", 12)
+    serial, laid, _ = _build(project, project / "serial", jobs=1)
+    parallel, laid_parallel, reused = _build(project, project / "parallel", jobs=2)
+    assert parallel == serial
+    assert laid_parallel == laid and reused == 0
+    # and with a cut chapter (the organisations, 14 in parts of 12)
+    assert (project / "parallel" / CACHE_DIR / "fonts").is_dir()

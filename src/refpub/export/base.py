@@ -33,6 +33,7 @@ class RenderSession:
         self._translations: dict[str, Translations] = {}
         self._environments: dict[tuple, jinja2.Environment] = {}
         self.part_cache: PartCache | None = None  # set by the build (render/partcache.py)
+        self.part_workers = 1  # processes a handbook may lay its parts out in (set by the build)
 
     @property
     def content(self) -> Content:

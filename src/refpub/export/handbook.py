@@ -19,9 +19,10 @@ from ..reproducible import source_datetime
 from .base import Rendered, RenderSession, interface_glyph_problems, publication_glyph_problems
 from .protocol import Inputs, Target, whole_book
 
-# Entries per part: about 100 pages. Smaller parts hardly lower the peak memory (WeasyPrint's
-# fonts and the joining dominate it) but repeat the embedded font subsets in more parts.
-PART_BUDGET = 400
+# Entries per part (about 15 pages): a part is what the part cache keeps and what a worker lays
+# out, so an edit lays out about 50 entries again. The join embeds each font once, however
+# many parts there are, and WeasyPrint lays small documents out no slower than large ones.
+PART_BUDGET = 50
 
 
 def chapters(pub: PublicationView, env, gettext) -> list[Chapter]:
@@ -102,6 +103,7 @@ class HandbookExporter:
             base_dir=session.project.root,
             budget=PART_BUDGET,
             cache=session.part_cache,
+            workers=session.part_workers,
         )
         result = renderer.render(chapters(pub, env, session.translations(target.language).gettext))
         notes = [f"{target.filename}: {renderer.laid_out} parts laid out, {renderer.reused} taken from the cache"]

@@ -99,6 +99,7 @@ class _Written:
     pages: list[PageRecord]
     fonts: dict[str, FontUse]
     resume: int = 0  # the item the next part starts from, when this part cuts its chapter
+    openings: dict[str, str] = field(default_factory=dict)  # anchor of a chapter it opens -> its running head
     runnings: list[str | None] = field(default_factory=list)  # running header per page (None: none)
 
 
@@ -119,6 +120,7 @@ class BookRenderer:
         base_dir: Path,
         budget: int = 400,
         cache: PartCache | None = None,
+        workers: int = 1,
     ):
         self.render_part = render_part
         self.render_furniture = render_furniture
@@ -126,6 +128,7 @@ class BookRenderer:
         self.base_dir = base_dir
         self.budget = max(1, budget)
         self.cache = cache
+        self.workers = workers
         self.sources = cache.sources if cache is not None else FontSources()
         self._font_config = None
         self.laid_out = 0  # parts laid out by this renderer (the others came from the cache)
@@ -182,44 +185,53 @@ class BookRenderer:
             self.cache.put(key, CachedPart(data, records, resume, fonts, read))
         return written
 
-    def _chapters(self, chapters: Sequence[Chapter], pages: Mapping[str, int] | None) -> list[_Written]:
-        """Lay out ``chapters`` in parts of about ``budget`` items.
-
-        A part ends where a chapter ends (chapters start on a new page: nothing changes there);
-        only a chapter longer than the budget is cut, and then by itself.
+    def _units(self, chapters: Sequence[Chapter]) -> list[list[Chapter]]:
+        """``chapters`` in units laid out independently of each other, in order: consecutive
+        chapters of ``budget`` items at most (one part), or one longer chapter (cut into parts
+        as it is laid out). Chapters start on a new page, so nothing carries over between units.
         """
-        written: list[_Written] = []
-        ci, start = 0, 0
-        running = chapters[0].running if chapters else ""
-        while ci < len(chapters):
-            slices: list[Slice] = []
-            count = 0
-            while ci < len(chapters):
-                chapter = chapters[ci]
-                left = len(chapter.items) - start
-                if left <= self.budget - count:
-                    slices.append(Slice(chapter, start, len(chapter.items)))
-                    count += left
-                    ci, start = ci + 1, 0
-                elif not slices:
-                    slices.append(Slice(chapter, start, start + self.budget))
-                    break
-                else:
-                    break
+        units: list[list[Chapter]] = []
+        current: list[Chapter] = []
+        count = 0
+        for chapter in chapters:
+            size = len(chapter.items)
+            if current and (count + size > self.budget or size > self.budget):
+                units.append(current)
+                current, count = [], 0
+            current.append(chapter)
+            count += size
+        if current:
+            units.append(current)
+        return units
+
+    def _unit(self, unit: list[Chapter], pages: Mapping[str, int] | None) -> list[_Written]:
+        """Lay out one unit; a chapter longer than the budget is cut between items."""
+        if len(unit) > 1 or len(unit[0].items) <= self.budget:
+            slices = [Slice(chapter, 0, len(chapter.items)) for chapter in unit]
             part = self._lay_out_slices(slices, pages)
-            last = slices[-1]  # possibly lengthened
-            if last.stop < len(last.chapter.items):
-                start = part.resume  # the next part goes on with this chapter
-            elif ci < len(chapters) and chapters[ci] is last.chapter:
-                ci, start = ci + 1, 0  # lengthened to the end of its chapter
-            openings = {s.chapter.anchor: s.chapter.running for s in slices if s.opens}
-            for page in part.pages:
-                for name in page.anchors:
-                    if name in openings:
-                        running = openings[name]
-                part.runnings.append(running)
+            part.openings = {c.anchor: c.running for c in unit}
+            return [part]
+        chapter = unit[0]
+        written: list[_Written] = []
+        start = 0
+        while start < len(chapter.items):
+            slices = [Slice(chapter, start, min(len(chapter.items), start + self.budget))]
+            part = self._lay_out_slices(slices, pages)
+            part.openings = {chapter.anchor: chapter.running} if start == 0 else {}
             written.append(part)
+            last = slices[-1]  # possibly lengthened
+            start = part.resume if last.stop < len(chapter.items) else len(chapter.items)
         return written
+
+    def _chapters(self, chapters: Sequence[Chapter], pages: Mapping[str, int] | None) -> list[_Written]:
+        """Lay out ``chapters`` in parts of about ``budget`` items, in ``workers`` processes
+        when there are several (and a cache, through which they share the fonts)."""
+        units = self._units(chapters)
+        if self.workers > 1 and self.cache is not None and len(units) > 1:
+            done = _in_workers(self, units, pages)
+        else:
+            done = [self._unit(unit, pages) for unit in units]
+        return [part for parts in done for part in parts]
 
     def _lay_out_slices(self, slices: list[Slice], pages) -> _Written:
         """Lay out a part (``slices`` may be lengthened in place).
@@ -268,6 +280,7 @@ class BookRenderer:
         else:
             raise BuildError("the contents pages could not be numbered: their length changes with the numbers")
         parts = [front, *body, *back]
+        _set_runnings([*body, *back])
         runnings = [r for w in parts for r in w.runnings]
         furniture = self._part(self.render_furniture(runnings), lambda d: (len(d.pages), 0), tagged=False)
         assert furniture is not None
@@ -278,6 +291,67 @@ class BookRenderer:
             )
         data = join(parts, furniture, self.sources)
         return PdfResult(data, len(runnings))
+
+
+def _set_runnings(parts: list[_Written]) -> None:
+    """The running header of each page: the title of the last chapter opened on or before it."""
+    running = ""
+    for part in parts:
+        part.runnings = []
+        for page in part.pages:
+            for name in page.anchors:
+                if name in part.openings:
+                    running = part.openings[name]
+            part.runnings.append(running)
+
+
+# The renderer, units and page numbers of the book being laid out in forked workers (inherited,
+# never pickled: the renderer holds the templates' closures).
+_FORKED: dict = {}
+
+
+def _in_workers(renderer: BookRenderer, units: list[list[Chapter]], pages) -> list[list[_Written]]:
+    """Lay out the units in forked worker processes; their parts come back in order.
+
+    Each worker writes the fonts it draws with into the cache's folder, where the join reads
+    them (render/subsets.py), so the bytes are those of a build in one process.
+    """
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..stopping import die_with_parent, stop_pool
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # no fork on this platform
+        return [renderer._unit(unit, pages) for unit in units]
+    _FORKED.update(renderer=renderer, units=units, pages=pages)
+    try:
+        with ProcessPoolExecutor(
+            max_workers=min(renderer.workers, len(units)),
+            mp_context=context,
+            initializer=die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
+            try:
+                results = list(pool.map(_unit_in_worker, range(len(units))))
+            except BaseException:
+                stop_pool(pool)
+                raise
+    finally:
+        _FORKED.clear()
+    for _, laid_out, reused in results:
+        renderer.laid_out += laid_out
+        renderer.reused += reused
+    return [parts for parts, _, _ in results]
+
+
+def _unit_in_worker(index: int) -> tuple[list[_Written], int, int]:
+    renderer = _FORKED["renderer"]
+    before = renderer.laid_out, renderer.reused
+    parts = renderer._unit(_FORKED["units"][index], _FORKED["pages"])
+    return parts, renderer.laid_out - before[0], renderer.reused - before[1]
 
 
 def _anchor_pages(written: list[_Written], first: int) -> dict[str, int]:
