@@ -139,6 +139,20 @@ def _digest_of(path: Path) -> str | None:
         return None
 
 
+# (description digest, face, size, head and tail of the file) -> the file's sha256, per process:
+# each part's PDF brings a fresh copy of every font file, and hashing a CJK font takes ~10 ms.
+_DIGESTS: dict[tuple, str] = {}
+
+
+def _source(font, sources: FontSources) -> str:
+    data = font.file_content
+    key = (font.hash, font.index, len(data), data[:4096], data[-4096:])
+    digest = _DIGESTS.get(key)
+    if digest is None or not sources.has(digest):
+        digest = _DIGESTS[key] = sources.add(data)
+    return digest
+
+
 def record_fonts(fonts, sources: FontSources) -> dict[str, FontUse]:
     """The fonts of one PDF being written (WeasyPrint's ``Font`` objects, before they are
     subset), as :class:`FontUse` records."""
@@ -156,7 +170,7 @@ def record_fonts(fonts, sources: FontSources) -> dict[str, FontUse]:
         )
         use = uses.get(name)
         if use is None:
-            use = uses[name] = FontUse(name, sources.add(font.file_content), font.index, mergeable)
+            use = uses[name] = FontUse(name, _source(font, sources), font.index, mergeable)
         use.mergeable = use.mergeable and mergeable
         for glyph, width in font.widths.items():
             use.widths.setdefault(glyph, width)
