@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import uuid
 import zipfile
@@ -558,3 +559,47 @@ def test_lists_and_labels_use_the_language_s_punctuation(built):
         assert all(sep in text for text in services), (name, services)
         if name == "reader-ja.epub":
             assert not any(", " in text for text in services), services  # never the ASCII comma
+
+
+# A project's reader templates: each extends refpub's own ("!") and changes one block.
+OVERRIDES = {
+    "_layout.xhtml": '{% extends "!reader/_layout.xhtml" %}'
+    "{% block head_extra %}<style>h1 { color: #123456 }</style>{% endblock %}",
+    "section.xhtml": '{% extends "!reader/section.xhtml" %}'
+    '{% block reading %}{{ super() }}<p class="ours">Ask the desk for {{ r.title }}</p>{% endblock %}',
+}
+ADDED = re.compile(rb'<style>h1 \{ color: #123456 \}</style>|<p class="ours">[^<]*</p>')
+
+
+def test_a_project_changes_one_block_of_the_reader_and_keeps_the_rest(tmp_path):
+    """`{% extends "!reader/section.xhtml" %}` with one block (and the layout's head_extra, the same
+    way): every reading gains the project's line, every document its style, and the book is
+    otherwise refpub's, byte for byte."""
+    plain = copy_root(tmp_path / "plain", vertical=False)
+    build_reader(plain)
+    root = copy_root(tmp_path / "project", vertical=False)
+    (root / "templates" / "reader").mkdir(parents=True)
+    for name, text in OVERRIDES.items():
+        (root / "templates" / "reader" / name).write_text(text, encoding="utf-8")
+    build_reader(root)
+
+    for lang in ("en", "ja"):
+        default = zipfile.ZipFile(plain / "build" / f"reader-{lang}.epub")
+        ours = zipfile.ZipFile(root / "build" / f"reader-{lang}.epub")
+        assert ours.namelist() == default.namelist()
+        for name in default.namelist():
+            before, after = default.read(name), ours.read(name)
+            assert ADDED.sub(b"", after) == before, name  # nothing else changed
+            if not name.endswith(".xhtml"):
+                assert after == before, name
+                continue
+            doc = etree.fromstring(after)
+            (style,) = doc.xpath("/x:html/x:head/x:style", namespaces=NS)
+            assert "#123456" in style.text
+            added = doc.xpath("//x:p[@class='ours']", namespaces=NS)
+            readings = doc.xpath("//x:article[@class='reading']", namespaces=NS)
+            assert len(added) == len(readings), name  # one after each reading, with its title
+            for reading, line in zip(readings, added):
+                assert reading.getnext() is line
+                assert line.text == "Ask the desk for " + "".join(reading.find("x:h2", NS).itertext())
+        assert len(ours.read("EPUB/section-01-general.xhtml").split(b'class="ours"')) == 3  # its two readings

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -98,3 +99,43 @@ def test_hostile_content_is_escaped(tmp_path, monkeypatch):
         assert not tree.xpath("//a[starts-with(normalize-space(@href), 'javascript:')]"), page
     index = (project / "build" / "web" / "en" / "search-index.js").read_text(encoding="utf-8")
     assert "</script" not in index.lower()
+
+
+# A project's web templates: each extends refpub's own ("!") and changes one block.
+OVERRIDES = {
+    "_layout.html": '{% extends "!web/_layout.html" %}'
+    "{% block head_extra %}<style>h1 { color: #123456 }</style>{% endblock %}",
+    "organisation.html": '{% extends "!web/organisation.html" %}'
+    '{% block organisation %}{{ super() }}<p class="ours">Ask the desk about {{ org.name }}</p>{% endblock %}',
+}
+ADDED = re.compile(rb'<style>h1 \{ color: #123456 \}</style>|<p class="ours">[^<]*</p>')
+
+
+def test_a_project_changes_one_block_of_the_web_edition_and_keeps_the_rest(good, tmp_path):
+    """`{% extends "!web/organisation.html" %}` with one block (and the layout's head_extra, the
+    same way): every organisation's page gains the project's line, every page its style, and
+    the site is otherwise refpub's, byte for byte."""
+    assert build(good, out=tmp_path / "plain", only=["web"], jobs=1).ok
+    (good / "templates" / "web").mkdir(parents=True)
+    for name, text in OVERRIDES.items():
+        (good / "templates" / "web" / name).write_text(text, encoding="utf-8")
+    assert build(good, out=tmp_path / "ours", only=["web"], jobs=1).ok
+
+    plain, ours = tmp_path / "plain" / "web", tmp_path / "ours" / "web"
+    files = sorted(p.relative_to(plain) for p in plain.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(ours) for p in ours.rglob("*") if p.is_file())
+    for name in files:
+        before, after = (plain / name).read_bytes(), (ours / name).read_bytes()
+        assert ADDED.sub(b"", after) == before, name  # nothing else changed
+        if name.suffix != ".html" or name.as_posix() == "index.html":  # the chooser has no layout
+            assert after == before, name
+            continue
+        page = lxml_html.fromstring(after)
+        assert "#123456" in page.xpath("string(/html/head/style)"), name
+        added = page.xpath("//p[@class='ours']")
+        if name.parts[1] == "org":
+            (line,) = added
+            assert line.getprevious().tag == "article"
+            assert line.text == "Ask the desk about " + page.xpath("string(//h1/span)")
+        else:
+            assert added == [], name

@@ -73,9 +73,13 @@ class ConfinedLoader(jinja2.FileSystemLoader):
 
     def get_source(self, environment, template):
         if template.startswith(DEFAULT_PREFIX):
-            # "!handbook.html": refpub's own, for a project's template that extends it.
+            # "!handbook.html", "!reader/section.xhtml": refpub's own, for a project's template
+            # that extends it.
             default = ConfinedLoader(self.searchpath[-1:], self.allowed_roots)
-            return default.get_source(environment, template[len(DEFAULT_PREFIX) :])
+            try:
+                return default.get_source(environment, template[len(DEFAULT_PREFIX) :])
+            except jinja2.TemplateNotFound:
+                raise jinja2.TemplateNotFound(template) from None  # the name as the project wrote it
         pieces = jinja2.loaders.split_template_path(template)
         for folder in self.searchpath:
             candidate = Path(folder, *pieces)
@@ -101,7 +105,9 @@ def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> Bu
                 filename, line = frame.filename, frame.lineno or 0
                 break
     location = Location(display_path(filename, project_root), line) if filename else None
-    if isinstance(exc, jinja2.TemplateNotFound):
+    if isinstance(exc, jinja2.TemplateNotFound) and str(exc.name).startswith(DEFAULT_PREFIX):
+        message = f"template '{exc.name}' not found: refpub has no template of that name (the '!' names refpub's own)"
+    elif isinstance(exc, jinja2.TemplateNotFound):
         message = (
             f"template '{exc.name}' not found; templates include others by name from the project's "
             "templates/ folder or refpub's (no '..', no absolute paths)"
