@@ -230,8 +230,8 @@ def check_po(
     report_fuzzy: bool = True,
 ) -> None:
     """Report the problems of one parsed catalog."""
-    for line, problem in syntax_problems(po, syntax):
-        reporter.error(f"syntax: {problem}", Location(rel, line))
+    for line, syntax_problem in syntax_problems(po, syntax):
+        reporter.error(f"syntax: {syntax_problem}", Location(rel, line))
 
     nplurals = po.num_plurals
     expected = expected_plurals(lang)
@@ -285,10 +285,10 @@ def check_po(
             if problem:
                 reporter.error(f"the translation {problem}", loc)
             if domain != CONTENT_DOMAIN:
-                problems = [placeholder_problem(s, translation) for s in sources]
+                problems = [p for s in sources if (p := placeholder_problem(s, translation))]
                 # A plural form used for one number only ("one", "two", "zero") may spell the
                 # number out instead of printing it, as GNU msgfmt allows.
-                if all(problems) and index not in single:
+                if len(problems) == len(sources) and index not in single:
                     reporter.error(problems[-1], loc)
             problem = html_problem(sources[-1], translation)
             if problem:
@@ -363,7 +363,7 @@ def check_catalogs(
         if lang == source_language:
             continue
         glossary_terms = load_glossary(root, lang, reporter)
-        own_names = {}
+        own_names: dict[tuple[str | None, str], str] = {}
         for _rel, m in current:
             for alt_lang, name in m.alt_names:
                 if alt_lang == lang:
