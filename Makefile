@@ -12,9 +12,11 @@ test: setup-dev lint
 	$(BIN)/python -m pytest -n auto
 
 # Style and mistakes a linter finds (pyproject.toml [tool.ruff]); `ruff format` fixes the layout.
+# Then the type check of src/refpub (pyproject.toml [tool.mypy]).
 lint: setup-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
 
 check: setup
 	$(BIN)/refpub check

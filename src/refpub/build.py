@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
@@ -31,6 +32,10 @@ from .export.protocol import COSTS, OUTPUT_KINDS, Target, exporters  # noqa: E40
 from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
 from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
 from .stopping import die_with_parent, stop_pool
+
+if TYPE_CHECKING:
+    from .manifest import Environment, Manifest
+    from .project import Project
 
 
 @dataclass
@@ -118,6 +123,10 @@ def build(
 
     ``jobs`` is the number of worker processes (default: one per core; 1 renders in this
     process). ``force`` rebuilds every output even if it is up to date.
+
+    The recipe: resolve and prepare the output folder; answer at once if nothing changed since
+    the last build (the no-op shortcut); load the content and digest each output's inputs;
+    render what changed; record the build in the manifest.
     """
     from . import manifest as mf
     from .project import find_root
@@ -125,29 +134,81 @@ def build(
     started = time.perf_counter()
     check_names("--only", only, OUTPUT_KINDS, "output")  # before the no-op shortcut can answer
     root = find_root(path)
-    out_dir = Path(out) if out is not None else root / DEFAULT_OUT
-    if not out_dir.is_absolute():
-        out_dir = Path.cwd() / out_dir
+    out_dir = _resolve_out_dir(root, out)
     _prepare_out_dir(out_dir)
     remove_stray_temporaries(out_dir)
 
-    # 1. Nothing changed at all? Decided from file digests, before parsing or heavy imports.
     options = {"only": sorted(set(only or ())), "langs": sorted(set(langs or ()))}
     env = mf.environment(root)
     fingerprint = mf.fingerprint(root, env, options)
     manifest = mf.Manifest.read(out_dir)
-    unchanged = None if force else manifest.unchanged_build(out_dir, fingerprint)
+    unchanged = None if force else _unchanged_build(out_dir, manifest, fingerprint, on_output, started)
     if unchanged is not None:
-        current = []
-        for target in unchanged:
-            result = _up_to_date(target, out_dir, manifest)
-            current.append(result)
-            if on_output:
-                on_output(result)
-        diagnostics = [mf.diagnostic_from_record(d) for d in manifest.last_build.get("diagnostics", ())]
-        return BuildResult(current, diagnostics, time.perf_counter() - started)
+        return unchanged
 
-    # 2. Load and check the content once; digest each output's inputs.
+    work = _load_and_digest(root, only, langs, env, out_dir, manifest, force)
+    diagnostics = [*work.diagnostics, *_require_fonts(work.todo)]
+    outputs = _render_changed(work, out_dir, manifest, on_output, jobs or default_jobs())
+    _record_build(manifest, out_dir, fingerprint, work.targets, outputs, diagnostics)
+    return BuildResult(outputs, diagnostics, time.perf_counter() - started)
+
+
+def _resolve_out_dir(root: Path, out: str | Path | None) -> Path:
+    """The output folder: ``out`` (relative to the current folder), or the project's build/."""
+    out_dir = Path(out) if out is not None else root / DEFAULT_OUT
+    if not out_dir.is_absolute():
+        out_dir = Path.cwd() / out_dir
+    return out_dir
+
+
+def _unchanged_build(
+    out_dir: Path,
+    manifest: Manifest,
+    fingerprint: str,
+    on_output: Callable[[OutputResult], None] | None,
+    started: float,
+) -> BuildResult | None:
+    """The no-op shortcut: if nothing the last build read has changed and its outputs are
+    intact, that build's outputs (all up to date) and diagnostics; otherwise None. Decided
+    from file digests, before the content is parsed or a renderer is imported."""
+    from . import manifest as mf
+
+    unchanged = manifest.unchanged_build(out_dir, fingerprint)
+    if unchanged is None:
+        return None
+    current = []
+    for target in unchanged:
+        result = _up_to_date(target, out_dir, manifest)
+        current.append(result)
+        if on_output:
+            on_output(result)
+    diagnostics = [mf.diagnostic_from_record(d) for d in manifest.last_build.get("diagnostics", ())]
+    return BuildResult(current, diagnostics, time.perf_counter() - started)
+
+
+@dataclass
+class _Work:
+    """What a build that is not a no-op has to do, once the content is loaded."""
+
+    project: Project
+    targets: list[Target]  # every output of the build, in plan order
+    digests: dict[str, str]  # output file name -> digest of its inputs
+    todo: list[Target]  # the outputs to render: changed, missing or replaced (all of them with force)
+    diagnostics: list[Diagnostic]  # the content's warnings
+
+
+def _load_and_digest(
+    root: Path,
+    only: Iterable[str] | None,
+    langs: Iterable[str] | None,
+    env: Environment,
+    out_dir: Path,
+    manifest: Manifest,
+    force: bool,
+) -> _Work:
+    """Load and check the content once, plan the targets and digest each one's inputs: those
+    whose digest differs from the manifest's are to be rendered."""
+    from . import manifest as mf
     from .project import load_project
 
     project = load_project(root)
@@ -155,35 +216,49 @@ def build(
     targets = plan(project.content, only, langs)
     digests = mf.output_digests(root, targets, lambda t: registry[t.kind].inputs(t, project.content), env)
     todo = [t for t in targets if force or not manifest.is_current(out_dir, t.filename, digests[t.filename])]
-    diagnostics = list(project.warnings)
-    if todo and _needs_fonts(todo):
-        from .diagnostics import Severity
-        from .render.fonts import require_faces, slow_subsetting_warning
+    return _Work(project, targets, digests, todo, list(project.warnings))
 
-        require_faces()
-        slow = slow_subsetting_warning()
-        if slow:
-            diagnostics.append(Diagnostic(Severity.WARNING, slow))
 
-    # 3. Render what changed, longest first, reporting each output as it finishes.
+def _require_fonts(todo: list[Target]) -> list[Diagnostic]:
+    """Before a PDF is rendered: an error if a font face refpub needs is missing, and the
+    warning about slow font subsetting, if any."""
+    if not (todo and _needs_fonts(todo)):
+        return []
+    from .diagnostics import Severity
+    from .render.fonts import require_faces, slow_subsetting_warning
+
+    require_faces()
+    slow = slow_subsetting_warning()
+    return [Diagnostic(Severity.WARNING, slow)] if slow else []
+
+
+def _render_changed(
+    work: _Work,
+    out_dir: Path,
+    manifest: Manifest,
+    on_output: Callable[[OutputResult], None] | None,
+    jobs: int,
+) -> list[OutputResult]:
+    """Report the outputs that are up to date, render the others, longest first, and report
+    each as it finishes, remembering it in the manifest. The results, in plan order."""
     results: dict[str, OutputResult] = {}
 
     def finished(result: OutputResult) -> None:
         results[result.target.filename] = result
         name = result.target.filename
         if result.state == "built":
-            manifest.record_output(out_dir, name, digests[name], result.seconds, result.fallbacks, result.pages)
+            manifest.record_output(out_dir, name, work.digests[name], result.seconds, result.fallbacks, result.pages)
         elif result.state == "failed":
             manifest.forget_output(name)
         if on_output:
             on_output(result)
 
-    for target in targets:
-        if target not in todo:
+    for target in work.targets:
+        if target not in work.todo:
             finished(_up_to_date(target, out_dir, manifest))
-    todo.sort(key=lambda t: _expected_seconds(t, manifest), reverse=True)
+    todo = sorted(work.todo, key=lambda t: _expected_seconds(t, manifest), reverse=True)
     try:
-        _render_all(project, todo, out_dir, finished, jobs or default_jobs())
+        _render_all(work.project, todo, out_dir, finished, jobs)
     except BaseException:
         # Stopped (Ctrl-C, SIGTERM, SIGHUP) or a bug: the workers are gone; what finished is
         # kept and remembered, nothing half-written stays, every other output is as it was.
@@ -191,8 +266,21 @@ def build(
         manifest.last_build = {}
         manifest.write(out_dir)
         raise
+    return [results[t.filename] for t in work.targets]
 
-    outputs = [results[t.filename] for t in targets]
+
+def _record_build(
+    manifest: Manifest,
+    out_dir: Path,
+    fingerprint: str,
+    targets: list[Target],
+    outputs: list[OutputResult],
+    diagnostics: list[Diagnostic],
+) -> None:
+    """Write the manifest. A build without a failed output is remembered whole, so that the
+    next one with the same fingerprint is a no-op; after a failure, only its outputs are."""
+    from . import manifest as mf
+
     if all(o.state != "failed" for o in outputs):
         manifest.last_build = {
             "fingerprint": fingerprint,
@@ -202,7 +290,6 @@ def build(
     else:
         manifest.last_build = {}
     manifest.write(out_dir)
-    return BuildResult(outputs, diagnostics, time.perf_counter() - started)
 
 
 def _up_to_date(target, out_dir: Path, manifest) -> OutputResult:

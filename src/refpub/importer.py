@@ -126,7 +126,8 @@ def _date_from_text(text: str) -> str:
     m = re.match(r"^\s*(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text or "")
     if not m:
         return ""
-    year, month, day = (int(g) if g else None for g in m.groups())
+    year = int(m.group(1))
+    month, day = (int(g) if g else None for g in m.groups()[1:])
     try:
         return PartialDate.parse(
             PartialDate(year, month if month else None, day if month and day else None).isoformat()
@@ -221,8 +222,8 @@ def item_from_ris(record: dict, label: str) -> Item:
         take("publisher", "secondary_title", "journal_name", "alternate_title3", "publisher")
     else:
         take("publisher", "publisher", "secondary_title")
-    if record.get("authors") or record.get("first_authors"):
-        names = record.get("authors") or record.get("first_authors")
+    names = record.get("authors") or record.get("first_authors")
+    if names:
         used.update(k for k in ("authors", "first_authors") if record.get(k))
         f["authors"] = [_ris_name(n) for n in names if n.strip()]
     date = _date_from_text(str(record.get("date") or "")) or _date_from_text(
@@ -488,6 +489,7 @@ def plan_import(
         # An empty list (`[]`): keep the comments, drop the empty flow list the entries replace.
         new_text = "".join(line for line in text.splitlines(True) if line.lstrip().startswith("#") or not line.strip())
     if changed_existing:
+        assert yaml is not None, "an existing entry is only edited when the file's layout can be kept"
         out = io.StringIO()
         yaml.dump(data, out)
         new_text = out.getvalue()

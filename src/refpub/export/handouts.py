@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Template
 from markupsafe import Markup
 from segno.encoder import DataOverflowError
 
@@ -34,14 +35,14 @@ from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..errors import BuildError, BuildErrors, ContentError
 from ..fsio import atomic_write_bytes
 from ..i18n.names import language_name
-from ..model import Content, Handout, OrganisationSelection, ReadingSelection
-from ..render.context import OrganisationView, ViewBuilder, edition_date
+from ..model import Content, Handout, OrganisationSelection, Publication, ReadingSelection
+from ..render.context import OrganisationView, ReadingView, ViewBuilder, edition_date
 from ..render.fonts import font_stacks
 from ..render.furniture import furnish
 from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
 from ..reproducible import source_datetime
-from ..selection import handout_languages, select_for_handout
+from ..selection import HandoutEntries, handout_languages, select_for_handout
 from ..text import Text
 from ..urls import is_safe_url
 from .base import Rendered, RenderSession, check_glyphs, interface_glyph_problems
@@ -253,10 +254,45 @@ class HandoutPage:
 
 
 def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
-    """The HTML of ``handout``, with a warning for every entry missing a translation."""
-    content = session.content
-    pub = content.publication
-    label = f"handout '{handout.id}'"
+    """The HTML of ``handout``, with a warning for every entry missing a translation.
+
+    The recipe: select its entries, open its languages and choose its page, title it in every
+    language, make one row per entry, require a glyph for every character, render the page,
+    then warn about the interface strings that fell back to the source language.
+    """
+    pub = session.content.publication
+    entries = _selected_entries(handout, session.content)
+    paper = handout.paper or pub.paper
+    languages = [_Language(lang, session) for lang in handout_languages(handout, session.content)]
+    geometry = geometry_for(paper, handout.two_up, len(languages))
+    warnings = _Warnings(_label(handout), pub.source_language)
+    titles = _titles(handout, pub, languages, warnings)
+    organisations, organisation_views = _rows(_ORGANISATION_ROWS, entries.organisations, languages, geometry, warnings)
+    readings, reading_views = _rows(_READING_ROWS, entries.readings, languages, geometry, warnings)
+    _require_glyphs(handout, session, languages, titles, reading_views, organisation_views)
+    template = _page_template(handout, session, languages, geometry, titles, [*organisations, *readings])
+    html = template.page(organisations, readings)
+    _warn_untranslated_interface(handout, languages, warnings)  # after rendering: it counts what rendering missed
+    fallbacks = sum(lang.views.localizer.fallback_count for lang in languages)
+    return HandoutPage(
+        handout,
+        html,
+        paper,
+        geometry,
+        [*organisations, *readings],
+        warnings.diagnostics,
+        fallbacks,
+        template.page,
+        template.furniture,
+    )
+
+
+def _label(handout: Handout) -> str:
+    return f"handout '{handout.id}'"
+
+
+def _selected_entries(handout: Handout, content: Content) -> HandoutEntries:
+    """The handout's organisations and readings; a build error if it selects none."""
     entries = select_for_handout(content, handout)
     if not entries:
         how = (
@@ -264,27 +300,36 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
             if handout.id == CUSTOM_ID
             else "give it 'organisations' or 'readings' (ids or filters)"
         )
-        raise BuildError(f"{label} selects no organisations and no readings; {how}", handout.location())
-    paper = handout.paper or pub.paper
-    languages = [_Language(lang, session) for lang in handout_languages(handout, content)]
-    geometry = geometry_for(paper, handout.two_up, len(languages))
+        raise BuildError(f"{_label(handout)} selects no organisations and no readings; {how}", handout.location())
+    return entries
 
-    warnings: list[Diagnostic] = []
 
-    def warn(message: str, location: Location | None) -> None:
-        warnings.append(Diagnostic(Severity.WARNING, message, location))
+@dataclass
+class _Warnings:
+    """The warnings of one handout, in the order they are found."""
 
-    def missing(lang: _Language, what: str, fields: list[str], location: Location | None) -> None:
+    label: str  # "handout '<id>'", the start of every message
+    source_language: str
+    diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
+
+    def warn(self, message: str, location: Location | None) -> None:
+        self.diagnostics.append(Diagnostic(Severity.WARNING, message, location))
+
+    def untranslated(self, lang: _Language, what: str, fields: list[str], location: Location | None) -> None:
+        """Warn that ``fields`` of ``what`` are printed in the source language (none: no warning)."""
         if fields:
             name = lang.views.localizer.translations.lang
-            warn(
-                f"{label}: {what} has no {language_name(name)} translation of {', '.join(fields)}; "
-                f"the {language_name(pub.source_language)} text is printed in its place "
+            self.warn(
+                f"{self.label}: {what} has no {language_name(name)} translation of {', '.join(fields)}; "
+                f"the {language_name(self.source_language)} text is printed in its place "
                 f"(translate it in locales/{name}/LC_MESSAGES/content.po)",
                 location,
             )
 
-    # Titles: the handout's own title, or the publication's for an ad-hoc handout without one.
+
+def _titles(handout: Handout, pub: Publication, languages: list[_Language], warnings: _Warnings) -> list[str]:
+    """The handout's title in every language: its own, or the publication's for an ad-hoc
+    handout without one."""
     titles = []
     for lang in languages:
         loc = lang.views.localizer
@@ -292,64 +337,127 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
             lang.views.handout_title(handout) if handout.title else loc.field("publication", None, "title", pub.title)
         )
         if title.fallback:
-            missing(lang, f'the title "{handout.title or pub.title}"', ["title"], handout.location("title"))
-        titles.append(lang.parts.title(title))
-
-    def qr_for(kind, item):
-        try:
-            return _qr(item.url, geometry.qr_size, str(languages[0].parts.qr_label(item.url)).strip())
-        except DataOverflowError:
-            warn(
-                f"{label}: {kind} '{item.id}': its link ({len(item.url):,} characters) is too long for a "
-                "QR code; it is printed as text only",
-                item.location("url"),
+            warnings.untranslated(
+                lang, f'the title "{handout.title or pub.title}"', ["title"], handout.location("title")
             )
-            return None
+        titles.append(lang.parts.title(title))
+    return titles
 
-    def rows(kind, items, view_of, fields, anchor_prefix, contacts_of):
-        """One row per entry: its view in every language side by side, contacts and QR once."""
-        made, all_views = [], []
-        for item in items:
-            views = [view_of(lang.views)(item) for lang in languages]
-            all_views.extend(views)
-            for lang, view in zip(languages, views):
-                if not lang.is_source:
-                    missing(lang, f"{kind} '{item.id}'", _missing_fields(view, fields), item.location())
-            made.append(
-                HandoutEntry(
-                    kind,
-                    item.id,
-                    f"{anchor_prefix}-{item.id}",
-                    tuple(getattr(lang.parts, kind)(view) for lang, view in zip(languages, views)),
-                    contacts_of(views),
-                    qr_for(kind, item),
+
+@dataclass(frozen=True)
+class _RowRecipe:
+    """How one kind of entry becomes rows of a handout."""
+
+    kind: str  # "organisation" or "reading": also the name of the macro that writes its column
+    view_of: Callable[[ViewBuilder], Callable[[Any], Any]]  # the views' method for the entry
+    translated_fields: tuple[str, ...]  # those whose fallback to the source language is warned about
+    anchor_prefix: str
+    contacts_of: Callable[[list[Any]], tuple[tuple[str, str], ...]]  # from the views, every language
+
+
+def _reading_contacts(views: list[ReadingView]) -> tuple[tuple[str, str], ...]:
+    return (("website", views[0].url),) if views[0].url else ()
+
+
+_ORGANISATION_ROWS = _RowRecipe(
+    "organisation", lambda v: v.organisation, ("name", "description", "region"), "org", _organisation_contacts
+)
+_READING_ROWS = _RowRecipe("reading", lambda v: v.reading, ("title", "summary"), "reading", _reading_contacts)
+
+
+def _rows(
+    recipe: _RowRecipe, items: Sequence[Any], languages: list[_Language], geometry: Geometry, warnings: _Warnings
+) -> tuple[list[HandoutEntry], list[Any]]:
+    """One row per entry: its view in every language side by side, contacts and QR code once.
+    Also every view made, for the glyph check."""
+    made, all_views = [], []
+    for item in items:
+        views = [recipe.view_of(lang.views)(item) for lang in languages]
+        all_views.extend(views)
+        for lang, view in zip(languages, views):
+            if not lang.is_source:
+                warnings.untranslated(
+                    lang,
+                    f"{recipe.kind} '{item.id}'",
+                    _missing_fields(view, recipe.translated_fields),
                     item.location(),
                 )
+        made.append(
+            HandoutEntry(
+                recipe.kind,
+                item.id,
+                f"{recipe.anchor_prefix}-{item.id}",
+                tuple(getattr(lang.parts, recipe.kind)(view) for lang, view in zip(languages, views)),
+                recipe.contacts_of(views),
+                _entry_qr(recipe.kind, item, languages, geometry, warnings),
+                item.location(),
             )
-        return made, all_views
+        )
+    return made, all_views
 
-    rows_org, org_views = rows(
-        "organisation",
-        entries.organisations,
-        lambda v: v.organisation,
-        ("name", "description", "region"),
-        "org",
-        _organisation_contacts,
-    )
-    rows_reading, reading_views = rows(
-        "reading",
-        entries.readings,
-        lambda v: v.reading,
-        ("title", "summary"),
-        "reading",
-        lambda views: (("website", views[0].url),) if views[0].url else (),
-    )
 
-    problems = check_glyphs(reading_views, org_views, [(label, str(t), handout.location("title")) for t in titles])
+def _entry_qr(
+    kind: str, item: Any, languages: list[_Language], geometry: Geometry, warnings: _Warnings
+) -> Markup | None:
+    """The QR code of the entry's link: none for a link a phone does not open, nor (with a
+    warning) for one too long for a QR code."""
+    try:
+        return _qr(item.url, geometry.qr_size, str(languages[0].parts.qr_label(item.url)).strip())
+    except DataOverflowError:
+        warnings.warn(
+            f"{warnings.label}: {kind} '{item.id}': its link ({len(item.url):,} characters) is too long for a "
+            "QR code; it is printed as text only",
+            item.location("url"),
+        )
+        return None
+
+
+def _require_glyphs(
+    handout: Handout,
+    session: RenderSession,
+    languages: list[_Language],
+    titles: list[str],
+    reading_views: list[Any],
+    organisation_views: list[Any],
+) -> None:
+    """Raise BuildErrors for every character of the handout, or of its languages' interface
+    strings, that no installed font can draw."""
+    label = _label(handout)
+    problems = check_glyphs(
+        reading_views, organisation_views, [(label, str(t), handout.location("title")) for t in titles]
+    )
     problems += [p for lang in languages for p in interface_glyph_problems(session, lang.lang)]
     if problems:
         raise BuildErrors(problems)
 
+
+@dataclass(frozen=True)
+class _PageTemplate:
+    """``handout.html`` with everything but the rows filled in."""
+
+    template: Template
+    fixed: dict[str, Any]
+
+    def page(self, organisations: list[HandoutEntry], readings: list[HandoutEntry]) -> str:
+        """The handout with its rows in this order (see `balance`)."""
+        return self.template.render(self.fixed, organisations=organisations, readings=readings, furniture_pages=0)
+
+    def furniture(self, pages: int) -> str:
+        """The footer alone on ``pages`` pages (drawn onto the handout's pages as an artifact)."""
+        return self.template.render(self.fixed, organisations=[], readings=[], furniture_pages=pages)
+
+
+def _page_template(
+    handout: Handout,
+    session: RenderSession,
+    languages: list[_Language],
+    geometry: Geometry,
+    titles: list[str],
+    entries: list[HandoutEntry],
+) -> _PageTemplate:
+    """The page's template in the first language's environment, with its titles, headings,
+    labels, footers, geometry and fonts."""
+    pub = session.content.publication
     edition = edition_date(pub)
     template = session.environment(languages[0].lang, phrase_breaking=True).get_template("handout.html")
     fixed = dict(
@@ -363,35 +471,26 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         reading_headings=[lang.parts.heading("readings") for lang in languages],
         contact_labels={kind: _bilingual_label(languages, kind) for kind in CONTACT_KINDS},
         footers=[lang.parts.footer(edition, pub.latest_url) for lang in languages],
-        has_qr=any(e.qr for e in (*rows_org, *rows_reading)),
+        has_qr=any(e.qr for e in entries),
         copies=geometry.copies,
         geometry=geometry,
         fonts=font_stacks([*pub.languages, *(lang.lang for lang in languages)], languages[0].lang),
     )
+    return _PageTemplate(template, fixed)
 
-    def reordered(organisations: list[HandoutEntry], readings: list[HandoutEntry]) -> str:
-        return template.render(fixed, organisations=organisations, readings=readings, furniture_pages=0)
 
-    def furniture(pages: int) -> str:
-        return template.render(fixed, organisations=[], readings=[], furniture_pages=pages)
-
-    html = reordered(rows_org, rows_reading)
-
-    # Interface strings (labels, headings) without a translation: one warning per language.
+def _warn_untranslated_interface(handout: Handout, languages: list[_Language], warnings: _Warnings) -> None:
+    """One warning per language for the interface strings (labels, headings) the page was
+    rendered without a translation of."""
     for lang in languages:
         ui_missing = sorted(lang.views.localizer.translations.missing_messages)
         if ui_missing and not lang.is_source:
             shown = ", ".join(f'"{m}"' for m in ui_missing[:6]) + (", …" if len(ui_missing) > 6 else "")
-            warn(
-                f"{label}: {len(ui_missing)} interface string(s) have no {language_name(lang.lang)} translation "
+            warnings.warn(
+                f"{warnings.label}: {len(ui_missing)} interface string(s) have no {language_name(lang.lang)} translation "
                 f"({shown}); translate them in locales/{lang.lang}/LC_MESSAGES/messages.po",
                 handout.location(),
             )
-
-    fallbacks = sum(lang.views.localizer.fallback_count for lang in languages)
-    return HandoutPage(
-        handout, html, paper, geometry, [*rows_org, *rows_reading], warnings, fallbacks, reordered, furniture
-    )
 
 
 def render_handout(handout: Handout, session: RenderSession) -> Rendered:

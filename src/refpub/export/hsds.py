@@ -34,6 +34,7 @@ import io
 import json
 import uuid
 from importlib.resources import files
+from typing import Any
 
 from ..i18n.catalogs import content_context
 from ..i18n.names import language_name
@@ -154,7 +155,7 @@ def _csv(fields: list[str], records: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-_EXTENSION_RESOURCE = {
+_EXTENSION_RESOURCE: dict[str, Any] = {
     "name": EXTENSION,
     "path": f"{EXTENSION}.csv",
     "description": "refpub extension: translations of free-text fields of the other tables (HSDS text is single-language), and refpub's own ids (field x_refpub_id).",

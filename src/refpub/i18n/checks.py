@@ -5,8 +5,13 @@ placeholder of the msgid missing or changed in the msgstr, the wrong number of p
 broken or changed HTML tags, a link that differs from the source or is unsafe.
 
 Warnings (someone should look): fuzzy translations, catalogs out of date with the content or
-the templates, a glossary term not rendered as agreed, an organisation name that is not its
-own name from ``alt_names``.
+the templates, a Plural-Forms with another number of forms than the language has, plural forms
+left empty, a link the translation drops, a glossary term not rendered as agreed, an
+organisation name that is not its own name from ``alt_names``.
+
+As Babel's ``checkers``: each check of a catalog is a function that returns the problems it
+finds (``CATALOG_CHECKERS`` for the file, ``MESSAGE_CHECKERS`` for each message), and
+:func:`check_po` runs them in order.
 """
 
 from __future__ import annotations
@@ -15,13 +20,14 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 
-from ..diagnostics import Location, Reporter
+from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..text import control_character_problem
 from ..urls import check_url
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
@@ -217,6 +223,194 @@ def syntax_problems(po: PoFile, msgfmt: list[tuple[int, str]] | None) -> list[tu
     return own + [(line, problem) for line, problem in (msgfmt or ()) if line not in seen and line - 1 not in seen]
 
 
+# --------------------------------------------------------------------------- checkers
+#
+# A checker decides itself which messages it applies to (a fuzzy translation is checked for
+# nothing but being fuzzy), so the lists below read as what is checked, in the order reported.
+
+
+@dataclass(frozen=True)
+class CatalogToCheck:
+    """One parsed catalog, with what its checkers need to know besides its messages."""
+
+    po: PoFile
+    rel: str  # the catalog's path in the project, for locations
+    lang: str
+    domain: str
+    glossary: Sequence[Term] = ()
+    own_names: Mapping[tuple[str | None, str], str] = field(default_factory=dict)  # from alt_names
+    syntax: list[tuple[int, str]] | None = None  # GNU msgfmt's problems; None where it is missing
+    report_fuzzy: bool = True
+    # Plural forms that may spell their number out (see _single_number_forms): found once per
+    # catalog, since it tries 1,000 numbers.
+    single_number_forms: frozenset[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "single_number_forms", frozenset(_single_number_forms(self.po)))
+
+    def at(self, message: Message) -> Location:
+        """Where a message's problems are reported: its msgstr line."""
+        return Location(self.rel, self.po.msgstr_line(message))
+
+
+def _error(message: str, location: Location) -> Diagnostic:
+    return Diagnostic(Severity.ERROR, message, location)
+
+
+def _warning(message: str, location: Location) -> Diagnostic:
+    return Diagnostic(Severity.WARNING, message, location)
+
+
+def _is_plural(message: Message) -> bool:
+    return isinstance(message.id, (list, tuple))
+
+
+def _sources(message: Message) -> list[str]:
+    return list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+
+
+def _published(message: Message) -> bool:
+    """Translated and not fuzzy: a translation that is used (a fuzzy one is not)."""
+    return is_translated(message) and not message.fuzzy
+
+
+def check_syntax(catalog: CatalogToCheck) -> list[Diagnostic]:
+    """What the file says that is not PO syntax (see syntax_problems)."""
+    return [
+        _error(f"syntax: {problem}", Location(catalog.rel, line))
+        for line, problem in syntax_problems(catalog.po, catalog.syntax)
+    ]
+
+
+def check_plural_header(catalog: CatalogToCheck) -> list[Diagnostic]:
+    """The header's Plural-Forms: there when a message has plural forms, with the number of
+    forms the language has."""
+    nplurals = catalog.po.num_plurals
+    expected = expected_plurals(catalog.lang)
+    header = Location(catalog.rel, 1)
+    if nplurals is None:
+        if any(_is_plural(m) for m in catalog.po.messages):
+            return [
+                _error(
+                    "the header has no Plural-Forms but the catalog has plural messages; "
+                    f"add one (refpub i18n update writes it for '{catalog.lang}')",
+                    header,
+                )
+            ]
+    elif expected is not None and nplurals != expected:
+        return [
+            _warning(f"Plural-Forms says nplurals={nplurals}, but {catalog.lang} has {expected} plural form(s)", header)
+        ]
+    return []
+
+
+def check_plural_forms(catalog: CatalogToCheck, message: Message) -> list[Diagnostic]:
+    """A plural message has the header's number of forms, and all of them translated or none."""
+    if not _is_plural(message):
+        return []
+    nplurals = catalog.po.num_plurals
+    strings = _strings(message)
+    if nplurals is not None and len(strings) != nplurals:
+        # msgfmt rejects this whether or not the message is translated.
+        return [
+            _error(f"{len(strings)} plural form(s) given, the header says nplurals={nplurals}", catalog.at(message))
+        ]
+    if any(strings) and not all(strings):
+        empty = ", ".join(f"msgstr[{i}]" for i, text in enumerate(strings) if not text)
+        return [
+            _warning(
+                f"{empty} empty: until every plural form is translated the source text is shown", catalog.at(message)
+            )
+        ]
+    return []
+
+
+def check_fuzzy(catalog: CatalogToCheck, message: Message) -> list[Diagnostic]:
+    """A fuzzy translation waits for review (reported only with ``report_fuzzy``)."""
+    if not (catalog.report_fuzzy and is_translated(message) and message.fuzzy):
+        return []
+    return [
+        _warning(
+            "fuzzy translation: the source text changed; review the translation, then remove "
+            "the 'fuzzy' flag (until then the source text is shown)",
+            catalog.at(message),
+        )
+    ]
+
+
+def check_translated_text(catalog: CatalogToCheck, message: Message) -> list[Diagnostic]:
+    """Every form of a used translation: no control characters; the placeholders of the
+    msgid (interface strings); its HTML tags and its links."""
+    if not _published(message):
+        return []
+    loc = catalog.at(message)
+    sources = _sources(message)
+    single = catalog.single_number_forms if _is_plural(message) else frozenset()
+    found = []
+    for index, translation in enumerate(_strings(message)):
+        problem = control_character_problem(translation)
+        if problem:
+            found.append(_error(f"the translation {problem}", loc))
+        if catalog.domain != CONTENT_DOMAIN:
+            problems = [p for s in sources if (p := placeholder_problem(s, translation))]
+            # A plural form used for one number only ("one", "two", "zero") may spell the
+            # number out instead of printing it, as GNU msgfmt allows.
+            if len(problems) == len(sources) and index not in single:
+                found.append(_error(problems[-1], loc))
+        problem = html_problem(sources[-1], translation)
+        if problem:
+            found.append(_error(problem, loc))
+        url_errors, url_warnings = url_problems(" ".join(sources), translation)
+        found.extend(_error(e, loc) for e in url_errors)
+        found.extend(_warning(w, loc) for w in url_warnings)
+    return found
+
+
+def check_own_name(catalog: CatalogToCheck, message: Message) -> list[Diagnostic]:
+    """An organisation's name that has its own form in this language (``alt_names``): that form
+    is printed, so a different translation is a mistake to correct."""
+    key = message_key(message)
+    if not _published(message) or key not in catalog.own_names or _strings(message)[0] == catalog.own_names[key]:
+        return []
+    return [
+        _warning(
+            f"the organisation's own name in {catalog.lang} is '{catalog.own_names[key]}' (alt_names); "
+            "it is used instead of this translation; run `refpub i18n update`",
+            catalog.at(message),
+        )
+    ]
+
+
+def check_glossary(catalog: CatalogToCheck, message: Message) -> list[Diagnostic]:
+    """The glossary's terms rendered as agreed; not in proper names (a text kept as it is, an
+    organisation's name) nor in a name that has its own form (``alt_names``)."""
+    if not _published(message) or message_key(message) in catalog.own_names:
+        return []
+    strings, sources = _strings(message), _sources(message)
+    context = message.context or ""
+    if strings[0] == sources[0] or context.startswith("organisation:") and context.endswith(":name"):
+        return []
+    return [
+        _warning(
+            f"glossary: '{term.term}' should be rendered as '{term.translation}'"
+            + (f" (or {', '.join(term.accept)})" if term.accept else ""),
+            catalog.at(message),
+        )
+        for term in missing_terms(list(catalog.glossary), sources[0], strings[0])
+    ]
+
+
+# The checkers, in the order their problems are reported.
+CATALOG_CHECKERS: tuple[Callable[[CatalogToCheck], list[Diagnostic]], ...] = (check_syntax, check_plural_header)
+MESSAGE_CHECKERS: tuple[Callable[[CatalogToCheck, Message], list[Diagnostic]], ...] = (
+    check_plural_forms,
+    check_fuzzy,
+    check_translated_text,
+    check_own_name,
+    check_glossary,
+)
+
+
 def check_po(
     po: PoFile,
     rel: str,
@@ -225,101 +419,18 @@ def check_po(
     reporter: Reporter,
     *,
     glossary: Sequence[Term] = (),
-    own_names: dict[tuple[str | None, str], str] | None = None,
+    own_names: Mapping[tuple[str | None, str], str] | None = None,
     syntax: list[tuple[int, str]] | None = None,
     report_fuzzy: bool = True,
 ) -> None:
-    """Report the problems of one parsed catalog."""
-    for line, problem in syntax_problems(po, syntax):
-        reporter.error(f"syntax: {problem}", Location(rel, line))
-
-    nplurals = po.num_plurals
-    expected = expected_plurals(lang)
-    header_line = 1
-    if nplurals is None:
-        if any(isinstance(m.id, (list, tuple)) for m in po.messages):
-            reporter.error(
-                "the header has no Plural-Forms but the catalog has plural messages; "
-                f"add one (refpub i18n update writes it for '{lang}')",
-                Location(rel, header_line),
-            )
-    elif expected is not None and nplurals != expected:
-        reporter.warning(
-            f"Plural-Forms says nplurals={nplurals}, but {lang} has {expected} plural form(s)",
-            Location(rel, header_line),
-        )
-
-    single_number_forms = _single_number_forms(po)  # once per catalog: it tries 1,000 numbers
-    own_names = own_names or {}
-    for m in po.messages:
-        if isinstance(m.id, (list, tuple)):
-            strings = _strings(m)
-            loc = Location(rel, po.msgstr_line(m))
-            if nplurals is not None and len(strings) != nplurals:
-                # msgfmt rejects this whether or not the message is translated.
-                reporter.error(f"{len(strings)} plural form(s) given, the header says nplurals={nplurals}", loc)
-            elif any(strings) and not all(strings):
-                empty = ", ".join(f"msgstr[{i}]" for i, text in enumerate(strings) if not text)
-                reporter.warning(f"{empty} empty: until every plural form is translated the source text is shown", loc)
-        if not is_translated(m):
-            continue
-        line = po.msgstr_line(m)
-        loc = Location(rel, line)
-        if m.fuzzy:
-            if not report_fuzzy:
-                continue
-            reporter.warning(
-                "fuzzy translation: the source text changed; review the translation, then remove "
-                "the 'fuzzy' flag (until then the source text is shown)",
-                loc,
-            )
-            continue
-        strings = _strings(m)
-        if isinstance(m.id, (list, tuple)):
-            sources = list(m.id)
-        else:
-            sources = [m.id]
-        single = single_number_forms if isinstance(m.id, (list, tuple)) else set()
-        for index, translation in enumerate(strings):
-            problem = control_character_problem(translation)
-            if problem:
-                reporter.error(f"the translation {problem}", loc)
-            if domain != CONTENT_DOMAIN:
-                problems = [placeholder_problem(s, translation) for s in sources]
-                # A plural form used for one number only ("one", "two", "zero") may spell the
-                # number out instead of printing it, as GNU msgfmt allows.
-                if all(problems) and index not in single:
-                    reporter.error(problems[-1], loc)
-            problem = html_problem(sources[-1], translation)
-            if problem:
-                reporter.error(problem, loc)
-            url_errors, url_warnings = url_problems(" ".join(sources), translation)
-            for e in url_errors:
-                reporter.error(e, loc)
-            for w in url_warnings:
-                reporter.warning(w, loc)
-
-        key = message_key(m)
-        if key in own_names:
-            if strings[0] != own_names[key]:
-                reporter.warning(
-                    f"the organisation's own name in {lang} is '{own_names[key]}' (alt_names); "
-                    "it is used instead of this translation; run `refpub i18n update`",
-                    loc,
-                )
-            continue
-        if (
-            strings[0] == sources[0]
-            or (m.context or "").startswith("organisation:")
-            and (m.context or "").endswith(":name")
-        ):
-            continue  # a proper name, kept or in its own official form: not subject to the glossary
-        for term in missing_terms(list(glossary), sources[0], strings[0]):
-            reporter.warning(
-                f"glossary: '{term.term}' should be rendered as '{term.translation}'"
-                + (f" (or {', '.join(term.accept)})" if term.accept else ""),
-                loc,
-            )
+    """Report the problems of one parsed catalog: the catalog checkers', then, message by
+    message, the message checkers'."""
+    catalog = CatalogToCheck(po, rel, lang, domain, glossary, own_names or {}, syntax, report_fuzzy)
+    for check in CATALOG_CHECKERS:
+        reporter.extend(check(catalog))
+    for message in po.messages:
+        for check_message in MESSAGE_CHECKERS:
+            reporter.extend(check_message(catalog, message))
 
 
 def check_catalogs(
@@ -363,7 +474,7 @@ def check_catalogs(
         if lang == source_language:
             continue
         glossary_terms = load_glossary(root, lang, reporter)
-        own_names = {}
+        own_names: dict[tuple[str | None, str], str] = {}
         for _rel, m in current:
             for alt_lang, name in m.alt_names:
                 if alt_lang == lang:

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 from babel.messages.catalog import Message
 
-from .pofile import PoFile, is_translated, message_key
+from .pofile import PoFile, is_translated, message_key, previous_context, set_previous_context
 
 REVIEW_MARK = "needs review"
 
@@ -36,7 +36,7 @@ def _copy_translation(target: Message, old: Message) -> None:
     if old.fuzzy:
         target.flags.add("fuzzy")
         target.previous_id = list(old.previous_id or [])
-        target.previous_context = getattr(old, "previous_context", None)
+        set_previous_context(target, previous_context(old))
 
 
 def _fresh(template_message: Message) -> Message:
@@ -44,7 +44,7 @@ def _fresh(template_message: Message) -> Message:
     m.string = () if isinstance(m.id, (list, tuple)) else ""
     m.user_comments = []
     m.previous_id = []
-    m.previous_context = None
+    set_previous_context(m, None)
     m.flags.discard("fuzzy")
     return m
 
@@ -110,8 +110,8 @@ def merge(
             elif candidates:
                 close = difflib.get_close_matches(key[1], candidates, n=1, cutoff=0.6)
                 guess = by_id[close[0]] if close else None
-            elif _entry_field(tm.context) in orphans:
-                same_field = orphans[_entry_field(tm.context)]
+            elif (entry_field := _entry_field(tm.context)) is not None and entry_field in orphans:
+                same_field = orphans[entry_field]
                 close = difflib.get_close_matches(key[1], list(same_field), n=1, cutoff=0.6)
                 guess = same_field.pop(close[0]) if close else None
             if guess is not None and isinstance(guess.id, (list, tuple)) == isinstance(tm.id, (list, tuple)):
@@ -119,7 +119,7 @@ def merge(
                 used.add(message_key(guess))
                 m.flags.add("fuzzy")
                 m.previous_id = list(guess.id) if isinstance(guess.id, (list, tuple)) else [guess.id]
-                m.previous_context = guess.context if guess.context != tm.context else None
+                set_previous_context(m, guess.context if guess.context != tm.context else None)
         if key in prefill:
             m.string = prefill[key]
             m.flags.discard("fuzzy")
@@ -127,7 +127,7 @@ def merge(
             m.user_comments = [c for c in m.user_comments if REVIEW_MARK not in c.lower()]
         if not m.fuzzy:
             m.previous_id = []
-            m.previous_context = None
+            set_previous_context(m, None)
         merged.append(m)
 
     template_keys = {message_key(m) for m in template.messages}

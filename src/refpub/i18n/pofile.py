@@ -76,6 +76,21 @@ def message_key(message: Message) -> tuple[str | None, str]:
     return (message.context, msgid)
 
 
+# Babel's Message keeps the previous msgid (``#| msgid``) but has no field for the previous
+# msgctxt, which gettext writes as ``#| msgctxt`` when a renamed entry's translation turns fuzzy.
+# refpub keeps it as an attribute of the message, read and written through these two functions.
+_PREVIOUS_CONTEXT = "previous_context"
+
+
+def previous_context(message: Message) -> str | None:
+    """The msgctxt the (fuzzy) translation was made for, when it differs from the current one."""
+    return getattr(message, _PREVIOUS_CONTEXT, None)
+
+
+def set_previous_context(message: Message, context: str | None) -> None:
+    setattr(message, _PREVIOUS_CONTEXT, context)
+
+
 def is_translated(message: Message) -> bool:
     strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
     return bool(strings) and all(strings)
@@ -322,31 +337,35 @@ class _Reader:
         entry.last = keyword
 
 
-def _to_message(entry: _Entry) -> tuple[Message | None, str | None]:
-    """The Babel message of an entry read without error, or (None, what is wrong)."""
+def _to_message(entry: _Entry) -> Message | str:
+    """The Babel message of an entry read without error, or what is wrong with it."""
     value = {k: "".join(v) for k, v in entry.fields.items()}
     if "msgid" not in value:
-        return None, "an entry without msgid"
+        return "an entry without msgid"
     plural = "msgid_plural" in value
     indexed = sorted(int(k[7:-1]) for k in value if k.startswith("msgstr["))
+    strings: str | tuple[str, ...]
+    msgid: str | tuple[str, str]
     if plural:
         if "msgstr" in value:
-            return None, "a plural entry (msgid_plural) needs msgstr[0], msgstr[1], …, not msgstr"
+            return "a plural entry (msgid_plural) needs msgstr[0], msgstr[1], …, not msgstr"
         if not indexed or indexed != list(range(len(indexed))):
-            return None, "a plural entry needs msgstr[0], msgstr[1], … numbered from 0 without gaps"
+            return "a plural entry needs msgstr[0], msgstr[1], … numbered from 0 without gaps"
         strings = tuple(value[f"msgstr[{i}]"] for i in indexed)
-        msgid: object = (value["msgid"], value["msgid_plural"])
+        msgid = (value["msgid"], value["msgid_plural"])
     else:
         if indexed:
-            return None, "msgstr[N] belongs to a plural entry (with msgid_plural)"
+            return "msgstr[N] belongs to a plural entry (with msgid_plural)"
         if "msgstr" not in value:
-            return None, "the entry has no msgstr"
+            return "the entry has no msgstr"
         strings, msgid = value["msgstr"], value["msgid"]
     locations = [loc for ref in entry.references for loc in _references(ref)]
     message = Message(
         msgid,
         strings,
-        locations=locations,
+        # Babel annotates locations as (file, int), but its own PO reader, like this one, keeps a
+        # reference without a line number as (file, None); _references_line writes both.
+        locations=locations,  # type: ignore[arg-type]
         flags=entry.flags,
         auto_comments=entry.extracted,
         user_comments=entry.translator,
@@ -361,9 +380,8 @@ def _to_message(entry: _Entry) -> tuple[Message | None, str | None]:
         if "msgid" in previous
         else []
     )
-    message.previous_context = previous.get("msgctxt")
-    message.flag_order = list(dict.fromkeys(entry.flags))
-    return message, None
+    set_previous_context(message, previous.get("msgctxt"))
+    return message
 
 
 def _parse_header(raw: str) -> list[tuple[str, str]]:
@@ -395,9 +413,9 @@ def parse_po(data: bytes) -> PoFile:
     for entry in reader.entries:
         if entry.broken:
             continue
-        message, problem = _to_message(entry)
-        if message is None:
-            po.problems.append((entry.line, problem))
+        message = _to_message(entry)
+        if isinstance(message, str):
+            po.problems.append((entry.line, message))
             continue
         key = (entry.obsolete, *message_key(message))
         if key in seen:
@@ -407,7 +425,7 @@ def parse_po(data: bytes) -> PoFile:
         if not entry.obsolete and message.id == "" and message.context is None and not po.header_seen:
             po.header = _parse_header(message.string if isinstance(message.string, str) else "")
             po.header_comments = list(message.user_comments)
-            po.header_flags = list(message.flag_order)
+            po.header_flags = list(dict.fromkeys(entry.flags))  # as written (message.flags is a set)
             po.header_seen = True
             continue
         (po.obsolete if entry.obsolete else po.messages).append(message)
@@ -427,7 +445,7 @@ _comment_wrapper = TextWrapper(width=PAGE_WIDTH - len("#: "), break_long_words=F
 
 
 def _comment_lines(comments, prefix: str) -> list[str]:
-    out = []
+    out: list[str] = []
     for comment in comments:
         if prefix == "#:":
             wrapped = _comment_wrapper.wrap(comment) or [""]
@@ -454,8 +472,10 @@ def _message_lines(message: Message, num_plurals: int, prefix: str = "") -> list
         for i, s in enumerate(strings):
             lines.append(_string(f"msgstr[{i}]", s, prefix))
     else:
+        string = message.string or ""
+        assert isinstance(string, str), "a message without msgid_plural has one msgstr"
         lines.append(_string("msgid", message.id, prefix))
-        lines.append(_string("msgstr", message.string or "", prefix))
+        lines.append(_string("msgstr", string, prefix))
     return lines
 
 
@@ -478,7 +498,7 @@ def _previous_lines(message: Message, prefix: str) -> list[str]:
     if "fuzzy" not in message.flags:
         return []
     lines = []
-    context = getattr(message, "previous_context", None)
+    context = previous_context(message)
     previous = list(message.previous_id or [])
     if context is not None and context != message.context:
         lines.append(_string("msgctxt", context, prefix))
