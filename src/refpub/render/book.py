@@ -33,6 +33,7 @@ import io
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import BuildError
 from .furniture import draw_as_artifact, save
@@ -143,9 +144,7 @@ class BookRenderer:
             self._font_config = FontConfiguration()
         return render_document(html, self.resource_roots, self.base_dir, font_config=self._font_config)
 
-    def _part(
-        self, html: str, keep: Callable[[object], tuple[int, int] | None], tagged: bool = True
-    ) -> _Written | None:
+    def _part(self, html: str, keep: Callable[[Any], tuple[int, int] | None], tagged: bool = True) -> _Written | None:
         """The part laid out from ``html``, from the cache when it is there.
 
         ``keep(document) -> (pages to keep, item to resume from)``, or None when the part must
