@@ -78,6 +78,18 @@ def test_wrong_number_of_plural_forms(catalogs):
     assert any("plural" in m for m in messages), messages
 
 
+def test_a_plural_rule_that_divides_by_zero_is_an_error_not_a_crash(catalogs, refpub):
+    path = catalog_path(catalogs, "ja", "messages")
+    text = path.read_text(encoding="utf-8")
+    assert "plural=0;" in text
+    path.write_text(text.replace("plural=0;", "plural=n/0;", 1), encoding="utf-8")
+    errors = [d for d in _check(catalogs).errors if "Plural-Forms" in d.message]
+    assert len(errors) == 1 and "n=0" in errors[0].message, [str(d) for d in errors]
+    assert str(errors[0].location) == "locales/ja/LC_MESSAGES/messages.po:1"
+    result = refpub(catalogs, "i18n", "check")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+
+
 def test_syntax_error_with_line(catalogs):
     path = catalog_path(catalogs, "ja", "content")
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -197,21 +197,42 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
     return problems
 
 
-def _single_number_forms(po: PoFile) -> set[int]:
-    """The plural forms that the catalog's Plural-Forms rule uses for exactly one number."""
+def _plural_rule_problem(po: PoFile) -> str | None:
+    """Why the header's plural rule cannot be used (it divides by zero for some number, say)."""
+    try:
+        _plural_numbers(po)
+    except ArithmeticError as exc:
+        return str(exc)
+    return None
+
+
+def _plural_numbers(po: PoFile) -> dict[int, int]:
+    """{form: how many of the numbers 0-999 the catalog's Plural-Forms rule gives that form}."""
     import gettext
 
     match = re.search(r"plural\s*=\s*([^;]+)", po.header_value("Plural-Forms") or "")
     if not match:
-        return set()
+        return {}
     try:
         rule = gettext.c2py(match.group(1).strip())
     except (ValueError, SyntaxError):
-        return set()
+        return {}
     numbers: dict[int, int] = {}
     for n in range(1000):
-        form = rule(n)
+        try:
+            form = rule(n)
+        except ArithmeticError as exc:  # plural=n/0, n%0: reported by check_plural_header
+            raise ArithmeticError(f"the plural rule fails for n={n} ({exc})") from None
         numbers[form] = numbers.get(form, 0) + 1
+    return numbers
+
+
+def _single_number_forms(po: PoFile) -> set[int]:
+    """The plural forms that the catalog's Plural-Forms rule uses for exactly one number."""
+    try:
+        numbers = _plural_numbers(po)
+    except ArithmeticError:
+        return set()
     return {form for form, count in numbers.items() if count == 1}
 
 
@@ -288,6 +309,9 @@ def check_plural_header(catalog: CatalogToCheck) -> list[Diagnostic]:
     nplurals = catalog.po.num_plurals
     expected = expected_plurals(catalog.lang)
     header = Location(catalog.rel, 1)
+    broken = _plural_rule_problem(catalog.po)
+    if broken:
+        return [_error(f"Plural-Forms: {broken}; `refpub i18n update` writes the rule for '{catalog.lang}'", header)]
     if nplurals is None:
         if any(_is_plural(m) for m in catalog.po.messages):
             return [
