@@ -369,6 +369,12 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
         from .render.fonts import missing_glyphs
 
         missing_glyphs("")
+    import gc
+
+    # What the workers inherit stays shared with this process: objects the collector has seen
+    # are not touched (and so not copied) by the workers' collections.
+    gc.collect()
+    gc.freeze()
     _WORKER_STATE.clear()
     _WORKER_STATE.update(project=project, out_dir=out_dir, session=session, registry=exporters())
     try:
@@ -387,6 +393,7 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
                 raise
     finally:
         _WORKER_STATE.clear()
+        gc.unfreeze()
 
 
 def _fork_context():

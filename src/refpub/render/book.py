@@ -38,8 +38,8 @@ from typing import Any
 from ..errors import BuildError
 from .furniture import draw_as_artifact, save
 from .partcache import CachedPart, PageRecord, PartCache, files_read
-from .pdf import PdfResult, render_document, write_pdf
-from .subsets import FontSources, FontUse, embed_once, record_fonts
+from .pdf import PdfResult, release_memory, render_document, write_pdf
+from .subsets import FontSources, FontUse, defer_embedding, embed_once, record_fonts
 from .tagging import fonts_seen_by
 
 ANCHOR_SCHEME = "refpub-anchor:"  # links between parts; resolved when the parts are joined
@@ -167,6 +167,7 @@ class BookRenderer:
 
         def record(seen) -> None:
             fonts.update(record_fonts(seen, self.sources))
+            defer_embedding(seen, fonts)
 
         with fonts_seen_by(record):
             data = write_pdf(chosen, "", tagged=tagged)
@@ -182,6 +183,8 @@ class BookRenderer:
         if self.cache is not None:
             read = files_read(getattr(document, "fetched_files", ()))
             self.cache.put(key, CachedPart(data, records, resume, fonts, read))
+        del document, chosen, pages
+        release_memory()
         return written
 
     def _units(self, chapters: Sequence[Chapter]) -> list[list[Chapter]]:
@@ -289,6 +292,8 @@ class BookRenderer:
                 "check the margin boxes of handbook.css"
             )
         data = join(parts, furniture, self.sources)
+        del parts, body, back, front, furniture
+        release_memory()  # the join's copies of every page
         return PdfResult(data, len(runnings))
 
 
@@ -464,7 +469,7 @@ def join(parts: list[_Written], furniture_part: _Written, sources: FontSources) 
     if _outline(out, parts):
         out.Root.PageMode = Name.UseOutlines
     draw_as_artifact(out, furniture)
-    embed_once(out, [p.fonts for p in parts] + [furniture_part.fonts], sources)
+    embed_once(out, [p.fonts for p in parts for _ in p.pages], furniture_part.fonts, sources)
     return save(out, min_version=first.pdf_version)
 
 

@@ -34,7 +34,7 @@ from ..fsio import TEMP_MARK, atomic_write_bytes
 from .subsets import FontSources, FontUse
 
 CACHE_DIR = ".refpub-cache"  # in the output folder
-FORMAT = "refpub-part-1"
+FORMAT = "refpub-part-2"  # parts carry placeholder fonts (render/subsets.py, defer_embedding)
 DEFAULT_LIMIT = 512 * 1024 * 1024  # bytes kept after a build (entries of older builds beyond it go)
 
 

@@ -109,3 +109,24 @@ def write_pdf(document, identifier_seed: str, tagged: bool = True) -> bytes:
 def html_to_pdf(html: str, resource_roots: list[Path], base_dir: Path) -> PdfResult:
     document = render_document(html, resource_roots, base_dir)
     return PdfResult(write_pdf(document, html), len(document.pages))
+
+
+def release_memory() -> None:
+    """Free the laid-out documents that are gone and give the memory back to the system.
+
+    WeasyPrint's boxes refer to each other in cycles, so a dropped document is only freed by
+    the garbage collector; and glibc keeps freed memory in its heap unless asked to return it.
+    Called between the parts of a book, it keeps a worker's memory at what one part needs.
+    """
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name:
+        try:
+            trim = ctypes.CDLL(name).malloc_trim
+        except (OSError, AttributeError):  # not glibc
+            return
+        trim(0)

@@ -111,6 +111,14 @@ class FontSources:
             return True
         return False
 
+    def locate(self, digest: str) -> bytes | Path | None:
+        """The font file: its path when it is stored (HarfBuzz then maps it instead of copying
+        20 MB into memory), else its bytes."""
+        path = self._path(digest)
+        if path is not None and self.has(digest) and digest not in self._data:
+            return path
+        return self.get(digest)
+
     def get(self, digest: str) -> bytes | None:
         if digest in self._data:
             return self._data[digest]
@@ -179,12 +187,14 @@ def record_fonts(fonts, sources: FontSources) -> dict[str, FontUse]:
     return uses
 
 
-def subset_program(data: bytes, index: int, glyphs: set[int]) -> bytes:
-    """The font file ``data`` (face ``index``) cut down to ``glyphs``, keeping their numbers:
-    HarfBuzz with the flags and dropped tables WeasyPrint uses (no hinting)."""
+def subset_program(source: bytes | Path, index: int, glyphs: set[int]) -> bytes:
+    """The font file ``source`` (its bytes or path; face ``index``) cut down to ``glyphs``,
+    keeping their numbers: HarfBuzz with the flags and dropped tables WeasyPrint uses (no
+    hinting)."""
     import uharfbuzz as hb
 
-    face = hb.Face(hb.Blob(data), index)
+    blob = hb.Blob.from_file_path(source) if isinstance(source, Path) else hb.Blob(source)
+    face = hb.Face(blob, index)
     first = hb.SubsetInput()
     first.glyph_set.update(sorted(glyphs))
     first.flags = hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.PASSTHROUGH_UNRECOGNIZED | hb.SubsetFlags.DESUBROUTINIZE
@@ -203,36 +213,55 @@ def _tag(name: str) -> int:
     return int.from_bytes(raw, "big")
 
 
-def embed_once(out, uses_in_order: list[dict[str, FontUse]], sources: FontSources) -> None:
+def defer_embedding(fonts, uses: dict[str, FontUse]) -> None:
+    """Let WeasyPrint embed only a placeholder of each mergeable font in a part's PDF.
+
+    :func:`embed_once` replaces the program, widths and text of every such font when the parts
+    are joined, so subsetting it per part (HarfBuzz, ToUnicode) would be thrown away. The
+    placeholder is the tag by which WeasyPrint tells a CFF subset from a TrueType one (taken
+    from the face's tables: a collection's file starts with neither).
+    """
+    for font in fonts.values():
+        name = font.name.decode("latin-1") if isinstance(font.name, bytes) else str(font.name)
+        use = uses.get(name)
+        if use is not None and use.mergeable:
+            cff = "CFF " in font.tables or "CFF2" in font.tables
+            font.file_content = b"OTTO" if cff else b"\x00\x01\x00\x00"
+            font.clean = _no_cleaning
+
+
+def _no_cleaning(to_unicode, hinting) -> None:
+    return None
+
+
+def embed_once(out, page_uses: list[dict[str, FontUse]], furniture: dict[str, FontUse], sources: FontSources) -> None:
     """Point every page of the joined PDF ``out`` at one embedding of each mergeable font.
 
-    ``uses_in_order``: what each part draws, in page order (front matter first).
+    ``page_uses[i]``: what the part of page ``i`` draws (the same mapping for every page of a
+    part); ``furniture``: what the page furniture drawn on every page draws. A font is merged
+    by its name and file, so two files that share a name are embedded apart.
     """
     from pikepdf import Name
 
-    merged: dict[str, FontUse] = {}
-    unmergeable: set[str] = set()
-    for uses in uses_in_order:
-        for name, use in uses.items():
+    from ..errors import BuildError
+
+    merged: dict[tuple[str, str, int], FontUse] = {}
+    seen: set[int] = set()
+    for uses in [*page_uses, furniture]:
+        if id(uses) in seen:
+            continue
+        seen.add(id(uses))
+        for use in uses.values():
             if not use.mergeable:
-                unmergeable.add(name)
                 continue
-            union = merged.get(name)
-            if union is None:
-                merged[name] = FontUse(name, use.source, use.index, True, dict(use.widths), dict(use.to_unicode))
-                continue
-            if (union.source, union.index) != (use.source, use.index):
-                unmergeable.add(name)  # the same name for two files: keep each part's own
-                continue
+            union = merged.setdefault((use.name, use.source, use.index), FontUse(use.name, use.source, use.index, True))
             for glyph, width in use.widths.items():
                 union.widths.setdefault(glyph, width)
             for glyph, text in use.to_unicode.items():
                 union.to_unicode.setdefault(glyph, text)
-    for name in unmergeable:
-        merged.pop(name, None)
 
-    embedded: dict[str, object] = {}
-    for page in out.pages:
+    embedded: dict[tuple[str, str, int], object] = {}
+    for page, uses in zip(out.pages, page_uses):
         for resources in _resources(page.obj):
             fonts = resources.get("/Font")
             if fonts is None:
@@ -240,17 +269,24 @@ def embed_once(out, uses_in_order: list[dict[str, FontUse]], sources: FontSource
             for key in list(fonts.keys()):
                 font = fonts[key]
                 name = str(font.get("/BaseFont"))
-                union = merged.get(name)
-                if union is None or font.get("/Subtype") != Name.Type0 or font.get("/Encoding") != Name("/Identity-H"):
+                drawn = uses.get(name) or furniture.get(name)
+                if drawn is None or not drawn.mergeable:
                     continue
-                if name not in embedded:
-                    data = sources.get(union.source)
-                    if data is None or not union.to_unicode:
-                        merged.pop(name)
-                        continue
-                    _rewrite(out, font, union, subset_program(data, union.index, set(union.to_unicode)))
-                    embedded[name] = font
-                fonts[key] = embedded[name]
+                if font.get("/Subtype") != Name.Type0 or font.get("/Encoding") != Name("/Identity-H"):
+                    continue
+                ident = (drawn.name, drawn.source, drawn.index)
+                if ident not in embedded:
+                    union = merged[ident]
+                    source = sources.locate(drawn.source)
+                    if source is None:
+                        raise BuildError(
+                            f"the font file of {name.lstrip('/')} is no longer in the part cache; "
+                            "delete build/.refpub-cache and build again"
+                        )
+                    glyphs = set(union.to_unicode) or {0}
+                    _rewrite(out, font, union, subset_program(source, drawn.index, glyphs))
+                    embedded[ident] = font
+                fonts[key] = embedded[ident]
 
 
 def _rewrite(out, font, use: FontUse, program: bytes) -> None:
