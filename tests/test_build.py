@@ -265,3 +265,15 @@ def test_each_output_reports_only_its_own_missing_interface_strings(make_project
     (warning,) = [w for w in handout.errors if "interface string(s)" in w]
     assert '"Contents"' not in warning and "Organisations by service" not in warning
     assert '"Who can help"' in warning or '"Edition of %(date)s"' in warning
+
+
+def test_build_is_called_from_the_package_root(make_project):
+    """`refpub.build(path)`, as WeasyPrint offers `weasyprint.HTML`; the module stays importable."""
+    import refpub
+    from refpub.build import plan  # the module behind it
+
+    root = make_project("good")
+    result = refpub.build(root, only=["citations"])
+    assert isinstance(result, refpub.BuildResult) and result.ok
+    assert {o.path.name for o in result.built} == {"readings.csl.json", "readings.ris", "readings.bib"}
+    assert callable(plan)

@@ -1,7 +1,9 @@
 """refpub: curated readings and support organisations -> PDF handbook, EPUB reader, handouts.
 
-The public API is small: :func:`load_project` and :func:`check` here, :func:`build` in
-:mod:`refpub.build`. Everything else is internal.
+The public API is small: :func:`load_project`, :func:`check` and :func:`build` (as in
+``refpub.build("path/to/project")``, the way WeasyPrint offers ``weasyprint.HTML``). Everything
+else is internal. ``build`` is the function: the module it comes from is reached as
+``from refpub.build import …``, which still works.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ __version__ = "0.1.0"
 
 from pathlib import Path
 
+# After the submodule is imported, the package's `build` names the function, not the module.
+from .build import BuildResult, OutputResult, build  # light: no WeasyPrint, no Jinja
 from .diagnostics import Diagnostic, Location, Reporter
 from .errors import BuildError, ContentError, EnvironmentProblem, ProjectNotFound, RefpubError
 from .project import Project, load_project
@@ -25,6 +29,9 @@ def check(path: str | Path = ".") -> list[Diagnostic]:
 
 
 __all__ = [
+    "build",
+    "BuildResult",
+    "OutputResult",
     "BuildError",
     "ContentError",
     "Diagnostic",
