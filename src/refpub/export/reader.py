@@ -140,7 +140,13 @@ class ReaderExporter:
     def render_documents(
         self, target: Target, session: RenderSession, views: ViewBuilder, pub: PublicationView
     ) -> list[Document]:
-        """Every XHTML document (and the stylesheet), rendered and checked for well-formedness."""
+        """Every XHTML document (and the stylesheet), rendered and checked: the recipe.
+
+        The chapters (a section of readings each, the organisations, the index by service),
+        the front matter that lists them (cover, navigation with contents and landmarks), each
+        rendered and checked for well-formed XHTML, the stylesheet, and no reference to a file
+        the book does not carry.
+        """
         env = session.environment(target.language, xhtml=True)
         ui = ui_callables(views.localizer)
         vertical = target.variant == VERTICAL
@@ -153,88 +159,12 @@ class ReaderExporter:
             organisation_count=len(session.content.organisations),
             **ui,
         )
-        gettext = ui["gettext"]
-        # Translators: title of the chapter listing every support organisation (handbook, e-book)
-        organisations_title = gettext("Support organisations")
-        # Translators: title of the index that lists organisations under each service they offer
-        index_title = gettext("Organisations by service")
-
-        chapters: list[tuple[Document, str, dict]] = []
-        for number, section in enumerate(pub.sections, 1):
-            doc = Document(f"section-{section.id}", f"section-{number:02d}-{section.id}.xhtml", section.title)
-            chapters.append((doc, "reader/section.xhtml", {"section": section}))
-        chapters.append(
-            (Document("organisations", ORGANISATIONS, organisations_title), "reader/organisations.xhtml", {})
-        )
-        if pub.service_index:
-            chapters.append((Document("service-index", SERVICE_INDEX, index_title), "reader/service-index.xhtml", {}))
-
-        toc: list[NavEntry] = []
-        for doc, _template, extra in chapters:
-            if "section" in extra:
-                entries = tuple(NavEntry(r.title, f"{doc.filename}#{r.anchor}") for r in extra["section"].readings)
-            elif doc.id == "organisations":
-                entries = tuple(NavEntry(o.name, f"{doc.filename}#{o.anchor}") for o in pub.organisations)
-            else:
-                entries = ()
-            toc.append(NavEntry(doc.title, doc.filename, entries))
-
-        cover = Document("cover", COVER, pub.title)
-        # Translators: title of the table of contents (handbook page and e-book navigation)
-        nav = Document("nav", NAV, gettext("Contents"), properties=["nav"])
-        landmarks = [
-            # Translators: the e-book's cover page, as named in the reading app's "go to" menu
-            Landmark("cover", gettext("Cover"), COVER),
-            Landmark("toc", nav.title, f"{NAV}#toc"),
-            Landmark("bodymatter", chapters[0][0].title, chapters[0][0].filename),
-        ]
-        if pub.service_index:
-            landmarks.append(Landmark("index", index_title, SERVICE_INDEX))
-
-        pages = [
-            (cover, "reader/cover.xhtml", {}),
-            (
-                nav,
-                "reader/nav.xhtml",
-                {
-                    "chapters": toc,
-                    "landmarks": landmarks,
-                    "contents_title": nav.title,
-                    # Translators: heading of the e-book's list of landmarks (cover, contents,
-                    # start of the text), shown by reading apps in their "go to" menu
-                    "landmarks_title": gettext("Guide"),
-                },
-            ),
-            *chapters,
-        ]
-        problems: list[BuildError] = []
-        for doc, template_name, extra in pages:
-            template = env.get_template(template_name)
-            doc.data = template.render(doc_title=doc.title, **common, **extra).encode("utf-8")
-            problem = xml_problem(doc.data)
-            if problem:
-                problems.append(
-                    BuildError(
-                        f"{template.filename}: the template made {doc.filename}, which is not well-formed XHTML ({problem})"
-                    )
-                )
-        if problems:
-            raise BuildErrors(problems)
+        chapters = _chapters(pub, ui["gettext"])
+        pages = [*_front_matter(pub, ui["gettext"], chapters), *chapters]
+        _render_xhtml(env, pages, common)
         css = env.get_template(f"reader/{STYLESHEET}").render(vertical=vertical)
         documents = [*(doc for doc, _t, _e in pages), Document("css", STYLESHEET, data=css.encode("utf-8"))]
-        # A project's own templates could load images, styles or fonts from elsewhere; a book
-        # carries only its own files (readers would fetch them, or show nothing).
-        own_files = {doc.filename for doc in documents}
-        for doc in documents:
-            for ref in foreign_references(doc.data, doc.filename, own_files):
-                problems.append(
-                    BuildError(
-                        f"{doc.filename} refers to {ref!r}, which is not a file of the book; "
-                        "remove the reference from the template (links to web pages are fine)"
-                    )
-                )
-        if problems:
-            raise BuildErrors(problems)
+        _require_own_files(documents)
         return documents
 
     # ------------------------------------------------------------------ package
@@ -301,6 +231,105 @@ class UiText(Markup):
         obj.lang = lang
         obj.fallback = fallback
         return obj
+
+
+# ----------------------------------------------------------------------------- the documents' steps
+
+Page = tuple[Document, str, dict]  # a document, its template, what that template is given
+
+
+def _chapters(pub: PublicationView, gettext) -> list[Page]:
+    """A chapter per section of readings, the organisations, and the index by service."""
+    # Translators: title of the chapter listing every support organisation (handbook, e-book)
+    organisations_title = gettext("Support organisations")
+    # Translators: title of the index that lists organisations under each service they offer
+    index_title = gettext("Organisations by service")
+    chapters: list[Page] = []
+    for number, section in enumerate(pub.sections, 1):
+        doc = Document(f"section-{section.id}", f"section-{number:02d}-{section.id}.xhtml", section.title)
+        chapters.append((doc, "reader/section.xhtml", {"section": section}))
+    chapters.append((Document("organisations", ORGANISATIONS, organisations_title), "reader/organisations.xhtml", {}))
+    if pub.service_index:
+        chapters.append((Document("service-index", SERVICE_INDEX, index_title), "reader/service-index.xhtml", {}))
+    return chapters
+
+
+def _contents(pub: PublicationView, chapters: list[Page]) -> list[NavEntry]:
+    """The navigation's contents: each chapter, with its readings or organisations below it."""
+    toc: list[NavEntry] = []
+    for doc, _template, extra in chapters:
+        if "section" in extra:
+            entries = tuple(NavEntry(r.title, f"{doc.filename}#{r.anchor}") for r in extra["section"].readings)
+        elif doc.id == "organisations":
+            entries = tuple(NavEntry(o.name, f"{doc.filename}#{o.anchor}") for o in pub.organisations)
+        else:
+            entries = ()
+        toc.append(NavEntry(doc.title, doc.filename, entries))
+    return toc
+
+
+def _front_matter(pub: PublicationView, gettext, chapters: list[Page]) -> list[Page]:
+    """The cover and the navigation document (contents and landmarks)."""
+    cover = Document("cover", COVER, pub.title)
+    # Translators: title of the table of contents (handbook page and e-book navigation)
+    nav = Document("nav", NAV, gettext("Contents"), properties=["nav"])
+    landmarks = [
+        # Translators: the e-book's cover page, as named in the reading app's "go to" menu
+        Landmark("cover", gettext("Cover"), COVER),
+        Landmark("toc", nav.title, f"{NAV}#toc"),
+        Landmark("bodymatter", chapters[0][0].title, chapters[0][0].filename),
+    ]
+    index = next((doc for doc, _t, _e in chapters if doc.filename == SERVICE_INDEX), None)
+    if index is not None:
+        landmarks.append(Landmark("index", index.title, SERVICE_INDEX))
+    return [
+        (cover, "reader/cover.xhtml", {}),
+        (
+            nav,
+            "reader/nav.xhtml",
+            {
+                "chapters": _contents(pub, chapters),
+                "landmarks": landmarks,
+                "contents_title": nav.title,
+                # Translators: heading of the e-book's list of landmarks (cover, contents,
+                # start of the text), shown by reading apps in their "go to" menu
+                "landmarks_title": gettext("Guide"),
+            },
+        ),
+    ]
+
+
+def _render_xhtml(env, pages: list[Page], common: dict) -> None:
+    """Render each page into its document; every one that is not well-formed XHTML is an error."""
+    problems: list[BuildError] = []
+    for doc, template_name, extra in pages:
+        template = env.get_template(template_name)
+        doc.data = template.render(doc_title=doc.title, **common, **extra).encode("utf-8")
+        problem = xml_problem(doc.data)
+        if problem:
+            problems.append(
+                BuildError(
+                    f"{template.filename}: the template made {doc.filename}, which is not well-formed XHTML ({problem})"
+                )
+            )
+    if problems:
+        raise BuildErrors(problems)
+
+
+def _require_own_files(documents: list[Document]) -> None:
+    """A project's own templates could load images, styles or fonts from elsewhere; a book
+    carries only its own files (readers would fetch them, or show nothing)."""
+    own_files = {doc.filename for doc in documents}
+    problems = [
+        BuildError(
+            f"{doc.filename} refers to {ref!r}, which is not a file of the book; "
+            "remove the reference from the template (links to web pages are fine)"
+        )
+        for doc in documents
+        for ref in foreign_references(doc.data, doc.filename, own_files)
+    ]
+    if problems:
+        raise BuildErrors(problems)
 
 
 def ui_callables(localizer: Localizer) -> dict:
