@@ -28,7 +28,7 @@ from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 
 # re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
-from .export.protocol import COSTS, OUTPUT_KINDS, Target, exporters  # noqa: E402
+from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters  # noqa: E402
 from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
 from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
 from .stopping import die_with_parent, stop_pool
@@ -309,6 +309,36 @@ def _expected_seconds(target, manifest) -> float:
     if record and record.get("seconds"):
         return float(record["seconds"])
     return COSTS.get(target.kind, 1.0)
+
+
+@dataclass
+class CustomHandoutResult:
+    path: Path
+    rendered: Rendered
+    diagnostics: list[Diagnostic]
+
+
+def build_custom_handout(
+    project_path: str | Path | None, handout, out: str | Path | None = None
+) -> CustomHandoutResult:
+    """Check, render and write an ad-hoc handout (`refpub handout`); raises ContentError or
+    BuildError. Like :func:`build`, the exporter renders and this writes, atomically."""
+    from .diagnostics import Severity
+    from .errors import ContentError
+    from .export.base import RenderSession
+    from .export.handouts import check_custom_handout, render_handout
+    from .project import load_project
+    from .render.fonts import require_faces
+
+    project = load_project(project_path)
+    diagnostics = check_custom_handout(project.content, handout)
+    if any(d.severity is Severity.ERROR for d in diagnostics):
+        raise ContentError(diagnostics)
+    require_faces()
+    rendered = render_handout(handout, RenderSession(project))
+    path = Path(out) if out else project.out_dir / f"handout-{handout.id}.pdf"
+    atomic_write_bytes(path, rendered.data)
+    return CustomHandoutResult(path, rendered, diagnostics + rendered.warnings)
 
 
 # ----------------------------------------------------------------------------- rendering

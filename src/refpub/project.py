@@ -23,6 +23,11 @@ class Project:
     warnings: tuple[Diagnostic, ...] = ()
 
     @property
+    def out_dir(self) -> Path:
+        """Where outputs go unless ``--out`` says otherwise."""
+        return self.root / DEFAULT_OUT
+
+    @property
     def content_dir(self) -> Path:
         return self.root / "content"
 

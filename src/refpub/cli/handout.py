@@ -1,6 +1,6 @@
 """`refpub handout`: an ad-hoc bilingual handout from command-line options, without editing YAML.
 
-The work is done by export/handouts.py (`build_custom_handout`).
+The work is done by build.py (`build_custom_handout`), which renders with export/handouts.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from .common import EXIT_CONTENT, EXIT_OK, add_project, print_diagnostics, split
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
+    from ..build import build_custom_handout
     from ..errors import BuildErrors
-    from ..export.handouts import build_custom_handout, custom_handout_from_options
+    from ..export.handouts import custom_handout_from_options
 
     handout = custom_handout_from_options(
         orgs=args.orgs,

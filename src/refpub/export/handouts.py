@@ -24,7 +24,6 @@ import dataclasses
 import math
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Template
@@ -32,8 +31,7 @@ from markupsafe import Markup
 from segno.encoder import DataOverflowError
 
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
-from ..errors import BuildError, BuildErrors, ContentError
-from ..fsio import atomic_write_bytes
+from ..errors import BuildError, BuildErrors
 from ..i18n.names import language_name
 from ..model import Content, Handout, OrganisationSelection, Publication, ReadingSelection
 from ..render.context import OrganisationView, ReadingView, ViewBuilder, edition_date
@@ -811,13 +809,6 @@ def custom_handout_from_options(
     )
 
 
-@dataclass
-class CustomHandoutResult:
-    path: Path
-    rendered: Rendered
-    diagnostics: list[Diagnostic]
-
-
 def check_custom_handout(content: Content, handout: Handout) -> list[Diagnostic]:
     """The checks `refpub check` makes of a declared handout (unknown ids, languages, staleness),
     made of an ad-hoc one."""
@@ -828,21 +819,3 @@ def check_custom_handout(content: Content, handout: Handout) -> list[Diagnostic]
     validate(dataclasses.replace(content, publication=pub), reporter)
     prefix = f"handout '{handout.id}'"
     return [d for d in reporter.sorted() if d.message.startswith(prefix)]
-
-
-def build_custom_handout(
-    project_path: str | Path | None, handout: Handout, out: str | Path | None = None
-) -> CustomHandoutResult:
-    """Check, render and write an ad-hoc handout; raises ContentError or BuildError."""
-    from ..project import DEFAULT_OUT, load_project
-    from ..render.fonts import require_faces
-
-    project = load_project(project_path)
-    diagnostics = check_custom_handout(project.content, handout)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        raise ContentError(diagnostics)
-    require_faces()
-    rendered = render_handout(handout, RenderSession(project))
-    path = Path(out) if out else project.root / DEFAULT_OUT / f"handout-{handout.id}.pdf"
-    atomic_write_bytes(path, rendered.data)
-    return CustomHandoutResult(path, rendered, diagnostics + rendered.warnings)

@@ -133,6 +133,8 @@ class _Syntax(ValueError):
 
 
 def _unescape(body: str) -> str:
+    if "\\" not in body:
+        return body  # most strings: nothing to undo
     out, i = [], 0
     while i < len(body):
         c = body[i]
