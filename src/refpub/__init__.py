@@ -8,8 +8,6 @@ else is internal. ``build`` is the function: the module it comes from is reached
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from pathlib import Path
 
 # After the submodule is imported, the package's `build` names the function, not the module.
@@ -17,6 +15,7 @@ from .build import BuildResult, OutputResult, build  # light: no WeasyPrint, no 
 from .diagnostics import Diagnostic, Location, Reporter
 from .errors import BuildError, ContentError, EnvironmentProblem, ProjectNotFound, RefpubError
 from .project import Project, load_project
+from .version import __version__ as __version__  # refpub.__version__
 
 
 def check(path: str | Path = ".") -> list[Diagnostic]:

@@ -30,11 +30,20 @@ from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 # re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
 from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters  # noqa: E402
 from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
+from .manifest import (  # light: digests and a JSON file (the no-op build needs it first)
+    Manifest,
+    diagnostic_from_record,
+    diagnostic_record,
+    output_digests,
+    target_record,
+)
+from .manifest import environment as inputs_environment
+from .manifest import fingerprint as inputs_fingerprint
 from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
 from .stopping import die_with_parent, stop_pool
 
 if TYPE_CHECKING:
-    from .manifest import Environment, Manifest
+    from .manifest import Environment
     from .project import Project
 
 
@@ -128,7 +137,6 @@ def build(
     the last build (the no-op shortcut); load the content and digest each output's inputs;
     render what changed; record the build in the manifest.
     """
-    from . import manifest as mf
     from .project import find_root
 
     started = time.perf_counter()
@@ -139,9 +147,9 @@ def build(
     remove_stray_temporaries(out_dir)
 
     options = {"only": sorted(set(only or ())), "langs": sorted(set(langs or ()))}
-    env = mf.environment(root)
-    fingerprint = mf.fingerprint(root, env, options)
-    manifest = mf.Manifest.read(out_dir)
+    env = inputs_environment(root)
+    fingerprint = inputs_fingerprint(root, env, options)
+    manifest = Manifest.read(out_dir)
     unchanged = None if force else _unchanged_build(out_dir, manifest, fingerprint, on_output, started)
     if unchanged is not None:
         return unchanged
@@ -171,8 +179,6 @@ def _unchanged_build(
     """The no-op shortcut: if nothing the last build read has changed and its outputs are
     intact, that build's outputs (all up to date) and diagnostics; otherwise None. Decided
     from file digests, before the content is parsed or a renderer is imported."""
-    from . import manifest as mf
-
     unchanged = manifest.unchanged_build(out_dir, fingerprint)
     if unchanged is None:
         return None
@@ -182,7 +188,7 @@ def _unchanged_build(
         current.append(result)
         if on_output:
             on_output(result)
-    diagnostics = [mf.diagnostic_from_record(d) for d in manifest.last_build.get("diagnostics", ())]
+    diagnostics = [diagnostic_from_record(d) for d in manifest.last_build.get("diagnostics", ())]
     return BuildResult(current, diagnostics, time.perf_counter() - started)
 
 
@@ -208,13 +214,12 @@ def _load_and_digest(
 ) -> _Work:
     """Load and check the content once, plan the targets and digest each one's inputs: those
     whose digest differs from the manifest's are to be rendered."""
-    from . import manifest as mf
     from .project import load_project
 
     project = load_project(root)
     registry = exporters()
     targets = plan(project.content, only, langs)
-    digests = mf.output_digests(root, targets, lambda t: registry[t.kind].inputs(t, project.content), env)
+    digests = output_digests(root, targets, lambda t: registry[t.kind].inputs(t, project.content), env)
     todo = [t for t in targets if force or not manifest.is_current(out_dir, t.filename, digests[t.filename])]
     return _Work(project, targets, digests, todo, list(project.warnings))
 
@@ -279,13 +284,11 @@ def _record_build(
 ) -> None:
     """Write the manifest. A build without a failed output is remembered whole, so that the
     next one with the same fingerprint is a no-op; after a failure, only its outputs are."""
-    from . import manifest as mf
-
     if all(o.state != "failed" for o in outputs):
         manifest.last_build = {
             "fingerprint": fingerprint,
-            "targets": [mf.target_record(t) for t in targets],
-            "diagnostics": [mf.diagnostic_record(d) for d in diagnostics],
+            "targets": [target_record(t) for t in targets],
+            "diagnostics": [diagnostic_record(d) for d in diagnostics],
         }
     else:
         manifest.last_build = {}

@@ -31,6 +31,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from .export.protocol import Target
+from .version import __version__
 
 MANIFEST_NAME = ".refpub-manifest.json"
 FORMAT = 1
@@ -119,8 +120,6 @@ def _dependency_versions() -> str:
 
 
 def code_digest() -> str:
-    from . import __version__
-
     package = Path(__file__).resolve().parent
     return _sha(__version__, sys.version, _tree_digest(package, "refpub"), _dependency_versions())
 

@@ -11,10 +11,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .. import __version__
 from ..errors import ContentError, EnvironmentProblem, RefpubError, UsageError
 from ..stopping import describe as describe_stop
 from ..stopping import exit_code_of, stop_on_signals
+from ..version import __version__
 from . import build, handout, i18n, project, serve
 from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 

@@ -59,6 +59,8 @@ RECORDS_BY_FILE = {
     **{Path(rel).name: record for rel, record in S.ENTRY_FILES.items()},
 }
 
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # refpub's own files: '<refpub>/…' in references
+
 
 @dataclass(frozen=True)
 class ContentMessage:
@@ -268,14 +270,13 @@ def content_template(root: Path, reporter: Reporter, project: str = "refpub") ->
 
 def _display_path(path: Path, root: Path) -> str:
     """A reference for ``#:``: relative to the project, or to refpub for its own files."""
-    from .. import __file__ as package_file
     from ..render.environment import default_templates_dir
 
     path = path.resolve()
     bases = (
         (root.resolve(), ""),
         (default_templates_dir().resolve(), "<refpub>/templates/"),
-        (Path(package_file).resolve().parent, "<refpub>/"),
+        (_PACKAGE_DIR, "<refpub>/"),
     )
     for base, label in bases:
         try:
@@ -287,14 +288,13 @@ def _display_path(path: Path, root: Path) -> str:
 
 def interface_sources(root: Path) -> list[tuple[Path, str, list[tuple[str, str]], dict]]:
     """(folder, method map, options) for every place interface strings live."""
-    from .. import __file__ as package_file
     from ..render.environment import template_dirs
 
     sources = []
     for folder in template_dirs(root):
         method_map = [(pattern, "jinja2.ext:babel_extract") for pattern in TEMPLATE_PATTERNS]
         sources.append((folder, "templates", method_map, {p: JINJA_OPTIONS for p in TEMPLATE_PATTERNS}))
-    package_dir = Path(package_file).resolve().parent
+    package_dir = _PACKAGE_DIR
     sources.append((package_dir, "code", [("**.py", "python")], {}))
     return sources
 
