@@ -25,3 +25,10 @@ def make_project(tmp_path):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture
+def good(make_project, monkeypatch):
+    """tests/roots/good in a temporary folder, built with a fixed SOURCE_DATE_EPOCH."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    return make_project("good")

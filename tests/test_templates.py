@@ -4,7 +4,6 @@ refpub's own templates named with "!" from a project's template that extends the
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import zipfile
 
@@ -15,18 +14,10 @@ from lxml import html as lxml_html
 from refpub.build import build
 from refpub.render.environment import default_templates_dir
 
-from support import ROOTS, run_cli
+from support import run_cli
 
 EPOCH = "1767225600"
 XHTML = {"x": "http://www.w3.org/1999/xhtml"}
-
-
-@pytest.fixture
-def good(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    project = tmp_path / "good"
-    shutil.copytree(ROOTS / "good", project)
-    return project
 
 
 def pdf_words(path) -> str:

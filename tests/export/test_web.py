@@ -7,7 +7,6 @@ import re
 import shutil
 from pathlib import Path
 
-import pytest
 from lxml import html as lxml_html
 
 from refpub.build import build
@@ -15,14 +14,6 @@ from refpub.build import build
 from support import ROOTS
 
 EPOCH = "1767225600"
-
-
-@pytest.fixture
-def good(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    project = tmp_path / "good"
-    shutil.copytree(ROOTS / "good", project)
-    return project
 
 
 def web_files(folder: Path) -> dict[str, str]:
