@@ -102,12 +102,15 @@ def check_glyphs(
                 )
             )
 
-    for r in readings:
-        check(f"reading '{r.id}'", _reading_texts(r), r.source.location())
-    for o in organisations:
-        check(f"organisation '{o.id}'", _organisation_texts(o), o.source.location())
-    for label, text, location in extra:
-        check(label, [text], location)
+    entries = [
+        *((f"reading '{r.id}'", list(_reading_texts(r)), r.source.location()) for r in readings),
+        *((f"organisation '{o.id}'", list(_organisation_texts(o)), o.source.location()) for o in organisations),
+        *((label, [text], location) for label, text, location in extra),
+    ]
+    if not missing_glyphs("".join(t for _, texts, _ in entries for t in texts if t)):
+        return []  # the usual case, found at once; otherwise each entry is named below
+    for label, texts, location in entries:
+        check(label, texts, location)
     return problems
 
 

@@ -287,10 +287,12 @@ def missing_glyphs(text: str, families: Iterable[str] = ()) -> list[str]:
     The faces refpub names (the base faces and ``families``) are read directly; any other
     character is looked up in every installed font through fontconfig (`fc-list :charset=…`).
     """
-    covered = _primary_coverage() | _coverage(tuple(families))
+    primary = _primary_coverage()  # tens of thousands of code points: looked up, never copied
+    extra = _coverage(tuple(families)) if families else frozenset()
     missing = []
     for char in set(text):
-        if ord(char) < 0x80 or ord(char) in covered or not _needs_glyph(char):
+        code = ord(char)
+        if code < 0x80 or code in primary or code in extra or not _needs_glyph(char):
             continue
         if not _any_font_has(char):
             missing.append(char)
