@@ -293,7 +293,7 @@ class BookRenderer:
             )
         data = join(parts, furniture, self.sources)
         del parts, body, back, front, furniture
-        release_memory()  # the join's copies of every page
+        release_memory(force=True)  # the join's copies of every page
         return PdfResult(data, len(runnings))
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BuildError
 from .resources import ProjectFetcher, ResourceRefused
+
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 # One dictionary of options for every PDF refpub writes.
 PDF_OPTIONS = {
@@ -111,22 +114,38 @@ def html_to_pdf(html: str, resource_roots: list[Path], base_dir: Path) -> PdfRes
     return PdfResult(write_pdf(document, html), len(document.pages))
 
 
-def release_memory() -> None:
+_released_at: list[int] = [0]  # resident size (bytes) after the last release, this process
+
+
+def _resident_bytes() -> int | None:
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[1]) * _PAGE_SIZE
+    except (OSError, ValueError, IndexError):  # not Linux
+        return None
+
+
+def release_memory(force: bool = False, growth: int = 96 * 1024 * 1024) -> None:
     """Free the laid-out documents that are gone and give the memory back to the system.
 
     WeasyPrint's boxes refer to each other in cycles, so a dropped document is only freed by
     the garbage collector; and glibc keeps freed memory in its heap unless asked to return it.
-    Called between the parts of a book, it keeps a worker's memory at what one part needs.
+    Called between the parts of a book, it keeps a worker's memory near what one part needs.
+    A full collection costs tens of milliseconds, so it runs only once the process has grown
+    by ``growth`` since the last one (or when ``force``d).
     """
     import ctypes
     import ctypes.util
     import gc
 
+    resident = _resident_bytes()
+    if not force and resident is not None and resident - _released_at[0] < growth:
+        return
     gc.collect()
     name = ctypes.util.find_library("c")
     if name:
         try:
-            trim = ctypes.CDLL(name).malloc_trim
+            ctypes.CDLL(name).malloc_trim(0)
         except (OSError, AttributeError):  # not glibc
-            return
-        trim(0)
+            pass
+    _released_at[0] = _resident_bytes() or 0
