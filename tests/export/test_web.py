@@ -130,3 +130,18 @@ def test_a_project_changes_one_block_of_the_web_edition_and_keeps_the_rest(good,
             assert line.text == "Ask the desk about " + page.xpath("string(//h1/span)")
         else:
             assert added == [], name
+
+
+def test_an_untranslated_interface_string_is_marked_english_and_counted(good):
+    """The fixture has no Japanese messages.po: on a Japanese page every interface string falls
+    back to English, is marked lang="en" (as in the e-book) and counted."""
+    result = build(good, only=["web"])
+    assert result.ok
+    [web] = result.outputs
+    assert web.fallbacks > 0
+    page = (good / "build/web/ja/index.html").read_text(encoding="utf-8")
+    skip = re.search(r'<a class="skip"[^>]*><span([^>]*)>Skip to the content</span>', page)
+    assert skip, page[:2000]
+    assert 'lang="en"' in skip.group(1) and 'data-fallback="true"' in skip.group(1), skip.group(0)
+    english = (good / "build/web/en/index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a class="skip"[^>]*><span>Skip to the content</span>', english), "not marked in English"

@@ -30,17 +30,16 @@ from dataclasses import dataclass, field
 
 from ebooklib import epub
 from lxml import etree
-from markupsafe import Markup, escape
 
 from ..diagnostics import Diagnostic, Severity
 from ..errors import BuildError, BuildErrors
 from ..model import Content
-from ..render.context import Localizer, PublicationView, ViewBuilder
+from ..render.context import PublicationView, ViewBuilder
 from ..render.formats import text_direction
 from ..render.labels import N_
 from ..render.resources import foreign_references
 from ..reproducible import source_datetime
-from .base import Rendered, RenderSession
+from .base import Rendered, RenderSession, ui_callables
 from .base import _organisation_texts as organisation_texts
 from .base import _reading_texts as reading_texts
 from .protocol import Inputs, Target, whole_book
@@ -215,24 +214,6 @@ class ReaderExporter:
         return book
 
 
-# ---------------------------------------------------------------------- helpers
-
-
-class UiText(Markup):
-    """An interface string as rendered, with the language it is really in (for ``lang_attr``)."""
-
-    # Markup's own methods (``+``, ``%``, ``join``) make new instances from one argument: those
-    # have no language of their own, and ``lang_attr`` leaves them unmarked.
-    lang: str | None
-    fallback: bool
-
-    def __new__(cls, value="", lang: str | None = None, fallback: bool = False):
-        obj = super().__new__(cls, value)
-        obj.lang = lang
-        obj.fallback = fallback
-        return obj
-
-
 # ----------------------------------------------------------------------------- the documents' steps
 
 Page = tuple[Document, str, dict]  # a document, its template, what that template is given
@@ -332,32 +313,7 @@ def _require_own_files(documents: list[Document]) -> None:
         raise BuildErrors(problems)
 
 
-def ui_callables(localizer: Localizer) -> dict:
-    """``_``/``gettext``/``ngettext``/``pgettext`` for templates, knowing when they fell back.
-
-    Like Jinja's new-style gettext, but the result keeps its language (so a string that is not
-    yet translated is marked ``lang="en"`` like any other fallback and counted as one), and a
-    translation is escaped like any text, so it can never break the XHTML.
-    """
-    translations = localizer.translations
-
-    def result(message: str, translated: str, variables: dict) -> UiText:
-        fallback = not translations.is_source and message in translations.missing_messages
-        if fallback:
-            localizer.fallbacks.add(f"ui:{message}")
-        lang = translations.source_lang if fallback else translations.lang
-        return UiText(escape(translated) % variables, lang, fallback)
-
-    def gettext(message: str, **variables) -> UiText:
-        return result(message, translations.gettext(message), variables)
-
-    def ngettext(singular: str, plural: str, num: int, **variables) -> UiText:
-        return result(singular, translations.ngettext(singular, plural, num), {"num": num, **variables})
-
-    def pgettext(context: str, message: str, **variables) -> UiText:
-        return result(message, translations.pgettext(context, message), variables)
-
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext}
+# ---------------------------------------------------------------------- helpers
 
 
 def book_identifier(content: Content, target: Target) -> str:

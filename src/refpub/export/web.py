@@ -33,7 +33,7 @@ from ..model import Content
 from ..render.context import PublicationView, ViewBuilder
 from ..render.environment import template_dirs
 from ..render.formats import babel_locale, language_name
-from .base import Rendered, RenderSession
+from .base import Rendered, RenderSession, ui_callables
 from .protocol import Inputs, Target, whole_book
 
 KIND = "web"
@@ -79,8 +79,12 @@ class WebExporter:
             publications[lang] = views.publication()
             pages = self.pages(publications[lang])
             env = session.environment(lang)
+            # Interface strings that know their language, as in the e-book: one not yet
+            # translated is marked lang="en" on the page and counted as a fallback.
+            ui = ui_callables(views.localizer)
             for page in pages:
                 html = env.get_template(page.template).render(
+                    **ui,
                     pub=publications[lang],
                     page=page,
                     root="../" * (page.depth + 1),  # to web/
