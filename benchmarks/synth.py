@@ -14,30 +14,16 @@ import random
 import shutil
 from pathlib import Path
 
+from refpub import schema
+
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20261126
 READING_SHARE = 0.75  # the curated publication has 70 readings and 24 organisations
 HANDOUTS = 6
 
-SERVICES = (
-    "legal",
-    "shelter",
-    "medical",
-    "language",
-    "detention-visits",
-    "advocacy",
-    "research",
-    "education",
-    "employment",
-    "counselling",
-    "financial",
-    "food-clothing",
-    "community",
-    "information",
-    "resettlement",
-    "self-help",
-)
-KINDS = ("article", "report", "video", "audio", "book", "blog", "journal-article", "data", "website")
+# The content model's own vocabularies, so the synthetic entries are always valid ones.
+SERVICES = schema.SERVICES
+KINDS = schema.READING_KINDS
 SECTIONS = (("general", "Key readings"), ("detention", "Asylum seekers in detention"), ("law", "Law and procedure"))
 TOPICS = (
     ("detention", "Detention"),

@@ -294,22 +294,7 @@ def test_reader_xhtml_shows_arbitrary_text_only_as_text(f):
 def test_characters_xml_cannot_carry_are_refused_at_their_line(prefix, bad, suffix):
     title = f"{prefix}{bad}{suffix}".strip() or bad
     assume(_NOT_XML.search(title))
-    f = {
-        key: "plain"
-        for key in (
-            "pub_title",
-            "pub_subtitle",
-            "section_title",
-            "summary",
-            "note",
-            "publisher",
-            "author",
-            "org_name",
-            "description",
-            "address",
-            "region",
-        )
-    }
+    f = {key: "plain" for key in FIELD_NAMES}
     f["title"] = title
     tmp, _root, _content, reporter = _load(f)
     with tmp:

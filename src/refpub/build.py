@@ -488,15 +488,15 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
         rendered = exporter.render(target, session)
     except BuildErrors as exc:
         return OutputResult(
-            target, path, "failed", time.perf_counter() - started, errors=[_located(e) for e in exc.errors]
+            target, path, "failed", time.perf_counter() - started, errors=[e.error_line() for e in exc.errors]
         )
     except BuildError as exc:
-        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(exc)])
+        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[exc.error_line()])
     except jinja2.TemplateError as exc:  # a project's template that is broken or reaches outside
         from .render.environment import template_problem
 
         problem = template_problem(exc, session.project.root)
-        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[_located(problem)])
+        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[problem.error_line()])
     if rendered.files is not None:
         atomic_write_tree(path, rendered.files)
         size = sum(len(data) for data in rendered.files.values())
@@ -529,9 +529,3 @@ def _layout_warnings(session) -> list[str]:
     overrides = template_dirs(session.project.root)[:-1]  # the last is refpub's own
     hint = " (the project's own templates/ override refpub's: check them)" if overrides else ""
     return [f"warning: WeasyPrint: {message}{hint}" for message in taken]
-
-
-def _located(exc: BuildError) -> str:
-    if exc.location:
-        return f"{exc.location}: error: {exc.message}"
-    return f"error: {exc.message}"

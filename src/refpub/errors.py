@@ -16,6 +16,10 @@ class RefpubError(Exception):
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
 
+    def error_line(self) -> str:
+        """The problem as one line of a report: ``file:line:column: error: message``."""
+        return f"{self.location}: error: {self.message}" if self.location else f"error: {self.message}"
+
 
 class ContentError(RefpubError):
     """The project's content or catalogs have errors; ``diagnostics`` lists all of them."""

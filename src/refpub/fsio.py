@@ -4,12 +4,14 @@ Every output goes to a temporary file in the same folder, is flushed to disk, th
 over the old one (``os.replace`` is atomic on POSIX). Stray temporary files of a killed build
 are removed by the next one (the whole output folder at the start of a build, and the
 temporaries of one file whenever that file is written again, e.g. a catalog).
+:func:`file_digest` is a file's sha256 (the part cache checks with it that a file is unchanged).
 """
 
 from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import os
 import shutil
 import tempfile
@@ -78,6 +80,15 @@ def atomic_write_tree(folder: Path, files: dict[str, bytes]) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def file_digest(path: str | Path) -> str | None:
+    """The sha256 of a file's bytes, or None when it cannot be read (absent, a folder)."""
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except OSError:
+        return None
 
 
 def remove_stray_temporaries(folder: Path) -> int:

@@ -27,6 +27,7 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -119,7 +120,10 @@ def _dependency_versions() -> str:
     return "\n".join(sorted(names))
 
 
+@cache
 def code_digest() -> str:
+    """refpub's version and source and the versions of what it renders with: the code of this
+    process, so it is read once (the build's inputs and the part cache's salt both use it)."""
     package = Path(__file__).resolve().parent
     return _sha(__version__, sys.version, _tree_digest(package, "refpub"), _dependency_versions())
 

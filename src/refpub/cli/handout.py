@@ -34,10 +34,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
         result = build_custom_handout(args.project, handout, out=args.out)
     except BuildErrors as exc:
         for error in exc.errors:
-            print(
-                f"{error.location}: error: {error.message}" if error.location else f"error: {error.message}",
-                file=sys.stderr,
-            )
+            print(error.error_line(), file=sys.stderr)
         return EXIT_CONTENT
     print_diagnostics(result.diagnostics)
     print(f"wrote {result.path} ({result.rendered.pages} page(s))", file=sys.stderr)

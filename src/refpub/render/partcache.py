@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fsio import TEMP_MARK, atomic_write_bytes
+from ..fsio import TEMP_MARK, atomic_write_bytes, file_digest
 from .subsets import FontSources, FontUse
 
 CACHE_DIR = ".refpub-cache"  # in the output folder
@@ -72,14 +72,6 @@ class CachedPart:
     read: list[tuple[str, str]] = field(default_factory=list)  # (path, sha256) of files it read
 
 
-def _sha_file(path: str) -> str | None:
-    try:
-        with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
-    except OSError:
-        return None
-
-
 class PartCache:
     def __init__(self, folder: Path, salt: str):
         self.folder = folder
@@ -110,7 +102,7 @@ class PartCache:
             if hashlib.sha256(data).hexdigest() != record["pdf"]:
                 raise ValueError("damaged")
             read = [(str(path), str(sha)) for path, sha in record["read"]]
-            if any(_sha_file(path) != sha for path, sha in read):
+            if any(file_digest(path) != sha for path, sha in read):
                 raise ValueError("a file it read has changed")
             fonts = {name: FontUse.from_json(use) for name, use in record["fonts"].items()}
             if not all(self.sources.has(use.source) for use in fonts.values() if use.mergeable):
@@ -154,7 +146,7 @@ def files_read(paths) -> list[tuple[str, str]]:
     """(path, digest) of each file, sorted and once each."""
     found = []
     for path in sorted(set(str(p) for p in paths)):
-        sha = _sha_file(path)
+        sha = file_digest(path)
         if sha is not None:
             found.append((path, sha))
     return found

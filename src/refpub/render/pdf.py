@@ -7,6 +7,7 @@ import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..errors import BuildError
@@ -134,18 +135,26 @@ def release_memory(force: bool = False, growth: int = 96 * 1024 * 1024) -> None:
     A full collection costs tens of milliseconds, so it runs only once the process has grown
     by ``growth`` since the last one (or when ``force``d).
     """
-    import ctypes
-    import ctypes.util
     import gc
 
     resident = _resident_bytes()
     if not force and resident is not None and resident - _released_at[0] < growth:
         return
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if name:
-        try:
-            ctypes.CDLL(name).malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc
-            pass
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
     _released_at[0] = _resident_bytes() or 0
+
+
+@cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, looked up once; None elsewhere."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):  # not glibc
+        return None

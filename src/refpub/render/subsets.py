@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from math import ceil
 from pathlib import Path
 
-from ..fsio import atomic_write_bytes
+from ..fsio import atomic_write_bytes, file_digest
 
 # Tables WeasyPrint drops from embedded fonts (weasyprint/pdf/fonts.py, _harfbuzz_subset).
 _DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
@@ -90,7 +90,7 @@ class FontSources:
         if path is None:
             self._data.setdefault(digest, data)
         elif digest not in self._stored:
-            if _digest_of(path) != digest:  # absent or damaged
+            if file_digest(path) != digest:  # absent or damaged
                 try:
                     atomic_write_bytes(path, data)
                 except OSError:
@@ -106,7 +106,7 @@ class FontSources:
         if digest in self._data or digest in self._stored:
             return True
         path = self._path(digest)
-        if path is not None and _digest_of(path) == digest:
+        if path is not None and file_digest(path) == digest:
             self._stored.add(digest)
             return True
         return False
@@ -140,13 +140,6 @@ class FontSources:
                 pass
 
 
-def _digest_of(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 # (description digest, face, size, head and tail of the file) -> the file's sha256, per process:
 # each part's PDF brings a fresh copy of every font file, and hashing a CJK font takes ~10 ms.
 _DIGESTS: dict[tuple, str] = {}
@@ -161,12 +154,17 @@ def _source(font, sources: FontSources) -> str:
     return digest
 
 
+def _pdf_name(font) -> str:
+    """A WeasyPrint font's name in the PDF (``/ABCDEF+Noto-Sans-CJK-JP``), as pikepdf shows it."""
+    return font.name.decode("latin-1") if isinstance(font.name, bytes) else str(font.name)
+
+
 def record_fonts(fonts, sources: FontSources) -> dict[str, FontUse]:
     """The fonts of one PDF being written (WeasyPrint's ``Font`` objects, before they are
     subset), as :class:`FontUse` records."""
     uses: dict[str, FontUse] = {}
     for font in fonts.values():
-        name = font.name.decode("latin-1") if isinstance(font.name, bytes) else str(font.name)
+        name = _pdf_name(font)
         mergeable = not (
             font.bitmap
             or font.used_in_forms
@@ -222,7 +220,7 @@ def defer_embedding(fonts, uses: dict[str, FontUse]) -> None:
     from the face's tables: a collection's file starts with neither).
     """
     for font in fonts.values():
-        name = font.name.decode("latin-1") if isinstance(font.name, bytes) else str(font.name)
+        name = _pdf_name(font)
         use = uses.get(name)
         if use is not None and use.mergeable:
             cff = "CFF " in font.tables or "CFF2" in font.tables
