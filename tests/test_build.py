@@ -277,3 +277,30 @@ def test_build_is_called_from_the_package_root(make_project):
     assert isinstance(result, refpub.BuildResult) and result.ok
     assert {o.path.name for o in result.built} == {"readings.csl.json", "readings.ris", "readings.bib"}
     assert callable(plan)
+
+
+def test_every_runtime_dependency_is_an_input():
+    """The packages whose versions reach the outputs are read from refpub's own metadata, so
+    none is left out by a hand-kept list (pikepdf joins the handbook, uharfbuzz subsets its
+    fonts, PyICU breaks Burmese lines; WeasyPrint's own dependencies count too)."""
+    names = {line.split("-", 1)[0] for line in manifest._dependency_versions().splitlines()}
+    assert {"weasyprint", "pikepdf", "uharfbuzz", "pyicu_wheels", "pydyf", "pillow", "babel", "jinja2"} <= names
+    assert not {"pytest", "hypothesis", "ruff", "mypy", "refpub"} & names  # test tools change no output
+
+
+def test_upgrading_pikepdf_rebuilds_every_pdf(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setattr(manifest, "code_digest", lambda: manifest._dependency_versions())
+    monkeypatch.setattr(manifest, "default_templates_digest", lambda: "templates")
+    root = tmp_path / "good"
+    shutil.copytree(ROOTS / "good", root)
+    assert set(states(build(root, only=["handbook", "handouts"], jobs=2)).values()) == {"built"}
+    assert set(states(build(root, only=["handbook", "handouts"], jobs=2)).values()) == {"up to date"}
+
+    installed = manifest._installed_distributions()
+    upgraded = tmp_path / "site-packages" / "pikepdf-99.0.dist-info"
+    shutil.copytree(installed["pikepdf"], upgraded)
+    monkeypatch.setattr(manifest, "_installed_distributions", lambda: {**installed, "pikepdf": upgraded})
+    result = build(root, only=["handbook", "handouts"], jobs=2)
+    assert {name for name, state in states(result).items() if name.endswith(".pdf")} == set(states(result))
+    assert set(states(result).values()) == {"built"}

@@ -25,6 +25,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from functools import cache
@@ -36,24 +37,6 @@ from .version import __version__
 
 MANIFEST_NAME = ".refpub-manifest.json"
 FORMAT = 1
-
-# Packages whose versions change what refpub writes.
-_DEPENDENCIES = (
-    "weasyprint",
-    "pydyf",
-    "tinycss2",
-    "cssselect2",
-    "fonttools",
-    "ebooklib",
-    "jinja2",
-    "babel",
-    "budoux",
-    "segno",
-    "lxml",
-    "pyyaml",
-    "rispy",
-    "bibtexparser",
-)
 
 
 def _sha(*parts: bytes | str) -> str:
@@ -104,20 +87,66 @@ class Environment:
         return _sha(self.code, self.templates, self.clock)
 
 
-def _dependency_versions() -> str:
-    """Installed versions of the packages refpub renders with, from their dist-info folder names.
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
-    Listing site-packages is much cheaper than importlib.metadata and needs no import of them.
-    """
-    wanted = {name.replace("-", "_").lower() for name in _DEPENDENCIES}
-    names = []
+
+def _normalised(name: str) -> str:
+    # PEP 503 names, spelled as dist-info folder names spell them.
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _installed_distributions() -> dict[str, Path]:
+    """{normalised name: dist-info folder} of every distribution on sys.path's site folders."""
+    found: dict[str, Path] = {}
     for entry in sys.path:
-        if not entry or not os.path.isdir(entry) or not entry.endswith("-packages"):
+        if not entry or not entry.endswith("-packages") or not os.path.isdir(entry):
             continue
-        for name in os.listdir(entry):
-            if name.endswith(".dist-info") and name.split("-", 1)[0].lower() in wanted:
-                names.append(name)
-    return "\n".join(sorted(names))
+        for name in sorted(os.listdir(entry)):
+            if name.endswith(".dist-info"):
+                found.setdefault(_normalised(name.split("-", 1)[0]), Path(entry) / name)
+    return found
+
+
+def _runtime_requirements(dist_info: Path) -> list[str]:
+    """The names a distribution requires outside any extra, read from its METADATA headers."""
+    names = []
+    try:
+        with open(dist_info / "METADATA", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if not line.strip():
+                    break  # the headers end at the first blank line; the description follows
+                if not line.startswith("Requires-Dist:"):
+                    continue
+                requirement, _, marker = line[len("Requires-Dist:") :].partition(";")
+                match = _REQUIREMENT_NAME.match(requirement.strip())
+                if match and "extra" not in marker:
+                    names.append(_normalised(match.group()))
+    except OSError:
+        pass
+    return names
+
+
+def _dependency_versions() -> str:
+    """The installed versions of every package refpub runs with: refpub's own runtime
+    requirements (its installed metadata, so a dependency added to pyproject.toml is covered
+    without a list to keep) and theirs, transitively. Upgrading any of them (WeasyPrint, pikepdf,
+    uharfbuzz, PyICU, Pillow...) can change the bytes of an output, so it changes the digest.
+
+    Only dist-info folder names and METADATA headers are read: nothing is imported. Run from a
+    source tree without refpub installed, every installed distribution counts.
+    """
+    installed = _installed_distributions()
+    if "refpub" not in installed:
+        return "\n".join(sorted(path.name for path in installed.values()))
+    seen: set[str] = set()
+    pending = _runtime_requirements(installed["refpub"])
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in installed:
+            continue
+        seen.add(name)
+        pending.extend(_runtime_requirements(installed[name]))
+    return "\n".join(sorted(installed[name].name for name in seen))
 
 
 @cache
