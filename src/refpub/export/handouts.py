@@ -210,7 +210,7 @@ class HandoutExporter:
             "publication:",
             "section:",
             "topic:",
-            f"handout:{handout.id}:",
+            "handout:",  # every handout's: one of the same title may share its translation
         )
         return Inputs(
             (*selected.organisations, *selected.readings),
