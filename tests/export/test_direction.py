@@ -256,3 +256,13 @@ def test_an_untranslated_string_is_isolated_on_an_arabic_screen(fallbacks_built)
     assert [b.text for b in latest.iter(f"{xhtml}bdi") if b.get("dir") == "ltr"][
         -1
     ] == "https://example.org/help/latest/"
+
+
+def test_arabic_pdfs_with_fallbacks_pass_the_pdfua_rules(fallbacks_built):
+    # Isolates are characters in PDFs, never elements: WeasyPrint would tag a <bdi> NonStruct and
+    # take a link inside it out of its Link element (7.18.5-1).
+    from pdfua.checker import check, format_failures
+
+    for pdf in sorted(fallbacks_built.glob("*.pdf")):
+        failures = check(pdf)
+        assert not failures, f"{pdf.name}: {format_failures(failures)}"

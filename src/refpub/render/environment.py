@@ -200,15 +200,18 @@ def _finalize_paged(env: jinja2.Environment, value):
 
 def _ltr(env: jinja2.Environment, value) -> Markup:
     """A run that is always left to right (a URL, an email address, a phone number), isolated
-    on a right-to-left page so that "+81 3-..." keeps its plus sign in front: ``<bdi dir="ltr">``,
-    and in PDFs also the Unicode isolates Pango's bidi algorithm follows (WeasyPrint ignores
-    ``unicode-bidi``). Unchanged on a left-to-right page."""
+    on a right-to-left page so that "+81 3-..." keeps its plus sign in front: ``<bdi dir="ltr">``
+    on screens; in PDFs the Unicode isolates Pango's bidi algorithm follows (WeasyPrint ignores
+    ``unicode-bidi``), and no element: WeasyPrint tags a ``<bdi>`` as NonStruct, which would take
+    a link out of its Link element (PDF/UA). Unchanged on a left-to-right page."""
     if env.globals["page_dir"] == "ltr" or not value:
         return value
     if env.globals["xhtml"]:
         return Markup('<bdi dir="ltr">{}</bdi>').format(value)
     if not isinstance(value, Markup):
         value = soften_long_words(str(value))
+    if env.globals["phrase_breaking"]:  # paged output
+        return Markup("{}{}{}").format(LEFT_TO_RIGHT_ISOLATE, value, POP_DIRECTIONAL_ISOLATE)
     return Markup('<bdi dir="ltr">{}{}{}</bdi>').format(LEFT_TO_RIGHT_ISOLATE, value, POP_DIRECTIONAL_ISOLATE)
 
 
