@@ -12,7 +12,8 @@ from support import REPO
 def test_check_clean_project_exits_0(cli, make_project):
     result = cli("check", str(make_project("good")))
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith("0 error(s), 3 warning(s)")  # the fixture's partial ja catalog
+    # the fixture's partial ja catalog, and the three outputs that would print English in Japanese
+    assert result.stderr.strip().endswith("0 error(s), 6 warning(s)")
 
 
 def test_check_broken_project_reports_all_errors_exit_1(cli, make_project):
@@ -83,3 +84,51 @@ def test_unknown_language_is_a_one_line_usage_error(cli, make_project):
     assert result.returncode == 2
     assert result.stderr.splitlines() == ["refpub: error: --lang: unknown language 'fr' (valid: en, ja)"]
     assert not any((root / "build").glob("*.pdf")) if (root / "build").exists() else True
+
+
+def _pdf_words(pdf) -> str:
+    import subprocess
+
+    return " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+
+
+def test_handout_title_from_the_command_line_is_translated(cli, make_project, tmp_path):
+    """`refpub handout --title` finds the catalog's translation of the same title (any handout's)."""
+    root = make_project("handout-basic")
+    out = tmp_path / "adhoc.pdf"
+    result = cli(
+        "handout", "--orgs", "clinic", "--lang", "en,ja", "--title", "Where to find help", "--out", str(out), str(root)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "translation of title" not in result.stderr, result.stderr
+    words = _pdf_words(out)
+    assert "Where to find help" in words and "助けを求めるには" in words
+
+    # A title no handout has: printed in English in the Japanese column, with a warning.
+    out = tmp_path / "other.pdf"
+    result = cli(
+        "handout", "--orgs", "clinic", "--lang", "en,ja", "--title", "Help nearby", "--out", str(out), str(root)
+    )
+    assert result.returncode == 0, result.stderr
+    assert 'the title "Help nearby"' in result.stderr and "no Japanese translation of title" in result.stderr
+    assert "助けを求めるには" not in _pdf_words(out)
+
+
+def test_handouts_of_the_same_title_share_its_translation_after_update(cli, make_project):
+    """A second handout titled like one already translated gets its translation as it is: not
+    fuzzy, and no rename hint (#| msgctxt) pointing at the first handout, which is still there."""
+    root = make_project("rtl")  # help (translated in Arabic) and help-ja-ar (not yet), same title
+    assert cli("i18n", "extract", cwd=root).returncode == 0
+    result = cli("i18n", "update", cwd=root)
+    assert result.returncode == 0, result.stderr
+    from refpub.i18n.pofile import read_po
+
+    po = read_po(root / "locales/ar/LC_MESSAGES/content.po")
+    titles = {m.context: m for m in po.messages if m.id == "Where to find help"}
+    second = titles["handout:help-ja-ar:title"]
+    assert second.string == titles["handout:help:title"].string == "أين تجد المساعدة"
+    assert not second.fuzzy
+    text = (root / "locales/ar/LC_MESSAGES/content.po").read_text(encoding="utf-8")
+    assert '#| msgctxt "handout:help:title"' not in text

@@ -165,3 +165,104 @@ def test_fallback_in_a_right_to_left_pdf_is_isolated():
     html = env.from_string("<p{{ t|lang_attr }}>{{ t }} ١٢</p>").render(t=Text("Ushiku no Kai", "en", True))
     assert 'dir="ltr"' in html
     assert f"{FIRST_STRONG_ISOLATE}Ushiku no Kai{POP_DIRECTIONAL_ISOLATE}" in html
+
+
+# ----------------------------------------------------------------------- isolated interface strings
+
+
+def _without_arabic(root: Path, *msgids: str) -> None:
+    """Empty the Arabic translations of ``msgids`` (plural ones too): they fall back to English."""
+    po = root / "locales/ar/LC_MESSAGES/messages.po"
+    entries = po.read_text(encoding="utf-8").split("\n\n")
+    for i, entry in enumerate(entries):
+        if any(f'msgid "{m}"' in entry for m in msgids):
+            entries[i] = re.sub(r'^(msgstr(\[\d\])?) ".*"$', r'\1 ""', entry, flags=re.M)
+    po.write_text("\n\n".join(entries), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def fallbacks_built(tmp_path_factory):
+    """The rtl fixture with an incomplete Arabic interface catalog (the edition line and the
+    cover's counts untranslated) and a latest-version address on the handouts."""
+    root = tmp_path_factory.mktemp("rtl-fallbacks") / "rtl"
+    shutil.copytree(ROOTS / "rtl", root)
+    _without_arabic(root, "Edition of %(date)s", "%(num)s reading", "%(num)s organisation")
+    publication = root / "content/publication.yaml"
+    publication.write_text(
+        publication.read_text(encoding="utf-8").replace(
+            "paper: A4\n", "paper: A4\nlatest_url: https://example.org/help/latest/\n"
+        ),
+        encoding="utf-8",
+    )
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    try:
+        result = build(root, only=["handbook", "handouts", "reader"], langs=["ar"], jobs=1)
+    finally:
+        mp.undo()
+    assert result.ok, [o.errors for o in result.outputs]
+    return root / "build"
+
+
+def _line(page: list[tuple], word: str) -> list[tuple]:
+    """The words, left to right, on the line of ``word`` (its first occurrence)."""
+    y = next(w[2] for w in page if w[3] == word)
+    return sorted((w for w in page if abs(w[2] - y) < 3), key=lambda w: w[0])
+
+
+def _order(line: list[tuple]) -> list[str]:
+    return [w[3] for w in line]
+
+
+ARABIC_JANUARY = ("يناير", "رياني")  # poppler may give Arabic in visual order
+
+
+def test_an_untranslated_footer_reads_in_order_in_an_arabic_column(fallbacks_built):
+    page = [w for w in words(fallbacks_built / "handout-help-ja-ar.pdf", 1, with_y=True) if w[0] > PAGE_WIDTH / 2]
+    # "Edition of 15 يناير 2026": the English phrase left to right, the Arabic date in it right
+    # to left (the day at its right end), the whole line at the column's right edge.
+    edition = _order(_line(page, "Edition"))
+    assert edition[:2] == ["Edition", "of"] and edition[2] == "2026" and edition[-1] == "15", edition
+    assert edition[3] in ARABIC_JANUARY, edition
+    # "Latest version: https://…": in order, the address whole with its final slash.
+    latest = _order(_line(page, "Latest"))
+    assert latest == ["Latest", "version:", "https://example.org/help/latest/"], latest
+
+
+def test_an_untranslated_count_reads_in_order_on_an_arabic_cover(fallbacks_built):
+    cover = words(fallbacks_built / "handbook-ar.pdf", 1, with_y=True)
+    # Arabic reads from the right: "3 readings" first, then "2 organisations", each phrase left
+    # to right inside.
+    assert _order(_line(cover, "readings")) == ["2", "organisations", "·", "3", "readings"]
+    edition = _order(_line(cover, "Edition"))
+    assert edition[:3] == ["Edition", "of", "2026"] and edition[-1] == "15", edition
+
+
+def test_an_untranslated_string_is_isolated_on_an_arabic_screen(fallbacks_built):
+    with zipfile.ZipFile(fallbacks_built / "reader-ar.epub") as z:
+        cover = etree.fromstring(z.read("EPUB/cover.xhtml"))
+    xhtml = "{http://www.w3.org/1999/xhtml}"
+    edition = cover.find(f".//{xhtml}p[@class='edition']")
+    outer = edition.find(f"{xhtml}bdi")
+    assert outer.get("dir") == "ltr" and outer.get("lang") == "en"  # the English sentence
+    assert outer.text == "Edition of " and outer.find(f"{xhtml}bdi").get("dir") is None  # its value: dir=auto
+    counts = cover.find(f".//{xhtml}p[@class='counts']")
+    assert ["".join(b.itertext()) for b in counts.iter(f"{xhtml}bdi") if b.get("dir") == "ltr"] == [
+        "3 readings",
+        "2 organisations",
+    ]
+    # The latest edition's address, after an English label, stays left to right.
+    latest = cover.find(f".//{xhtml}p[@class='latest']")
+    assert [b.text for b in latest.iter(f"{xhtml}bdi") if b.get("dir") == "ltr"][
+        -1
+    ] == "https://example.org/help/latest/"
+
+
+def test_arabic_pdfs_with_fallbacks_pass_the_pdfua_rules(fallbacks_built):
+    # Isolates are characters in PDFs, never elements: WeasyPrint would tag a <bdi> NonStruct and
+    # take a link inside it out of its Link element (7.18.5-1).
+    from pdfua.checker import check, format_failures
+
+    for pdf in sorted(fallbacks_built.glob("*.pdf")):
+        failures = check(pdf)
+        assert not failures, f"{pdf.name}: {format_failures(failures)}"

@@ -227,9 +227,10 @@ def test_languages_whose_default_digits_are_latin_keep_them(built, lang):
 
 def test_counts_in_plural_strings_use_the_language_s_digits():
     from refpub.i18n.catalogs import Translations
-    from refpub.render.environment import escaped_gettext_callables
+    from refpub.render.interface import Isolation, interface_callables
 
-    _, ngettext, _ = escaped_gettext_callables(Translations("fa", "en"))
-    assert ngettext("%(num)s reading", "%(num)s readings", 12) == "۱۲ readings"
-    _, ngettext, _ = escaped_gettext_callables(Translations("en", "en"))
+    ngettext = interface_callables(Translations("fa", "en"), Isolation("rtl", elements=False))["ngettext"]
+    # Persian digits, isolated (FSI … PDI) on a right-to-left page, in an English fallback (LRI … PDI)
+    assert ngettext("%(num)s reading", "%(num)s readings", 12) == "\u2066\u2068۱۲\u2069 readings\u2069"
+    ngettext = interface_callables(Translations("en", "en"), Isolation("ltr", elements=False))["ngettext"]
     assert ngettext("%(num)s reading", "%(num)s readings", 1234) == "1,234 readings"

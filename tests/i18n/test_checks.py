@@ -127,6 +127,9 @@ def test_own_name_differs(catalogs):
         ("%s and %d", "%d と %s", False),
         ("less than 1% of them", "1%未満", True),
         ("100%% sure", "100%%確実", True),
+        # a per cent sign that the source does not have must be written %%: % formatting refuses it
+        ("Edition of %(date)s", "طبعة 100% %(date)s", False),
+        ("Edition of %(date)s", "طبعة 100%% %(date)s", True),
     ],
 )
 def test_placeholders(source, translation, ok):

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from refpub.i18n.pofile import PoFile, parse_po, render_po
 
 from .conftest import run_refpub
-from support import REPO
+from support import REPO, ROOTS
 
 TITLE = 'msgstr "日本の閉ざされた難民政策"'
 
@@ -189,3 +189,51 @@ def test_plural_forms_are_complete_as_msgfmt_requires():
     check_po(_arabic(["a", "b", "c", "", "", ""]), "ar.po", "ar", "messages", partial)
     assert not partial.errors
     assert any("msgstr[3], msgstr[4], msgstr[5] empty" in d.message for d in partial.warnings)
+
+
+# ------------------------------------------------------------------ --strict: ready to print
+
+
+def _empty_translation(po: Path, msgid: str) -> int:
+    """Empty the translation of ``msgid`` in ``po``; the line of its msgstr."""
+    lines = po.read_text(encoding="utf-8").split("\n")
+    at = lines.index(f'msgid "{msgid}"') + 1
+    assert lines[at].startswith("msgstr ")
+    lines[at] = 'msgstr ""'
+    po.write_text("\n".join(lines), encoding="utf-8")
+    return at + 1
+
+
+def test_strict_check_passes_a_handout_translated_in_full(tmp_path):
+    root = tmp_path / "handout-ja-my"
+    shutil.copytree(ROOTS / "handout-ja-my", root)
+    result = run_refpub(root, "check", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "would print" not in result.stderr
+
+
+def test_strict_check_fails_a_handout_whose_burmese_is_incomplete(tmp_path):
+    """An untranslated string a printed output would show: a warning from `refpub check`, one
+    line per output and language, with the count and the first one's place; an error with
+    --strict."""
+    root = tmp_path / "handout-ja-my"
+    shutil.copytree(ROOTS / "handout-ja-my", root)
+    content = root / "locales/my/LC_MESSAGES/content.po"
+    description = _empty_translation(content, "Medical care without insurance, with interpreters.")
+    _empty_translation(root / "locales/my/LC_MESSAGES/messages.po", "Who can help")  # the handout's heading
+
+    check = run_refpub(root, "check")
+    assert check.returncode == 0, check.stderr  # a warning: fine while translating
+    lines = [line for line in check.stderr.splitlines() if "would print" in line]
+    outputs = [line.split(": warning: ")[1].split(" would print")[0] for line in lines]
+    assert sorted(outputs) == ["handbook-my.pdf", "handout-cafe.pdf", "reader-my.epub"]
+    handout = lines[outputs.index("handout-cafe.pdf")]
+    # The description and the heading; the first at the description's msgstr, where to translate it.
+    assert handout.startswith(f"locales/my/LC_MESSAGES/content.po:{description}: warning: ")
+    assert "2 string(s) in English, not yet translated into Burmese" in handout
+    assert all("Japanese" not in line for line in lines)  # the Japanese column is complete
+
+    strict = run_refpub(root, "check", "--strict")
+    assert strict.returncode == 1
+    errors = [line for line in strict.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 3 and all("would print" in line for line in errors), strict.stderr

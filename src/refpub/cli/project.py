@@ -17,6 +17,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(args.project)
     reporter = Reporter()
     content = check_project(root, reporter)
+    if content is not None and not reporter.has_errors:
+        # What the printed outputs would show untranslated (an error with --strict).
+        from ..export.untranslated import untranslated_warnings
+        from ..project import Project
+
+        reporter.extend(untranslated_warnings(Project(root, content)))
     diagnostics = reporter.sorted()
     if args.strict:  # what a volunteer runs before printing: every warning must be dealt with
         diagnostics = [d.as_error() for d in diagnostics]

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Protocol
 
 import jinja2
-from markupsafe import Markup, escape
 
 from ..diagnostics import Location
 from ..errors import BuildError
@@ -20,8 +19,9 @@ from ..i18n.catalogs import Translations, load_translations
 from ..model import Content
 from ..project import Project
 from ..render.context import Localizer, OrganisationView, PublicationView, ReadingView
-from ..render.environment import make_environment, template_dirs
+from ..render.environment import make_environment, page_isolation, template_dirs
 from ..render.fonts import missing_glyphs
+from ..render.interface import interface_callables
 from ..render.partcache import PartCache
 from .protocol import Rendered, Target  # re-exported: exporters import them from here too
 
@@ -155,44 +155,8 @@ def publication_glyph_problems(pub: PublicationView) -> list[BuildError]:
 # ----------------------------------------------------------------------------- interface strings
 
 
-class UiText(Markup):
-    """An interface string as rendered, with the language it is really in (for ``lang_attr``)."""
-
-    # Markup's own methods (``+``, ``%``, ``join``) make new instances from one argument: those
-    # have no language of their own, and ``lang_attr`` leaves them unmarked.
-    lang: str | None
-    fallback: bool
-
-    def __new__(cls, value="", lang: str | None = None, fallback: bool = False):
-        obj = super().__new__(cls, value)
-        obj.lang = lang
-        obj.fallback = fallback
-        return obj
-
-
-def ui_callables(localizer: Localizer) -> dict:
-    """``_``/``gettext``/``ngettext``/``pgettext`` for templates, knowing when they fell back.
-
-    Like Jinja's new-style gettext, but the result keeps its language (so a string that is not
-    yet translated is marked ``lang="en"`` like any other fallback and counted as one), and a
-    translation is escaped like any text, so it can never break the XHTML.
-    """
-    translations = localizer.translations
-
-    def result(message: str, translated: str, variables: dict) -> UiText:
-        fallback = not translations.is_source and message in translations.missing_messages
-        if fallback:
-            localizer.fallbacks.add(f"ui:{message}")
-        lang = translations.source_lang if fallback else translations.lang
-        return UiText(escape(translated) % variables, lang, fallback)
-
-    def gettext(message: str, **variables) -> UiText:
-        return result(message, translations.gettext(message), variables)
-
-    def ngettext(singular: str, plural: str, num: int, **variables) -> UiText:
-        return result(singular, translations.ngettext(singular, plural, num), {"num": num, **variables})
-
-    def pgettext(context: str, message: str, **variables) -> UiText:
-        return result(message, translations.pgettext(context, message), variables)
-
-    return {"_": gettext, "gettext": gettext, "ngettext": ngettext, "pgettext": pgettext}
+def ui_callables(localizer: Localizer, env: jinja2.Environment) -> dict:
+    """``_``/``gettext``/``ngettext``/``pgettext`` for one output's templates, as the
+    environment's (render/interface.py: isolated, knowing their language), that also count the
+    strings not yet translated among the output's fallbacks."""
+    return interface_callables(localizer.translations, page_isolation(env), localizer.fallbacks.add)

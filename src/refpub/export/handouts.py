@@ -210,7 +210,7 @@ class HandoutExporter:
             "publication:",
             "section:",
             "topic:",
-            f"handout:{handout.id}:",
+            "handout:",  # every handout's: one of the same title may share its translation
         )
         return Inputs(
             (*selected.organisations, *selected.readings),
@@ -241,6 +241,9 @@ class HandoutPage:
     reordered: Callable[[list[HandoutEntry], list[HandoutEntry]], str]
     # The footer alone on n pages (drawn onto the handout's pages as an artifact).
     furniture: Callable[[int], str]
+    # What each language's columns print untranslated: content contexts and "ui:<msgid>"
+    # (for `refpub check`, export/untranslated.py).
+    untranslated: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     @property
     def organisations(self) -> list[HandoutEntry]:
@@ -282,6 +285,16 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
         fallbacks,
         template.page,
         template.furniture,
+        {
+            lang.lang: frozenset(
+                (
+                    *lang.views.localizer.fallbacks,
+                    *(f"ui:{m}" for m in lang.views.localizer.translations.missing_messages),
+                )
+            )
+            for lang in languages
+            if not lang.is_source
+        },
     )
 
 

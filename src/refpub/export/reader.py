@@ -147,7 +147,7 @@ class ReaderExporter:
         the book does not carry.
         """
         env = session.environment(target.language, xhtml=True)
-        ui = ui_callables(views.localizer)
+        ui = ui_callables(views.localizer, env)
         vertical = target.variant == VERTICAL
         common = dict(
             pub=pub,

@@ -81,7 +81,7 @@ class WebExporter:
             env = session.environment(lang)
             # Interface strings that know their language, as in the e-book: one not yet
             # translated is marked lang="en" on the page and counted as a fallback.
-            ui = ui_callables(views.localizer)
+            ui = ui_callables(views.localizer, env)
             for page in pages:
                 html = env.get_template(page.template).render(
                     **ui,

@@ -54,6 +54,20 @@ def content_context(kind: str, entry_id: str | None, field_name: str) -> str:
     return f"{kind}:{entry_id}:{field_name}" if entry_id else f"{kind}:{field_name}"
 
 
+# Fields whose text is translated once for every entry that has it: two handouts titled "Where
+# to find help" share one translation, and an ad-hoc handout's `--title` (which has no entry in
+# the catalog) finds it. `refpub i18n update` copies it to a new handout of the same title as
+# it is, never fuzzy (i18n/merge.py).
+SHARED_FIELDS = frozenset({("handout", "title")})
+
+
+def shared_field(context: str | None) -> tuple[str, str] | None:
+    """``handout:<id>:title`` -> ("handout", "title") when that field is shared, else None."""
+    parts = (context or "").split(":")
+    field = (parts[0], parts[-1])
+    return field if len(parts) >= 3 and field in SHARED_FIELDS else None
+
+
 def read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object]:
     """(msgctxt, msgid) -> msgstr (a str, or a tuple for plurals) for translated, non-fuzzy messages.
 
@@ -138,10 +152,23 @@ class Translations:
         """The translation of a content field, or the source text marked as a fallback."""
         if self.is_source or not source:
             return Text(source, self.source_lang)
-        translated = self.content_messages.get((context, source))
+        translated = self.content_messages.get((context, source)) or self.shared_translation(context, source)
         if translated and isinstance(translated, str):
             return Text(translated, self.lang)
         return Text(source, self.source_lang, fallback=True)
+
+    def shared_translation(self, context: str, source: str) -> str | None:
+        """The translation of ``source`` in the same shared field of another entry (see
+        SHARED_FIELDS), the first by context; None for a field that is not shared."""
+        field = shared_field(context)
+        if field is None:
+            return None
+        found = sorted(
+            (ctx, value)
+            for (ctx, msgid), value in self.content_messages.items()
+            if msgid == source and isinstance(value, str) and value and shared_field(ctx) == field
+        )
+        return found[0][1] if found else None
 
 
 def load_translations(root: Path, lang: str, source_lang: str) -> Translations:

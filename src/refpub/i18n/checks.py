@@ -65,7 +65,14 @@ def _describe(ph: tuple[Counter, list[str]]) -> str:
     return ", ".join(items) if items else "none"
 
 
+def _lone_percent(text: str) -> bool:
+    """A '%' that starts no placeholder (Python's % formatting refuses the string)."""
+    return "%" in _PERCENT.sub("", text.replace("%%", ""))
+
+
 def placeholder_problem(source: str, translation: str) -> str | None:
+    if _lone_percent(translation) and not _lone_percent(source):
+        return "a '%' that starts no placeholder; write '%%' for a per cent sign"
     src, dst = placeholders(source), placeholders(translation)
     if set(src[0]) != set(dst[0]) or src[1] != dst[1]:
         return (

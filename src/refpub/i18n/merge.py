@@ -9,6 +9,9 @@
   string returns;
 * a renamed entry (new id, same field) gets its old translation as fuzzy with the previous
   ``#| msgctxt`` and ``#| msgid``, also when its text was edited at the same time;
+* a shared field (``catalogs.SHARED_FIELDS``: a handout's title) whose exact text another
+  entry already has translated gets that translation as it is, not fuzzy and with no rename
+  hint: the two entries share it, as the build does;
 * ``prefill`` gives translations that come from the content itself (an organisation's own name
   in ``alt_names``): they are set exactly and never fuzzy.
 """
@@ -21,6 +24,7 @@ from collections.abc import Mapping
 
 from babel.messages.catalog import Message
 
+from .catalogs import shared_field
 from .pofile import PoFile, is_translated, message_key, previous_context, set_previous_context
 
 REVIEW_MARK = "needs review"
@@ -90,6 +94,12 @@ def merge(
             if field and is_translated(m) and _entry_id(m.context) not in template_entries:
                 orphans.setdefault(field, {}).setdefault(message_key(m)[1], m)
 
+    # Shared fields (a handout's title) translated in an entry that is still there: a new entry
+    # with the same text shares the translation as it is.
+    shared: dict[tuple[tuple[str, str], str], Message] = {}
+    for m in old.messages:
+        if (field := shared_field(m.context)) and is_translated(m) and _entry_id(m.context) in template_entries:
+            shared.setdefault((field, message_key(m)[1]), m)
     used: set[tuple[str | None, str]] = set()
     merged: list[Message] = []
     for tm in template.messages:
@@ -101,6 +111,8 @@ def merge(
         elif key in obsolete and is_translated(obsolete[key]):
             _copy_translation(m, obsolete[key])
             obsolete.pop(key)
+        elif (field := shared_field(tm.context)) is not None and (field, key[1]) in shared:
+            _copy_translation(m, shared[(field, key[1])])  # a second handout of the same title
         else:
             guess = None
             if by_context and tm.context and tm.context in by_ctx:

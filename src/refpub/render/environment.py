@@ -20,6 +20,15 @@ from ..i18n.catalogs import Translations
 from ..text import Text
 from ..urls import is_safe_url
 from .formats import format_number, format_partial_date, list_separator, text_direction
+from .interface import (
+    FIRST_STRONG_ISOLATE,
+    LEFT_TO_RIGHT_ISOLATE,
+    POP_DIRECTIONAL_ISOLATE,
+    Isolation,
+    UiText,
+    interface_callables,
+    plain,
+)
 from .labels import LABEL_SEPARATOR
 from .phrases import break_words, join_phrases, soften_long_words
 from .resources import is_within
@@ -169,9 +178,6 @@ def _safe_href(url: str) -> Markup:
     return Markup(escape(url)) if url and is_safe_url(url) else Markup("")
 
 
-FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
-
-
 @jinja2.pass_environment
 def _finalize_paged(env: jinja2.Environment, value):
     """Every printed value of paged output: very long words get invisible break opportunities
@@ -181,7 +187,7 @@ def _finalize_paged(env: jinja2.Environment, value):
     wrapped in Unicode isolates (FSI ... PDI): WeasyPrint ignores CSS ``unicode-bidi``, and
     Pango's bidi algorithm honours the isolates, so the run cannot reorder the sentence around it.
     """
-    if isinstance(value, str) and not isinstance(value, Markup):
+    if isinstance(value, str) and not isinstance(value, (Markup, UiText)):
         softened = soften_long_words(break_words(value))
         if isinstance(value, Text):
             if softened and text_direction(str(value.lang)) != env.globals["page_dir"]:
@@ -192,20 +198,20 @@ def _finalize_paged(env: jinja2.Environment, value):
     return value
 
 
-LEFT_TO_RIGHT_ISOLATE = "\u2066"
-
-
 def _ltr(env: jinja2.Environment, value) -> Markup:
     """A run that is always left to right (a URL, an email address, a phone number), isolated
-    on a right-to-left page so that "+81 3-..." keeps its plus sign in front: ``<bdi dir="ltr">``,
-    and in PDFs also the Unicode isolates Pango's bidi algorithm follows (WeasyPrint ignores
-    ``unicode-bidi``). Unchanged on a left-to-right page."""
+    on a right-to-left page so that "+81 3-..." keeps its plus sign in front: ``<bdi dir="ltr">``
+    on screens; in PDFs the Unicode isolates Pango's bidi algorithm follows (WeasyPrint ignores
+    ``unicode-bidi``), and no element: WeasyPrint tags a ``<bdi>`` as NonStruct, which would take
+    a link out of its Link element (PDF/UA). Unchanged on a left-to-right page."""
     if env.globals["page_dir"] == "ltr" or not value:
         return value
     if env.globals["xhtml"]:
         return Markup('<bdi dir="ltr">{}</bdi>').format(value)
     if not isinstance(value, Markup):
         value = soften_long_words(str(value))
+    if env.globals["phrase_breaking"]:  # paged output
+        return Markup("{}{}{}").format(LEFT_TO_RIGHT_ISOLATE, value, POP_DIRECTIONAL_ISOLATE)
     return Markup('<bdi dir="ltr">{}{}{}</bdi>').format(LEFT_TO_RIGHT_ISOLATE, value, POP_DIRECTIONAL_ISOLATE)
 
 
@@ -245,29 +251,17 @@ def make_environment(
     # A label and its value ("Services: …", "支援内容：…"): the translators' punctuation,
     # written {{ _(LABEL_SEPARATOR) }} (extracted from render/labels.py, with its note).
     env.globals["LABEL_SEPARATOR"] = LABEL_SEPARATOR
-    gettext, ngettext, pgettext = escaped_gettext_callables(translations)
-    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]  # jinja2.ext.i18n adds it
+    # The interface strings (render/interface.py): the one place they are made, isolated where
+    # their direction needs it. Installed as Jinja's new-style gettext (placeholders filled in
+    # by the call); the web edition and the e-book pass their own, counting fallbacks.
+    env.globals.update(interface_callables(translations, page_isolation(env)))
+    env.newstyle_gettext = True  # type: ignore[attr-defined]  # jinja2.ext.i18n's setting
+    env.filters["plain"] = plain
     return env
 
 
-def escaped_gettext_callables(translations: Translations):
-    """gettext, ngettext and pgettext whose result is escaped like any other text.
-
-    Jinja's new-style gettext marks a translation as safe markup when autoescaping is on (only
-    the ``%(name)s`` values are escaped). A translation comes from a translator, not from the
-    template's author: escaping it here keeps ``<``, ``&`` and quotes in a catalog as text.
-    """
-
-    def gettext(message: str) -> Markup:
-        return escape(translations.gettext(message))
-
-    def ngettext(singular: str, plural: str, n: int) -> Markup:
-        # The count is written in the language's digits (Persian ۱۲, Burmese ၁၂): Jinja would
-        # fill %(num)s with Python's str(n).
-        text = escape(translations.ngettext(singular, plural, n))
-        return Markup(str(text).replace("%(num)s", format_number(n, translations.lang)))
-
-    def pgettext(context: str, message: str) -> Markup:
-        return escape(translations.pgettext(context, message))
-
-    return gettext, ngettext, pgettext
+def page_isolation(env: jinja2.Environment) -> Isolation:
+    """How this environment's pages isolate interface strings: characters in PDFs (paged
+    output), elements on screens."""
+    g = env.globals
+    return Isolation(str(g["page_dir"]), elements=not g["phrase_breaking"], xhtml=bool(g["xhtml"]))
