@@ -68,7 +68,7 @@ class Geometry:
     # The footer sits in the bottom margin, its lowest line 12.5 mm above the edge.
     margin_bottom: float = 22.0
     footer_drop: float = 9.5
-    qr_size: float = 19.0
+    qr_size: float = 22.0
     column_gap: float = 5.0
 
     @property
@@ -164,15 +164,15 @@ def geometry_for(paper: str, two_up: bool, languages: int = 2) -> Geometry:
     if two_up:
         # Two A5 handouts on one landscape A4 sheet, to be cut in half.
         width, height = PAPER_MM["A4"]
-        return Geometry("A4 landscape", height, width, copies=2, qr_size=18.0, column_gap=4.0)
+        return Geometry("A4 landscape", height, width, copies=2, qr_size=21.0, column_gap=4.0)
     width, height = PAPER_MM[paper]
     if languages >= 3:
         size = f"{CSS_PAGE_SIZE[paper]} landscape"
         if paper == "A5":
-            return Geometry(size, height, width, qr_size=18.0, column_gap=4.0)
+            return Geometry(size, height, width, qr_size=21.0, column_gap=4.0)
         return Geometry(size, height, width)
     if paper == "A5":
-        return Geometry(CSS_PAGE_SIZE[paper], width, height, qr_size=18.0, column_gap=4.0)
+        return Geometry(CSS_PAGE_SIZE[paper], width, height, qr_size=21.0, column_gap=4.0)
     return Geometry(CSS_PAGE_SIZE[paper], width, height)
 
 
