@@ -141,7 +141,10 @@ def test_hours_are_formatted_by_cldr():
         OpeningHours(("mon", "tue", "wed", "thu", "fri"), dt.time(10), dt.time(17)),
         OpeningHours(("thu", "tue"), dt.time(9, 30), dt.time(12)),
     )
-    assert format_hours(hours, "en") == ("Mon\u2009–\u2009Fri 10:00\u2009–\u200917:00", "Tue, Thu 09:30\u2009–\u200912:00")
+    assert format_hours(hours, "en") == (
+        "Mon\u2009–\u2009Fri 10:00\u2009–\u200917:00",
+        "Tue, Thu 09:30\u2009–\u200912:00",
+    )
     assert format_hours(hours, "ja") == ("月～金 10:00～17:00", "火、木 9:30～12:00")
 
 
@@ -165,7 +168,9 @@ def test_bad_hours_are_located_errors(tmp_path):
     assert result.returncode == 1
     errors = [line for line in result.stdout.splitlines() + result.stderr.splitlines() if ": error: " in line]
     assert len(errors) == 3, errors
-    assert re.match(r"content/organisations\.yaml:\d+:\d+: error: organisation 'kita-legal': hours: unknown day 'fry'", errors[0])
+    assert re.match(
+        r"content/organisations\.yaml:\d+:\d+: error: organisation 'kita-legal': hours: unknown day 'fry'", errors[0]
+    )
     assert "organisation 'minato-clinic': hours close at 12:00, not after they open at 13:00" in errors[1]
     assert "organisation 'naniwa-support': hours: opens '9.30' is not a time" in errors[2]
     assert "Traceback" not in result.stderr

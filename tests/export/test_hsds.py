@@ -190,7 +190,9 @@ def test_opening_hours_are_schedules_and_addresses_per_language_translations(tmp
     notes = {row["notes"] for row in schedules}
     assert "Closed on public holidays. Phone first to book." in notes
     translated = [
-        row for row in read(folder, "x_refpub_translations.csv") if row["table"] == "location" and row["language"] == "ja"
+        row
+        for row in read(folder, "x_refpub_translations.csv")
+        if row["table"] == "location" and row["language"] == "ja"
     ]
     assert "〒530-0000 大阪府大阪市北区例町1-2-3 例ビル4階" in {row["value"] for row in translated}
     languages = read(folder, "languages.csv")

@@ -154,7 +154,7 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
                 }
             )
             if not isinstance(org.address, str):
-                for lang, text in org.address.items():
+                for lang, written in org.address.items():
                     if lang != address_lang:
                         tables[EXTENSION].append(
                             {
@@ -162,7 +162,7 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
                                 "record_id": location_id,
                                 "field": "description",
                                 "language": lang,
-                                "value": text,
+                                "value": written,
                             }
                         )
         for number, line in enumerate(org.hours):

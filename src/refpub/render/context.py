@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..i18n.catalogs import Translations, content_context
+from ..i18n.names import language_by_script
 from ..model import Content, Handout, Organisation, PartialDate, Reading
 from ..reproducible import source_date
 from ..text import Text
-from ..i18n.names import language_by_script
 from ..urls import tel_href
 from .formats import collation_key, format_hours, format_month, format_partial_date, language_name
 from .labels import KIND_LABELS, SERVICE_LABELS

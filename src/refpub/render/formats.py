@@ -119,7 +119,7 @@ def _short_list(items: list[str], locale) -> str:
 
     for style in ("standard-narrow", "standard-short", "standard"):
         try:
-            return format_list(items, style=style, locale=locale)
+            return format_list(items, style=style, locale=locale)  # type: ignore[arg-type]  # Babel's Literal lacks "standard-narrow"
         except (KeyError, ValueError):
             continue
     return ", ".join(items)
