@@ -174,3 +174,37 @@ def test_bad_hours_are_located_errors(tmp_path):
     assert "organisation 'minato-clinic': hours close at 12:00, not after they open at 13:00" in errors[1]
     assert "organisation 'naniwa-support': hours: opens '9.30' is not a time" in errors[2]
     assert "Traceback" not in result.stderr
+
+
+def test_reader_and_web_show_hours_addresses_per_language_and_tel_links(tmp_path, monkeypatch):
+    import zipfile
+
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from refpub.build import build
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOTS / "handout-cafe", root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = build(root, only=["reader", "web"], langs=["en", "ja"], jobs=1)
+    assert result.ok, [o.errors for o in result.outputs]
+    out = root / "build"
+
+    page = lxml_html.parse(str(out / "web" / "ja" / "org" / "kita-legal" / "index.html"))
+    assert page.xpath("//dd[@class='hours']/text()") == ["月～金 10:00～17:00"]
+    assert page.xpath("string(//dd[@class='hours-note'])") == "祝日は休みです。予約のため、まずお電話ください。"
+    assert page.xpath("string(//dd[@class='address'])") == "〒530-0000 大阪府大阪市北区例町1-2-3 例ビル4階"
+    assert "tel:+81600000001" in page.xpath("//dl[@class='contacts']//a/@href")
+    page = lxml_html.parse(str(out / "web" / "en" / "org" / "kita-legal" / "index.html"))
+    assert page.xpath("string(//dd[@class='address'])") == "4F Rei Bldg, 1-2-3 Reimachi, Kita-ku, Osaka 530-0000"
+    # An address written once, in Japanese, is marked Japanese on the English page.
+    page = lxml_html.parse(str(out / "web" / "en" / "org" / "yodo-shelter" / "index.html"))
+    assert page.xpath("//dd[@class='address']/@lang") == ["ja"]
+
+    with zipfile.ZipFile(out / "reader-en.epub") as book:
+        doc = etree.fromstring(book.read("EPUB/organisations.xhtml"))
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    hours = [" ".join(d.itertext()) for d in doc.xpath("//x:dd[@class='hours']", namespaces=ns)]
+    assert "Tue, Thu 13:00\u2009–\u200917:00" in hours and "Sat 10:00\u2009–\u200912:00" in hours
+    assert "tel:+81720000005" in doc.xpath("//x:dl[@class='contacts']//x:a/@href", namespaces=ns)
