@@ -208,3 +208,45 @@ def test_reader_and_web_show_hours_addresses_per_language_and_tel_links(tmp_path
     hours = [" ".join(d.itertext()) for d in doc.xpath("//x:dd[@class='hours']", namespaces=ns)]
     assert "Tue, Thu 13:00\u2009–\u200917:00" in hours and "Sat 10:00\u2009–\u200912:00" in hours
     assert "tel:+81720000005" in doc.xpath("//x:dl[@class='contacts']//x:a/@href", namespaces=ns)
+
+
+def _lines(document, tag: str) -> list[str]:
+    """The text of each laid-out line of the elements ``tag``."""
+    lines = []
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if type(box).__name__ != "LineBox":
+                continue
+            element = getattr(box, "element", None)
+            if element is None or element.tag != tag:
+                continue
+            text = "".join(getattr(child, "text", "") for child in box.descendants())
+            lines.append(text.strip())
+    return lines
+
+
+def test_names_are_never_hyphenated_body_text_may_be(tmp_path):
+    from refpub.export.base import RenderSession
+    from refpub.export.handouts import handout_html
+    from refpub.project import load_project
+    from refpub.render.pdf import render_document
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOTS / "handout-cafe", root)
+    path = root / "content" / "organisations.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("name: Minato Free Clinic", "name: Multicultural Coexistence Counselling Centre")
+    text = text.replace(
+        "Medical consultations for people without health insurance",
+        "Internationalisation-minded, comprehensive consultations, notwithstanding circumstances",
+    )
+    path.write_text(text, encoding="utf-8")
+    project = load_project(root)
+    handout = next(h for h in project.content.publication.handouts if h.id == "two")
+    page = handout_html(handout, RenderSession(project))
+    document = render_document(page.html, [root], root)
+    names = _lines(document, "h3")
+    assert any("Counselling" in line or "Coexistence" in line for line in names), names
+    assert not [line for line in names if line.endswith("-")], names
+    body = _lines(document, "p")
+    assert [line for line in body if line.endswith("-")], "body text is hyphenated where it helps"
