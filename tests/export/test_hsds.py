@@ -189,6 +189,15 @@ def test_opening_hours_are_schedules_and_addresses_per_language_translations(tmp
     ]
     notes = {row["notes"] for row in schedules}
     assert "Closed on public holidays. Phone first to book." in notes
+    note_translations = [
+        row
+        for row in read(folder, "x_refpub_translations.csv")
+        if row["table"] == "schedule" and row["field"] == "notes"
+    ]
+    assert {(row["language"], row["value"]) for row in note_translations} == {
+        ("ja", "祝日は休みです。予約のため、まずお電話ください。"),
+        ("ja", "来る前にお電話ください。"),
+    }
     translated = [
         row
         for row in read(folder, "x_refpub_translations.csv")

@@ -594,7 +594,7 @@ def render_handout(handout: Handout, session: RenderSession) -> Rendered:
         raise BuildErrors(overflow_errors(document, handout, page.paper, page.geometry, page.entries))
     footer = layout(page.furniture(len(document.pages)))
     data = furnish(write_pdf(document, html), write_pdf(footer, html, tagged=False))
-    notes = [f"handout '{handout.id}': {fill_report(page_fill(document, page.geometry))}"]
+    notes = [f"handout '{handout.id}': {fill_report(page_fill(document, page.geometry))}, type {sizes.body:g} pt"]
     if moved:
         notes.append(
             f"handout '{handout.id}': to fill its pages, moved up: " + ", ".join(f"{e.kind} '{e.id}'" for e in moved)

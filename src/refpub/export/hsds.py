@@ -17,7 +17,8 @@ directory can import refpub's organisations:
   one, for each of its services).
 
 An address given per language is the location's ``description`` in the source language (or the
-first language given); the others are translations in the extension table below.
+first language given); the others are translations in the extension table below, as are the
+translations of the hours note (table ``schedule``, field ``notes``).
 
 Identifiers are UUIDs (HSDS requires them), derived from the entry's id with UUID version 5,
 so they stay the same from build to build; ``organizations.csv``'s ``uri`` is left empty and
@@ -179,9 +180,28 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
                         "notes": org.hours_note,
                     }
                 )
+                if org.hours_note and session is not None:
+                    tables[EXTENSION].extend(
+                        _translations(
+                            session, pub, org, "hours_note", "schedule", tables["schedule"][-1]["id"], "notes"
+                        )
+                    )
         if org.phone:
             tables["phone"].append({"id": _uuid("phone", org.id), "organization_id": org_id, "number": org.phone})
     return tables
+
+
+def _translations(
+    session: RenderSession, pub, org: Organisation, field_name: str, table: str, record_id: str, column: str
+):
+    """Extension rows: the translations of ``field_name`` of ``org``, for ``column`` of a record."""
+    source = getattr(org, field_name)
+    for lang in pub.languages:
+        if lang == session.project.source_language:
+            continue
+        text = session.translations(lang).content(content_context("organisation", org.id, field_name), source)
+        if not text.fallback and str(text) != source:
+            yield {"table": table, "record_id": record_id, "field": column, "language": lang, "value": str(text)}
 
 
 def _csv(fields: list[str], records: list[dict]) -> bytes:
