@@ -56,12 +56,16 @@ def test_a_changed_shared_piece_shows_in_the_handbook_the_reader_and_the_web(goo
     region = organisations.xpath("//x:p[@class='region']", namespaces=XHTML)
     assert ["".join(p.itertext()) for p in region] == ["Region = Ushiku, Ibaraki"]
     links = organisations.xpath("//x:dl[@class='contacts']//x:a", namespaces=XHTML)
-    assert {a.get("href") for a in links} == {"https://www.refugee.or.jp/", "mailto:info@example.org"}
+    assert {a.get("href") for a in links} == {
+        "https://www.refugee.or.jp/",
+        "mailto:info@example.org",
+        "tel:+81300000000",  # the phone as written, "+81 3-0000-0000", in E.164
+    }
     assert all(a.get("class") == "ours" for a in links)
 
     org = lxml_html.parse(str(out / "web" / "en" / "org" / "jar" / "index.html"))
     assert org.xpath("string(//h1/span[@class='abbr'])") == "[JAR]"
-    assert [a.get("class") for a in org.xpath("//dl[@class='contacts']//a")] == ["ours", "ours"]
+    assert [a.get("class") for a in org.xpath("//dl[@class='contacts']//a")] == ["ours", "ours", "ours"]
     listing = lxml_html.parse(str(out / "web" / "en" / "organisations" / "index.html"))
     assert listing.xpath("string(//span[@class='abbr'])") == "[JAR]"
 

@@ -8,6 +8,7 @@ the reporter with its location, and reading continues so one run shows them all.
 
 from __future__ import annotations
 
+import datetime as _dt
 import difflib
 import re
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from .diagnostics import Location, Reporter
 from .model import (
     Content,
     Handout,
+    OpeningHours,
     Organisation,
     OrganisationSelection,
     PartialDate,
@@ -41,6 +43,7 @@ _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 _EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _PHONE_RE = re.compile(r"^\+?[0-9()\- .]{5,30}$")
+_TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
@@ -269,8 +272,18 @@ class _FieldReader:
             return value
         if kind in (S.TEXT_LIST, S.SLUG_LIST, S.LANG_LIST, S.CHOICE_LIST):
             return self._list(f, node)
+        if kind == S.TIME:
+            value = _scalar(node, "a time", f.name).strip()
+            m = _TIME_RE.match(value)
+            if not m:
+                raise _Invalid(f"{f.name} '{_visible(value)}' is not a time (HH:MM, 24 hours, 00:00 to 23:59)")
+            return _dt.time(int(m.group(1)), int(m.group(2)))
         if kind == S.LANG_MAP:
             return self._lang_map(f, node)
+        if kind == S.TEXT_OR_LANG_MAP:
+            if isinstance(node, yaml.MappingNode):
+                return self._lang_map(f, node)
+            return _text(_scalar(node, "text or a mapping of language code to text", f.name), f.name)
         raise AssertionError(f"unknown field kind {kind}")  # a bug in schema.py
 
     def _slug(self, value: str, name: str) -> str:
@@ -406,7 +419,9 @@ def read_record(
                     values[name] = sub
                 continue
             if f.kind == S.RECORD_LIST:
-                values[name] = _read_record_list(value, f.nested, file, reporter)
+                # A line of opening hours is named by its organisation ("organisation 'x': hours").
+                item_label = f"{current_label()}: {name}" if f.nested is S.OPENING else None
+                values[name] = _read_record_list(value, f.nested, file, reporter, item_label)
                 continue
             values[name] = reader.read(f, value)
         except _Invalid as exc:
@@ -417,14 +432,16 @@ def read_record(
     return values, locations
 
 
-def _read_record_list(node: yaml.Node, record: S.Record, file: str, reporter: Reporter) -> list:
+def _read_record_list(
+    node: yaml.Node, record: S.Record, file: str, reporter: Reporter, label: str | None = None
+) -> list:
     if not isinstance(node, yaml.SequenceNode):
         raise _Invalid(f"must be a list of {record.name}s, not {_describe(node)}")
     if len(node.value) > S.MAX_ENTRIES:
         raise _Invalid(f"has {len(node.value):,} {record.name}s; the limit is {S.MAX_ENTRIES:,}")
     result = []
     for item in node.value:
-        read = read_record(item, record, file, reporter)
+        read = read_record(item, record, file, reporter, label)
         if read is not None:
             result.append(read)
     return result
@@ -459,7 +476,26 @@ def _entries(root: Path, rel: str, record: S.Record, cls, reporter: Reporter) ->
                         "a source needs 'url' (the page) or 'document' (what else it is)", locs.get("") or Location(rel)
                     )
             values["sources"] = tuple(sources)
+        if "hours" in values:
+            values["hours"] = _opening_hours(values["hours"], values.get("id"), rel, reporter)
     return [_build(cls, v, locs) for v, locs in items if "id" in v and _has_required(record, v)]
+
+
+def _opening_hours(items: list, entry_id: str | None, rel: str, reporter: Reporter) -> tuple[OpeningHours, ...]:
+    """The lines of ``hours`` that are whole and close after they open (the others reported)."""
+    hours = []
+    for values, locations in items:
+        if not _has_required(S.OPENING, values):
+            continue
+        if values["closes"] <= values["opens"]:
+            reporter.error(
+                f"organisation '{entry_id}': hours close at {values['closes']:%H:%M}, not after they open at "
+                f"{values['opens']:%H:%M}; hours past midnight are two lines (until 23:59, from 00:00)",
+                locations.get("closes") or Location(rel),
+            )
+            continue
+        hours.append(_build(OpeningHours, values, locations))
+    return tuple(hours)
 
 
 def _has_required(record: S.Record, values: dict) -> bool:

@@ -87,6 +87,16 @@ class Source:
 
 
 @dataclass(frozen=True)
+class OpeningHours:
+    """One line of opening hours: the same times on each of ``days`` (``mon`` … ``sun``)."""
+
+    days: tuple[str, ...]
+    opens: _dt.time
+    closes: _dt.time
+    locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
 class Reading(Entry):
     title: str = ""
     summary: str = ""
@@ -112,16 +122,40 @@ class Organisation(Entry):
     url: str = ""
     email: str = ""
     phone: str = ""
-    address: str = ""
+    # As written in no declared language (a text), or per language ({"ja": …, "en": …}).
+    address: str | Mapping[str, str] = ""
     region: str = ""
     languages: tuple[str, ...] = ()
+    hours: tuple[OpeningHours, ...] = ()
+    hours_note: str = ""
     checked: PartialDate | None = None
     sources: tuple[Source, ...] = ()
 
     @property
     def contacts(self) -> dict[str, str]:
-        """The ways to reach the organisation that the entry gives (url, email, phone, address)."""
-        return {name: getattr(self, name) for name in CONTACT_FIELDS if getattr(self, name)}
+        """The ways to reach the organisation that the entry gives (url, email, phone, address;
+        an address given per language in its first language)."""
+        found = {name: getattr(self, name) for name in CONTACT_FIELDS if getattr(self, name)}
+        if found.get("address"):
+            found["address"] = self.address_in("")[0]
+        return found
+
+    def address_in(self, lang: str) -> tuple[str, str | None]:
+        """The address to print in ``lang`` and its language: the one given for ``lang``, else
+        the first one given; (text, None) for an address written in no declared language."""
+        if isinstance(self.address, str):
+            return self.address, None
+        if lang in self.address:
+            return self.address[lang], lang
+        first = next(iter(self.address), None)
+        return (self.address[first], first) if first else ("", None)
+
+    @property
+    def addresses(self) -> tuple[str, ...]:
+        """Every address text the entry gives (one, or one per language)."""
+        if isinstance(self.address, str):
+            return (self.address,) if self.address else ()
+        return tuple(self.address.values())
 
 
 @dataclass(frozen=True)

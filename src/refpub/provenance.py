@@ -6,8 +6,21 @@ Sources are never printed in the publications; they exist so that every fact can
 
 from __future__ import annotations
 
-from .model import Content, Source
-from .schema import CONTACT_FIELDS
+from collections.abc import Mapping
+
+from .model import Content, OpeningHours, Source
+from .schema import SOURCED_FIELDS
+
+
+def _fact_text(value) -> str:
+    """A fact as one line: an address per language, the languages, the opening hours."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return "; ".join(f"{lang}: {text}" for lang, text in value.items())
+    if all(isinstance(item, OpeningHours) for item in value):
+        return "; ".join(f"{' '.join(h.days)} {h.opens:%H:%M}-{h.closes:%H:%M}" for h in value)
+    return ", ".join(value)
 
 
 def _source_json(source: Source) -> dict:
@@ -21,7 +34,7 @@ def provenance(content: Content) -> list[dict]:
     report = []
     for kind, entries in (("organisation", content.organisations), ("reading", content.readings)):
         for entry in entries:
-            facts = {name: getattr(entry, name, "") for name in CONTACT_FIELDS if getattr(entry, name, "")}
+            facts = {name: _fact_text(getattr(entry, name)) for name in SOURCED_FIELDS if getattr(entry, name, "")}
             if not facts and kind == "reading":
                 continue
             report.append(

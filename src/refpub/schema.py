@@ -19,6 +19,7 @@ FULL_DATE = "full-date"  # YYYY-MM-DD only
 URL = "url"  # http, https or mailto
 EMAIL = "email"
 PHONE = "phone"
+TIME = "time"  # HH:MM, 24 hours
 INT = "int"
 BOOL = "bool"
 CHOICE = "choice"  # one of ``choices``
@@ -27,6 +28,7 @@ SLUG_LIST = "slug-list"
 LANG_LIST = "lang-list"
 CHOICE_LIST = "choice-list"
 LANG_MAP = "lang-map"  # {lang: text}
+TEXT_OR_LANG_MAP = "text-or-lang-map"  # a text in no declared language, or {lang: text}
 RECORD = "record"  # a nested mapping with its own schema
 RECORD_LIST = "record-list"
 
@@ -62,6 +64,9 @@ READING_KINDS = (
     "website",
 )
 PAPER_SIZES = ("A4", "A5", "Letter")
+# Days of the week as opening hours name them (the keys of OpenStreetMap's opening_hours,
+# HSDS schedule's byday in lower case), Monday first.
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 @dataclass(frozen=True)
@@ -105,13 +110,26 @@ class Record:
 # page was stored (if known), and which fields it supports. Never printed; `refpub check -v`
 # and `refpub check --format json` list them so a volunteer can verify each contact.
 CONTACT_FIELDS = ("url", "email", "phone", "address")
+# Every fact of an organisation that must come from a source: its contacts, the languages it
+# serves and its opening hours.
+SOURCED_FIELDS = (*CONTACT_FIELDS, "languages", "hours")
 SOURCE = Record(
     "source",
     (
         Field("url", URL),  # the page the fact was read on
         Field("document", OPTIONAL_TEXT),  # or the document, when it is not a web page
         Field("stored", FULL_DATE),
-        Field("gives", CHOICE_LIST, choices=CONTACT_FIELDS),
+        Field("gives", CHOICE_LIST, choices=SOURCED_FIELDS),
+    ),
+)
+
+# One line of opening hours: the days and the times, like a row of HSDS's `schedule`.
+OPENING = Record(
+    "opening hours",
+    (
+        Field("days", CHOICE_LIST, required=True, choices=WEEKDAYS, min_items=1),
+        Field("opens", TIME, required=True),
+        Field("closes", TIME, required=True),
     ),
 )
 
@@ -146,9 +164,11 @@ ORGANISATION = Record(
         Field("url", URL),
         Field("email", EMAIL),
         Field("phone", PHONE),
-        Field("address", OPTIONAL_TEXT),
+        Field("address", TEXT_OR_LANG_MAP),
         Field("region", OPTIONAL_TEXT, translatable=True),
         Field("languages", LANG_LIST),
+        Field("hours", RECORD_LIST, record=OPENING),
+        Field("hours_note", OPTIONAL_TEXT, translatable=True),
         Field("checked", FULL_DATE),
         Field("sources", RECORD_LIST, record=SOURCE),
     ),

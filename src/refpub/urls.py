@@ -55,3 +55,24 @@ def check_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
 
 def is_safe_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> bool:
     return check_url(url, schemes) is None
+
+
+# A phone number written without its country code ("06-0000-0000") is read as one of this
+# country's: the publications refpub makes are about Japan. Numbers written with "+" keep theirs.
+DEFAULT_PHONE_REGION = "JP"
+TEL_LINK = re.compile(r"tel:\+[1-9][0-9]{4,14}")
+
+
+def tel_href(phone: str, region: str = DEFAULT_PHONE_REGION) -> str:
+    """The ``tel:`` link of a phone number as written: E.164 (``06-0000-0000`` in Japan is
+    ``tel:+81600000000``, the trunk 0 dropped), or "" when it is not a number that can be dialled
+    (it is then printed without a link)."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(phone, region)
+    except phonenumbers.NumberParseException:
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

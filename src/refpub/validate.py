@@ -12,7 +12,7 @@ from typing import Any
 
 from .diagnostics import Reporter
 from .model import Content, Handout, Organisation, Reading
-from .schema import CONTACT_FIELDS
+from .schema import SOURCED_FIELDS
 from .selection import select_organisations
 
 
@@ -35,9 +35,10 @@ def _duplicate_ids(kind: str, entries, reporter: Reporter) -> None:
 
 
 def _unsourced_facts(entry, kind: str, reporter: Reporter) -> None:
-    """A contact or link must say where it comes from (a source naming it, or naming nothing in
-    particular): facts in content are never written from memory."""
-    for name in CONTACT_FIELDS:
+    """A contact, a link, the languages served or the opening hours must say where they come
+    from (a source naming them, or naming nothing in particular): facts in content are never
+    written from memory."""
+    for name in SOURCED_FIELDS:
         if not getattr(entry, name, ""):
             continue
         if not any(s.supports(name) for s in entry.sources):

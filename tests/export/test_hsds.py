@@ -20,7 +20,7 @@ from refpub.build import build
 EPOCH = "1767225600"
 DATA = Path(__file__).parent.parent / "data"
 OFFICIAL = DATA / "hsds" / "datapackage.json"
-TABLES = ("organization", "service", "location", "phone", "language")
+TABLES = ("organization", "service", "location", "phone", "language", "schedule")
 
 frictionless = pytest.importorskip("frictionless")
 
@@ -158,3 +158,51 @@ def test_an_edit_rebuilds_only_the_interchange_files_that_show_it(tmp_path, monk
     )
     built = {o.path.name for o in build(root, only=["hsds", "citations"], jobs=1).built}
     assert built == {"readings.csl.json", "readings.ris", "readings.bib"}
+
+
+def test_opening_hours_are_schedules_and_addresses_per_language_translations(tmp_path):
+    """tests/roots/handout-cafe: structured hours become weekly HSDS schedules of the location,
+    an address given per language is the location's description plus translations; valid."""
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent.parent / "roots" / "handout-cafe", root)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = build(root, only=["hsds"], jobs=1)
+    mp.undo()
+    assert result.ok, result.diagnostics
+    folder = root / "build" / "hsds"
+    report = validate(folder)
+    assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "type", "note"])
+    locations = {row["id"]: row for row in read(folder, "locations.csv")}
+    schedules = read(folder, "schedules.csv")
+    by_location: dict[str, list[tuple[str, str, str, str]]] = {}
+    for row in schedules:
+        by_location.setdefault(locations[row["location_id"]]["description"], []).append(
+            (row["freq"], row["byday"], row["opens_at"], row["closes_at"])
+        )
+    assert by_location["4F Rei Bldg, 1-2-3 Reimachi, Kita-ku, Osaka 530-0000"] == [
+        ("WEEKLY", "MO,TU,WE,TH,FR", "10:00:00", "17:00:00")
+    ]
+    assert by_location["2-3-4 Mihon, Minato-ku, Osaka 552-0000"] == [
+        ("WEEKLY", "TU,TH", "13:00:00", "17:00:00"),
+        ("WEEKLY", "SA", "10:00:00", "12:00:00"),
+    ]
+    notes = {row["notes"] for row in schedules}
+    assert "Closed on public holidays. Phone first to book." in notes
+    note_translations = [
+        row
+        for row in read(folder, "x_refpub_translations.csv")
+        if row["table"] == "schedule" and row["field"] == "notes"
+    ]
+    assert {(row["language"], row["value"]) for row in note_translations} == {
+        ("ja", "祝日は休みです。予約のため、まずお電話ください。"),
+        ("ja", "来る前にお電話ください。"),
+    }
+    translated = [
+        row
+        for row in read(folder, "x_refpub_translations.csv")
+        if row["table"] == "location" and row["language"] == "ja"
+    ]
+    assert "〒530-0000 大阪府大阪市北区例町1-2-3 例ビル4階" in {row["value"] for row in translated}
+    languages = read(folder, "languages.csv")
+    assert {"ja", "en", "my", "ar", "ne"} == {row["code"] for row in languages}

@@ -392,7 +392,9 @@ def test_every_link_resolves_inside_the_book_or_is_a_safe_external_link(built, n
         for link in book.document(href).xpath("//x:a/@href", namespaces=NS):
             parts = urlsplit(link)
             if parts.scheme:
-                assert parts.scheme in ("http", "https", "mailto"), link
+                assert parts.scheme in ("http", "https", "mailto", "tel"), link
+                if parts.scheme == "tel":
+                    assert re.fullmatch(r"tel:\+[1-9][0-9]{4,14}", link), link  # E.164
                 external += 1
                 continue
             target = unquote(parts.path) or href

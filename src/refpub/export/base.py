@@ -81,7 +81,7 @@ def _reading_texts(r: ReadingView) -> Iterable[str]:
 
 
 def _organisation_texts(o: OrganisationView) -> Iterable[str]:
-    yield from (o.name, *o.other_names, o.description, o.address, o.region)
+    yield from (o.name, *o.other_names, o.description, o.address, o.region, *o.hours, o.hours_note, *o.languages)
 
 
 def check_glyphs(

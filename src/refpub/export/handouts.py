@@ -64,11 +64,11 @@ class Geometry:
     copies: int = 1
     # At least 12 mm all round: inside what every home and office printer can print.
     margin_top: float = 12.0
-    margin_side: float = 13.0
+    margin_side: float = 12.0
     # The footer sits in the bottom margin, its lowest line 12.5 mm above the edge.
     margin_bottom: float = 22.0
     footer_drop: float = 9.5
-    qr_size: float = 20.0
+    qr_size: float = 22.0
     column_gap: float = 5.0
 
     @property
@@ -99,6 +99,62 @@ class Geometry:
         return usable / languages
 
 
+@dataclass(frozen=True)
+class TypeSizes:
+    """The type sizes of a handout, in points: `render_handout` tries them largest first."""
+
+    body: float  # descriptions, summaries
+    name: float  # an entry's name or title
+    title: float
+    heading: float
+    small: float  # services, languages, hours, address, checked (Latin and other scripts)
+    small_ja: float  # the same in Japanese
+    contact: float  # phone, e-mail, web address
+    label: float  # the label before a contact
+
+
+# The legibility floor: nothing smaller than 8.5 pt in Latin script, 9 pt in Japanese (whose
+# strokes need more room); the last size tried is the floor itself.
+FLOOR_PT, FLOOR_JA_PT = 8.5, 9.0
+
+
+def _sizes(body: float) -> TypeSizes:
+    return TypeSizes(
+        body=body,
+        name=body + 1,
+        title=body + 5,
+        heading=body + 0.5,
+        small=max(body - 1, FLOOR_PT),
+        small_ja=max(body - 1, FLOOR_JA_PT),
+        contact=max(body - 0.5, FLOOR_PT),
+        label=max(body - 1.5, FLOOR_PT),
+    )
+
+
+TYPE_SIZES = (_sizes(10.0), _sizes(9.5), _sizes(9.0))
+
+# Scripts whose marks stack above and below the letters (Burmese most of all) need taller lines
+# than Latin, or the marks of one line touch the next: line heights by CLDR script code.
+TALL_SCRIPTS = {"Mymr": 1.75, "Khmr": 1.7, "Thai": 1.6, "Laoo": 1.6, "Tibt": 1.7, "Sinh": 1.6, "Arab": 1.6,
+                "Deva": 1.55, "Beng": 1.55, "Guru": 1.55, "Gujr": 1.55, "Taml": 1.55, "Telu": 1.55,
+                "Knda": 1.55, "Mlym": 1.55, "Ethi": 1.5}  # fmt: skip
+
+
+def tall_script_rules(languages: Sequence[str]) -> str:
+    """CSS: the line height of each language of the handout written in a tall script."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags")
+    rules = []
+    for lang in languages:
+        parts = str(likely.get(lang.replace("-", "_").split("_")[0], "")).split("_")
+        height = TALL_SCRIPTS.get(parts[1]) if len(parts) > 1 else None
+        if height:
+            selectors = ", ".join(f"{tag}:lang({lang})" for tag in ("", ".services", ".detail", ".meta", "p"))
+            rules.append(f"{selectors} {{ line-height: {height}; }}")
+    return "\n".join(rules)
+
+
 def geometry_for(paper: str, two_up: bool, languages: int = 2) -> Geometry:
     """The page of a handout. Three languages or more turn the paper to landscape: each column
     then keeps about the measure of a two-language portrait page (80 mm on A4) instead of
@@ -108,15 +164,15 @@ def geometry_for(paper: str, two_up: bool, languages: int = 2) -> Geometry:
     if two_up:
         # Two A5 handouts on one landscape A4 sheet, to be cut in half.
         width, height = PAPER_MM["A4"]
-        return Geometry("A4 landscape", height, width, copies=2, qr_size=18.0, column_gap=4.0)
+        return Geometry("A4 landscape", height, width, copies=2, qr_size=21.0, column_gap=4.0)
     width, height = PAPER_MM[paper]
     if languages >= 3:
         size = f"{CSS_PAGE_SIZE[paper]} landscape"
         if paper == "A5":
-            return Geometry(size, height, width, qr_size=18.0, column_gap=4.0)
+            return Geometry(size, height, width, qr_size=21.0, column_gap=4.0)
         return Geometry(size, height, width)
     if paper == "A5":
-        return Geometry(CSS_PAGE_SIZE[paper], width, height, qr_size=18.0, column_gap=4.0)
+        return Geometry(CSS_PAGE_SIZE[paper], width, height, qr_size=21.0, column_gap=4.0)
     return Geometry(CSS_PAGE_SIZE[paper], width, height)
 
 
@@ -131,25 +187,30 @@ class HandoutEntry:
     id: str
     anchor: str
     columns: tuple[Markup, ...]
-    contacts: tuple[tuple[str, str], ...]
+    contacts: tuple[tuple[str, str, str], ...]  # (kind, value as printed, link or "")
     qr: Markup | None
     location: Location | None
 
 
 CONTACT_KINDS = ("phone", "email", "website", "address", "region")
+# Contacts that need no label: an e-mail address and a web address say what they are.
+UNLABELLED = ("email", "website")
 
 
-def _organisation_contacts(views: list[OrganisationView]) -> tuple[tuple[str, str], ...]:
-    """An organisation's contacts, printed once across the row; its region in every language."""
+def _organisation_contacts(views: list[OrganisationView]) -> tuple[tuple[str, str, str], ...]:
+    """An organisation's contacts, printed once across the row: phone, e-mail and web address
+    (with their links), its address in each language of the handout it is given in (once when
+    it is the same), and, for an organisation without an address, its region in every language."""
     o = views[0]
+    address = _in_every_language([view.address for view in views]) if o.address else ""
     values = {
-        "phone": o.phone,
-        "email": o.email,
-        "website": o.url,
-        "address": o.address,
-        "region": _in_every_language([view.region for view in views]) if o.region else "",
+        "phone": (o.phone, o.phone_href),
+        "email": (o.email, f"mailto:{o.email}" if o.email else ""),
+        "website": (o.url, o.url if is_safe_url(o.url, ("http", "https")) else ""),
+        "address": (address, ""),
+        "region": (_in_every_language([view.region for view in views]) if o.region and not o.address else "", ""),
     }
-    return tuple((kind, values[kind]) for kind in CONTACT_KINDS if values[kind])
+    return tuple((kind, *values[kind]) for kind in CONTACT_KINDS if values[kind][0])
 
 
 def _in_every_language(texts) -> Markup:
@@ -254,8 +315,9 @@ class HandoutPage:
         return [e for e in self.entries if e.kind == "reading"]
 
 
-def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
-    """The HTML of ``handout``, with a warning for every entry missing a translation.
+def handout_html(handout: Handout, session: RenderSession, sizes: TypeSizes | None = None) -> HandoutPage:
+    """The HTML of ``handout`` in type ``sizes`` (the largest by default), with a warning for
+    every entry missing a translation.
 
     The recipe: select its entries, open its languages and choose its page, title it in every
     language, make one row per entry, require a glyph for every character, render the page,
@@ -271,7 +333,9 @@ def handout_html(handout: Handout, session: RenderSession) -> HandoutPage:
     organisations, organisation_views = _rows(_ORGANISATION_ROWS, entries.organisations, languages, geometry, warnings)
     readings, reading_views = _rows(_READING_ROWS, entries.readings, languages, geometry, warnings)
     _require_glyphs(handout, session, languages, titles, reading_views, organisation_views)
-    template = _page_template(handout, session, languages, geometry, titles, [*organisations, *readings])
+    template = _page_template(
+        handout, session, languages, geometry, titles, [*organisations, *readings], sizes or TYPE_SIZES[0]
+    )
     html = template.page(organisations, readings)
     _warn_untranslated_interface(handout, languages, warnings)  # after rendering: it counts what rendering missed
     fallbacks = sum(lang.views.localizer.fallback_count for lang in languages)
@@ -342,6 +406,7 @@ def _titles(handout: Handout, pub: Publication, languages: list[_Language], warn
     """The handout's title in every language: its own, or the publication's for an ad-hoc
     handout without one."""
     titles = []
+    edition = edition_date(pub)
     for lang in languages:
         loc = lang.views.localizer
         title = (
@@ -351,7 +416,7 @@ def _titles(handout: Handout, pub: Publication, languages: list[_Language], warn
             warnings.untranslated(
                 lang, f'the title "{handout.title or pub.title}"', ["title"], handout.location("title")
             )
-        titles.append(lang.parts.title(title))
+        titles.append(lang.parts.title(title, edition))
     return titles
 
 
@@ -363,17 +428,31 @@ class _RowRecipe:
     view_of: Callable[[ViewBuilder], Callable[[Any], Any]]  # the views' method for the entry
     translated_fields: tuple[str, ...]  # those whose fallback to the source language is warned about
     anchor_prefix: str
-    contacts_of: Callable[[list[Any]], tuple[tuple[str, str], ...]]  # from the views, every language
+    contacts_of: Callable[[list[Any]], tuple[tuple[str, str, str], ...]]  # from the views, every language
+    column: Callable[[Any, Any, list[Any]], Markup]  # (language's macros, its view, every view) -> column
 
 
-def _reading_contacts(views: list[ReadingView]) -> tuple[tuple[str, str], ...]:
-    return (("website", views[0].url),) if views[0].url else ()
+def _reading_contacts(views: list[ReadingView]) -> tuple[tuple[str, str, str], ...]:
+    url = views[0].url
+    return (("website", url, url if is_safe_url(url, ("http", "https")) else ""),) if url else ()
 
 
 _ORGANISATION_ROWS = _RowRecipe(
-    "organisation", lambda v: v.organisation, ("name", "description", "region"), "org", _organisation_contacts
+    "organisation",
+    lambda v: v.organisation,
+    ("name", "description", "region", "hours_note"),
+    "org",
+    _organisation_contacts,
+    lambda parts, view, views: parts.organisation(view),
 )
-_READING_ROWS = _RowRecipe("reading", lambda v: v.reading, ("title", "summary"), "reading", _reading_contacts)
+_READING_ROWS = _RowRecipe(
+    "reading",
+    lambda v: v.reading,
+    ("title", "summary"),
+    "reading",
+    _reading_contacts,
+    lambda parts, view, views: parts.reading(view),
+)
 
 
 def _rows(
@@ -398,7 +477,7 @@ def _rows(
                 recipe.kind,
                 item.id,
                 f"{recipe.anchor_prefix}-{item.id}",
-                tuple(getattr(lang.parts, recipe.kind)(view) for lang, view in zip(languages, views)),
+                tuple(recipe.column(lang.parts, view, views) for lang, view in zip(languages, views)),
                 recipe.contacts_of(views),
                 _entry_qr(recipe.kind, item, languages, geometry, warnings),
                 item.location(),
@@ -413,7 +492,7 @@ def _entry_qr(
     """The QR code of the entry's link: none for a link a phone does not open, nor (with a
     warning) for one too long for a QR code."""
     try:
-        return _qr(item.url, geometry.qr_size, str(languages[0].parts.qr_label(item.url)).strip())
+        return _qr(item.url, geometry.qr_size, str(languages[0].parts.qr_label()).strip())
     except DataOverflowError:
         warnings.warn(
             f"{warnings.label}: {kind} '{item.id}': its link ({len(item.url):,} characters) is too long for a "
@@ -465,6 +544,7 @@ def _page_template(
     geometry: Geometry,
     titles: list[str],
     entries: list[HandoutEntry],
+    sizes: TypeSizes,
 ) -> _PageTemplate:
     """The page's template in the first language's environment, with its titles, headings,
     labels, footers, geometry and fonts."""
@@ -480,7 +560,11 @@ def _page_template(
         titles=titles,
         organisation_headings=[lang.parts.heading("organisations") for lang in languages],
         reading_headings=[lang.parts.heading("readings") for lang in languages],
-        contact_labels={kind: _bilingual_label(languages, kind) for kind in CONTACT_KINDS},
+        contact_labels={
+            kind: "" if kind in UNLABELLED else _bilingual_label(languages, kind) for kind in CONTACT_KINDS
+        },
+        type=sizes,
+        tall_scripts=tall_script_rules([lang.lang for lang in languages]),
         footers=[lang.parts.footer(edition, pub.latest_url) for lang in languages],
         has_qr=any(e.qr for e in entries),
         copies=geometry.copies,
@@ -506,20 +590,24 @@ def _warn_untranslated_interface(handout: Handout, languages: list[_Language], w
 
 def render_handout(handout: Handout, session: RenderSession) -> Rendered:
     """Lay out ``handout`` and check that it fits its pages; raises BuildErrors if it does not."""
-    page = handout_html(handout, session)
-    too_tall = rows_taller_than_a_page(page)
-    if too_tall:  # decided from the text alone: laying such a row out would take minutes
-        raise BuildErrors(too_tall)
 
     def layout(html: str):
         return render_document(html, session.resource_roots, session.project.root)
 
-    document, html, moved = balance(page, layout(page.html), layout)
-    if len(document.pages) > handout.pages:
+    # The largest type that fits the declared pages; smaller type only down to the floor.
+    for sizes in TYPE_SIZES:
+        page = handout_html(handout, session, sizes)
+        too_tall = rows_taller_than_a_page(page)
+        if too_tall:  # decided from the text alone: laying such a row out would take minutes
+            raise BuildErrors(too_tall)
+        document, html, moved = balance(page, layout(page.html), layout)
+        if len(document.pages) <= handout.pages:
+            break
+    else:
         raise BuildErrors(overflow_errors(document, handout, page.paper, page.geometry, page.entries))
     footer = layout(page.furniture(len(document.pages)))
     data = furnish(write_pdf(document, html), write_pdf(footer, html, tagged=False))
-    notes = [f"handout '{handout.id}': {fill_report(page_fill(document, page.geometry))}"]
+    notes = [f"handout '{handout.id}': {fill_report(page_fill(document, page.geometry))}, type {sizes.body:g} pt"]
     if moved:
         notes.append(
             f"handout '{handout.id}': to fill its pages, moved up: " + ", ".join(f"{e.kind} '{e.id}'" for e in moved)
@@ -575,7 +663,7 @@ def rows_taller_than_a_page(page: HandoutPage) -> list[BuildError]:
         columns = [lxml_html.fragment_fromstring(str(c), create_parent="div").text_content() for c in entry.columns]
         contacts_width = width * len(entry.columns) + geometry.column_gap * (len(entry.columns) - 1)
         needed = max((_min_height_mm(text, width) for text in columns), default=0.0)
-        needed += _min_height_mm(" ".join(f"{kind} {value}" for kind, value in entry.contacts), contacts_width)
+        needed += _min_height_mm(" ".join(f"{kind} {value}" for kind, value, _ in entry.contacts), contacts_width)
         if needed > geometry.content_height:
             errors.append(
                 BuildError(

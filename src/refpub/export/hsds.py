@@ -11,7 +11,14 @@ directory can import refpub's organisations:
   region (HSDS's ``address`` table needs the address split into street, city and postal code,
   which refpub does not know: the address as written is the location's ``description``);
 * ``phones.csv``: the organisation's phone number;
-* ``languages.csv``: the languages the organisation works in, for each of its services.
+* ``languages.csv``: the languages the organisation works in, for each of its services;
+* ``schedules.csv``: its opening hours, one weekly row (``freq`` WEEKLY, ``byday``, ``opens_at``,
+  ``closes_at``, ``notes`` the hours note) per line of ``hours``, for its location (or, without
+  one, for each of its services).
+
+An address given per language is the location's ``description`` in the source language (or the
+first language given); the others are translations in the extension table below, as are the
+translations of the hours note (table ``schedule``, field ``notes``).
 
 Identifiers are UUIDs (HSDS requires them), derived from the entry's id with UUID version 5,
 so they stay the same from build to build; ``organizations.csv``'s ``uri`` is left empty and
@@ -49,7 +56,8 @@ EXTENSION = "x_refpub_translations"
 # A fixed namespace: the same refpub id gives the same UUID in every build and every project.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://github.com/refpub/refpub#hsds")
 
-_TABLES = ("organization", "service", "location", "phone", "language")
+_TABLES = ("organization", "service", "location", "phone", "language", "schedule")
+_BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 
 
 def hsds_tables() -> dict:
@@ -108,8 +116,10 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
                                 "value": str(text),
                             }
                         )
+        service_ids = []
         for service in org.services:
             service_id = _uuid("service", org.id, service)
+            service_ids.append(service_id)
             tables["service"].append(
                 {
                     "id": service_id,
@@ -131,19 +141,67 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
                         "code": lang,
                     }
                 )
+        location_id = ""
         if org.address or org.region:
+            location_id = _uuid("location", org.id)
+            address, address_lang = org.address_in(pub.source_language)
             tables["location"].append(
                 {
-                    "id": _uuid("location", org.id),
+                    "id": location_id,
                     "location_type": "physical",
                     "organization_id": org_id,
                     "name": org.region,
-                    "description": org.address,
+                    "description": address,
                 }
             )
+            if not isinstance(org.address, str):
+                for lang, written in org.address.items():
+                    if lang != address_lang:
+                        tables[EXTENSION].append(
+                            {
+                                "table": "location",
+                                "record_id": location_id,
+                                "field": "description",
+                                "language": lang,
+                                "value": written,
+                            }
+                        )
+        for number, line in enumerate(org.hours):
+            for owner in [("location_id", location_id)] if location_id else [("service_id", s) for s in service_ids]:
+                tables["schedule"].append(
+                    {
+                        "id": _uuid("schedule", org.id, str(number), owner[1]),
+                        owner[0]: owner[1],
+                        "freq": "WEEKLY",
+                        "wkst": "MO",
+                        "byday": ",".join(_BYDAY[day] for day in line.days),
+                        "opens_at": f"{line.opens:%H:%M}:00",
+                        "closes_at": f"{line.closes:%H:%M}:00",
+                        "notes": org.hours_note,
+                    }
+                )
+                if org.hours_note and session is not None:
+                    tables[EXTENSION].extend(
+                        _translations(
+                            session, pub, org, "hours_note", "schedule", tables["schedule"][-1]["id"], "notes"
+                        )
+                    )
         if org.phone:
             tables["phone"].append({"id": _uuid("phone", org.id), "organization_id": org_id, "number": org.phone})
     return tables
+
+
+def _translations(
+    session: RenderSession, pub, org: Organisation, field_name: str, table: str, record_id: str, column: str
+):
+    """Extension rows: the translations of ``field_name`` of ``org``, for ``column`` of a record."""
+    source = getattr(org, field_name)
+    for lang in pub.languages:
+        if lang == session.project.source_language:
+            continue
+        text = session.translations(lang).content(content_context("organisation", org.id, field_name), source)
+        if not text.fallback and str(text) != source:
+            yield {"table": table, "record_id": record_id, "field": column, "language": lang, "value": str(text)}
 
 
 def _csv(fields: list[str], records: list[dict]) -> bytes:

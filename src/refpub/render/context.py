@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..i18n.catalogs import Translations, content_context
+from ..i18n.names import language_by_script
 from ..model import Content, Handout, Organisation, PartialDate, Reading
 from ..reproducible import source_date
 from ..text import Text
-from .formats import collation_key, format_month, format_partial_date, language_name
+from ..urls import tel_href
+from .formats import collation_key, format_hours, format_month, format_partial_date, language_name
 from .labels import KIND_LABELS, SERVICE_LABELS
 
 
@@ -90,9 +92,12 @@ class OrganisationView:
     url: str
     email: str
     phone: str
-    address: str
+    phone_href: str  # tel:+81… (E.164), or "" for a number that cannot be dialled
+    address: Text  # in the page's language when given in it, else as written (with its language)
     region: Text
-    languages: tuple[str, ...]
+    languages: tuple[str, ...]  # the languages it serves, named in the page's language
+    hours: tuple[str, ...]  # one formatted line per line of opening hours
+    hours_note: Text
     checked: str  # formatted month, e.g. "May 2026"
     source: Organisation
 
@@ -206,12 +211,26 @@ class ViewBuilder:
             url=o.url,
             email=o.email,
             phone=o.phone,
-            address=o.address,
+            phone_href=tel_href(o.phone) if o.phone else "",
+            address=self.address(o),
             region=loc.field("organisation", o.id, "region", o.region) if o.region else Text("", self.lang),
             languages=tuple(language_name(code, self.lang) for code in o.languages),
+            hours=format_hours(o.hours, self.lang),
+            hours_note=loc.field("organisation", o.id, "hours_note", o.hours_note)
+            if o.hours_note
+            else Text("", self.lang),
             checked=format_month(o.checked, self.lang),
             source=o,
         )
+
+    def address(self, o: Organisation) -> Text:
+        """The address in this language if given in it, else the first one given; an address
+        written in no declared language is tagged with the language of its script."""
+        text, lang = o.address_in(self.lang)
+        if lang is None:
+            pub = self.content.publication
+            lang = language_by_script(text, (self.lang, *pub.languages), self.lang)
+        return Text(text, lang)
 
     def publication(self) -> PublicationView:
         content, loc = self.content, self.localizer

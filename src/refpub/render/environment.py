@@ -18,7 +18,7 @@ from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations
 from ..text import Text
-from ..urls import is_safe_url
+from ..urls import TEL_LINK, is_safe_url
 from .formats import format_number, format_partial_date, list_separator, text_direction
 from .interface import (
     FIRST_STRONG_ISOLATE,
@@ -174,8 +174,10 @@ def _phrases(env: jinja2.Environment, value):
 
 def _safe_href(url: str) -> Markup:
     """A link target (escaped, and final: never softened), or "" if its scheme is not allowed
-    (content is checked on load too)."""
-    return Markup(escape(url)) if url and is_safe_url(url) else Markup("")
+    (content is checked on load too). ``tel:`` links are those refpub makes (E.164 digits)."""
+    if url and (is_safe_url(url) or TEL_LINK.fullmatch(url)):
+        return Markup(escape(url))
+    return Markup("")
 
 
 @jinja2.pass_environment

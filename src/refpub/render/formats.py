@@ -75,3 +75,51 @@ def collation_key(text: str):
     import unicodedata
 
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+def format_hours(hours, lang: str) -> tuple[str, ...]:
+    """Opening hours in ``lang``, one text per line of hours, from CLDR: the days abbreviated,
+    three or more in a row as a range (``Mon – Fri 10:00 – 17:00``, ``月～金 10:00～17:00``),
+    others as a short list (``Tue, Thu``, ``火、木``), the times in the locale's 24-hour pattern
+    and the range between them as the locale writes an interval."""
+    from babel.dates import get_day_names
+
+    from ..schema import WEEKDAYS
+
+    locale = babel_locale(lang)
+    names = get_day_names("abbreviated", locale=locale)  # 0 is Monday
+    interval = str(locale.interval_formats.get(None) or "{0}–{1}")
+    lines = []
+    for line in hours:
+        order = sorted(WEEKDAYS.index(day) for day in line.days)
+        runs: list[list[int]] = []
+        for day in order:
+            if runs and day == runs[-1][-1] + 1:
+                runs[-1].append(day)
+            else:
+                runs.append([day])
+        pieces: list[str] = []
+        for run in runs:
+            if len(run) >= 3:
+                pieces.append(interval.replace("{0}", names[run[0]]).replace("{1}", names[run[-1]]))
+            else:
+                pieces.extend(names[day] for day in run)
+        times = interval.replace("{0}", _time(line.opens, locale)).replace("{1}", _time(line.closes, locale))
+        lines.append(native_digits(f"{_short_list(pieces, locale)} {times}", lang))
+    return tuple(lines)
+
+
+def _time(value: _dt.time, locale) -> str:
+    return format_skeleton("Hm", _dt.datetime.combine(_dt.date(2000, 1, 1), value), locale=locale)
+
+
+def _short_list(items: list[str], locale) -> str:
+    """Items as CLDR's narrowest list the locale has (``Tue, Thu``; ``火、木``)."""
+    from babel.lists import format_list
+
+    for style in ("standard-narrow", "standard-short", "standard"):
+        try:
+            return format_list(items, style=style, locale=locale)  # type: ignore[arg-type]  # Babel's Literal lacks "standard-narrow"
+        except (KeyError, ValueError):
+            continue
+    return ", ".join(items)
