@@ -159,3 +159,18 @@ def test_the_seed_typos_are_fixed_in_content_and_catalogs():
     )
     for source_line in ("line 7:", "line 27:", "line 70:", "line 76:", "line 80:", "line 89:"):
         assert source_line in headers, source_line
+
+
+def test_languages_and_hours_name_their_source():
+    """Like contacts, the languages an organisation works in and its hours come from a source that
+    gives them (its own page, or the seed list for what the seed says)."""
+    from refpub.diagnostics import Reporter
+    from refpub.load import load_content
+
+    content = load_content(REPO, Reporter())
+    stating = [o for o in content.organisations if o.languages]
+    assert len(stating) >= 10
+    for org in content.organisations:
+        for field in ("languages", "hours"):
+            if getattr(org, field, None):
+                assert any(s.supports(field) for s in org.sources), (org.id, field)
