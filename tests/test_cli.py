@@ -132,3 +132,29 @@ def test_handouts_of_the_same_title_share_its_translation_after_update(cli, make
     assert not second.fuzzy
     text = (root / "locales/ar/LC_MESSAGES/content.po").read_text(encoding="utf-8")
     assert '#| msgctxt "handout:help:title"' not in text
+
+
+def test_check_reports_coverage_per_organisation(cli, make_project):
+    """`check -v` and `--format json` say, per organisation, which of web, phone, e-mail, address,
+    languages and hours it gives and from which source: what a volunteer verifies first."""
+    root = make_project("good")
+    report = json.loads(cli("check", "--format", "json", str(root)).stdout)
+    by_id = {item["id"]: item for item in report["coverage"]}
+    assert set(by_id) == {"ushiku-no-kai", "jar"}
+    jar = by_id["jar"]["fields"]
+    assert list(jar) == ["web", "phone", "e-mail", "address", "languages", "hours"]
+    assert jar["web"]["given"] and jar["web"]["sources"] == [{"document": "fictional test data", "stored": None}]
+    assert jar["phone"]["given"] and jar["e-mail"]["given"]
+    assert not jar["address"]["given"] and jar["address"]["sources"] == []
+    assert not any(cell["given"] for cell in by_id["ushiku-no-kai"]["fields"].values())
+    assert by_id["jar"]["checked"] == "2026-01-10"
+
+    lines = cli("check", "-v", str(root)).stderr.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("coverage"))
+    header, *rows = lines[start + 1 : start + 5]
+    assert header.split() == ["organisation", "web", "phone", "e-mail", "address", "languages", "hours"]
+    table = {row.split()[0]: row.split()[1:] for row in rows}
+    assert table["jar"] == ["+", "+", "+", "-", "-", "-"]
+    assert table["ushiku-no-kai"] == ["-"] * 6
+    assert table["given"] == ["1", "1", "1", "0", "0", "0"]
+    assert "1 of 2 can be reached besides the web" in lines[start + 5]

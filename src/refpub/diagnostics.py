@@ -112,7 +112,7 @@ def format_text(diagnostics: Iterable[Diagnostic]) -> str:
     return "".join(f"{d}\n" for d in diagnostics)
 
 
-def format_json(diagnostics: Iterable[Diagnostic], provenance: list | None = None) -> str:
+def format_json(diagnostics: Iterable[Diagnostic], provenance: list | None = None, coverage: list | None = None) -> str:
     items = [d.to_json() for d in diagnostics]
     summary = {
         "errors": sum(1 for d in items if d["severity"] == "error"),
@@ -121,4 +121,6 @@ def format_json(diagnostics: Iterable[Diagnostic], provenance: list | None = Non
     data = {"diagnostics": items, **summary}
     if provenance is not None:
         data["provenance"] = provenance
+    if coverage is not None:
+        data["coverage"] = coverage
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

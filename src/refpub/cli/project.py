@@ -11,6 +11,7 @@ from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, add_project, add_verbosit
 
 def cmd_check(args: argparse.Namespace) -> int:
     from ..console import check_summary, make_console, plural, verbosity_of
+    from ..coverage import coverage, coverage_lines
     from ..project import check_project, find_root
     from ..provenance import provenance, provenance_lines
 
@@ -28,7 +29,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         diagnostics = [d.as_error() for d in diagnostics]
     failed = any(d.severity.value == "error" for d in diagnostics)
     if args.format == "json":
-        sys.stdout.write(format_json(diagnostics, provenance=provenance(content) if content else None))
+        sys.stdout.write(
+            format_json(
+                diagnostics,
+                provenance=provenance(content) if content else None,
+                coverage=coverage(content) if content else None,
+            )
+        )
         return EXIT_CONTENT if failed else EXIT_OK
     console = make_console(verbosity_of(args))
     if content is not None:
@@ -39,7 +46,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             f"languages {', '.join(pub.languages)}"
         )
     if content is not None:
-        for line in provenance_lines(content):
+        for line in [*provenance_lines(content), *coverage_lines(content)]:
             console.detail(line)
     console.diagnostics(diagnostics)
     console.summary(check_summary(diagnostics), ok=not failed)
