@@ -7,13 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Reporter
-from .errors import ContentError, ProjectNotFound
+from .errors import ContentError, ProjectNotFound, UsageError
 from .load import load_content
 from .model import Content
 from .validate import validate
 
 # Where a project's outputs go unless --out says otherwise.
 DEFAULT_OUT = "build"
+# The folders of a project's sources: no output may be written into them (a build would replace
+# or delete the sources, and --watch would rebuild on its own outputs).
+SOURCE_FOLDERS = ("content", "locales", "templates")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,24 @@ def find_root(path: str | Path | None) -> Path:
             f"{root} has no content/ folder; run refpub in a project folder, or create one with `refpub init DIR`"
         )
     return root
+
+
+def check_out_dir(root: Path, out: Path, option: str = "--out") -> None:
+    """A usage error if the output folder (or file) ``out`` is inside one of the project's source
+    folders, or the project is inside it (builds would overwrite or delete the sources)."""
+    real_out, real_root = out.resolve(), root.resolve()
+    for name in SOURCE_FOLDERS:
+        source = (root / name).resolve()
+        if real_out == source or real_out.is_relative_to(source):
+            raise UsageError(
+                f"{option} {out}: the output would be written into the project's {name}/ folder, "
+                f"which holds its sources; choose a folder outside {name}/ (such as {DEFAULT_OUT}/)"
+            )
+    if real_root == real_out or real_root.is_relative_to(real_out):
+        raise UsageError(
+            f"{option} {out}: the project {root} is inside this output folder, whose outputs would replace "
+            f"its files; choose a folder of its own (such as {DEFAULT_OUT}/)"
+        )
 
 
 def check_project(root: Path, reporter: Reporter, today: _dt.date | None = None) -> Content | None:

@@ -6,7 +6,7 @@ import argparse
 
 from ..diagnostics import Reporter
 from ..export.protocol import OUTPUT_KINDS
-from .common import EXIT_CONTENT, EXIT_OK, add_project, add_verbosity, positive_int, split_list
+from .common import EXIT_CONTENT, EXIT_OK, add_no_wait, add_project, add_verbosity, positive_int, split_list
 
 
 def _source_language(project: str) -> str:
@@ -38,11 +38,28 @@ def run_build(args: argparse.Namespace, console, only=None, langs=None):
         return None  # watch mode: the change affects nothing the command builds
     with console.building():
         result = build(
-            args.project, out=args.out, only=only, langs=langs, on_output=console.output, **_build_options(args)
+            args.project,
+            out=args.out,
+            only=only,
+            langs=langs,
+            on_output=console.output,
+            wait=not getattr(args, "no_wait", False),
+            on_wait=console.info,
+            **_build_options(args),
         )
     console.diagnostics(result.diagnostics)
     console.finished(result, _source_language(args.project))
     return result
+
+
+def check_out_option(project: str, out: str | None) -> None:
+    """A usage error for an ``--out`` inside the project's sources (see project.check_out_dir)."""
+    from pathlib import Path
+
+    from ..project import DEFAULT_OUT, check_out_dir, find_root
+
+    root = find_root(project)
+    check_out_dir(root, Path(out).absolute() if out is not None else root / DEFAULT_OUT)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -52,6 +69,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         from ..watch import watch
 
+        check_out_option(args.project, args.out)  # before watching: a rebuild's errors do not stop it
         return watch(args.project, lambda only, langs: run_build(args, console, only, langs), console)
     result = run_build(args, console)
     return EXIT_OK if result.ok else EXIT_CONTENT
@@ -78,5 +96,6 @@ def register(sub) -> None:
     build.add_argument(
         "--force", action="store_true", default=None, help="rebuild every output, even those that are up to date"
     )
+    add_no_wait(build)
     add_verbosity(build)
     build.set_defaults(func=cmd_build)
