@@ -32,6 +32,7 @@ from .model import (
     Source,
     Topic,
 )
+from .i18n.names import is_known_language, unknown_language_message
 from .text import control_character_problem
 from .urls import check_url
 
@@ -283,6 +284,8 @@ class _FieldReader:
         value = value.strip()
         if not _LANG_RE.match(value):
             raise _Invalid(f"'{name}' '{value}' is not a language code (such as en, ja, pt-BR)")
+        if not is_known_language(value):  # validated once, here: later steps rely on Babel knowing it
+            raise _Invalid(f"'{name}' {unknown_language_message(value)}")
         return value
 
     def _date(self, value: str, f: S.Field) -> PartialDate:

@@ -18,6 +18,18 @@ def _source_language(project: str) -> str:
     return publication.source_language if publication else "en"
 
 
+def _published(project: str, langs: list[str] | None) -> list[str] | None:
+    """Of the languages a change affects (watch mode), those the publication has: a catalog of
+    a language not (yet) in `languages` changes no output."""
+    from ..load import load_publication
+    from ..project import find_root
+
+    if langs is None:
+        return None
+    publication = load_publication(find_root(project), Reporter())
+    return langs if publication is None else [lang for lang in langs if lang in publication.languages]
+
+
 def _build_options(args: argparse.Namespace) -> dict:
     """Options of `refpub build` that go to refpub.build.build() unchanged, when the parser has them."""
     return {name: getattr(args, name) for name in ("jobs", "force") if getattr(args, name, None) is not None}
@@ -33,7 +45,7 @@ def run_build(args: argparse.Namespace, console, only=None, langs=None):
     """One build with progress on ``console``; ``only``/``langs`` narrow the command's own filters."""
     from ..build import build
 
-    only, langs = _narrow(args.only, only), _narrow(args.lang, langs)
+    only, langs = _narrow(args.only, only), _narrow(args.lang, _published(args.project, langs))
     if only == [] or langs == []:
         return None  # watch mode: the change affects nothing the command builds
     with console.building():

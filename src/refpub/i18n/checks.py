@@ -25,12 +25,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from babel.messages.catalog import Message
+from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..text import control_character_problem
 from ..urls import check_url
-from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
+from .catalogs import (
+    CONTENT_DOMAIN,
+    MESSAGES_DOMAIN,
+    catalog_path,
+    stray_catalog_folders,
+    template_path,
+    unpublished_languages,
+)
 from .glossary import Term, load_glossary, missing_terms
 from .pofile import PoFile, is_translated, message_key, read_po
 
@@ -63,6 +71,37 @@ def _describe(ph: tuple[Counter, list[str]]) -> str:
     named, positional = ph
     items = sorted(named) + positional
     return ", ".join(items) if items else "none"
+
+
+def stray_percent(text: str) -> str | None:
+    """The first ``%`` of ``text`` that is neither ``%%`` nor a placeholder (``%s``,
+    ``%(name)s``), shown with what follows it; None when there is none.
+
+    Every interface string is %-formatted when a page is rendered (Jinja's gettext does
+    ``translation % variables`` even without variables), so such a ``%`` would stop the build.
+    """
+    i = text.find("%")
+    while i >= 0:
+        if text.startswith("%%", i):
+            i = text.find("%", i + 2)
+            continue
+        m = _PERCENT.match(text, i)
+        if m is None:
+            return text[i : i + 6]
+        i = text.find("%", m.end())
+    return None
+
+
+def format_problem(source: str, translation: str) -> str | None:
+    """Why ``translation`` cannot stand for ``source`` in an interface string: a stray ``%``
+    or placeholders that differ (what Babel's python_format checker and ``msgfmt -c`` refuse)."""
+    stray = stray_percent(translation)
+    if stray is not None and stray_percent(source) is None:
+        return (
+            f"the translation has a '%' that is not a placeholder ('{stray}'); a percent sign is written %% "
+            "in an interface string"
+        )
+    return placeholder_problem(source, translation)
 
 
 def placeholder_problem(source: str, translation: str) -> str | None:
@@ -152,7 +191,7 @@ def url_problems(source: str, translation: str) -> tuple[list[str], list[str]]:
 def expected_plurals(lang: str) -> int | None:
     try:
         return get_plural(lang.replace("-", "_")).num_plurals
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return None
 
 
@@ -376,7 +415,7 @@ def check_translated_text(catalog: CatalogToCheck, message: Message) -> list[Dia
         if problem:
             found.append(_error(f"the translation {problem}", loc))
         if catalog.domain != CONTENT_DOMAIN:
-            problems = [p for s in sources if (p := placeholder_problem(s, translation))]
+            problems = [p for s in sources if (p := format_problem(s, translation))]
             # A plural form used for one number only ("one", "two", "zero") may spell the
             # number out instead of printing it, as GNU msgfmt allows.
             if len(problems) == len(sources) and index not in single:
@@ -457,6 +496,20 @@ def check_po(
             reporter.extend(check_message(catalog, message))
 
 
+def warn_stray_catalog_folders(root: Path, reporter: Reporter) -> None:
+    """A warning for each folder under locales/ that is not named by a language code (ignored)."""
+    from .names import nearest_language
+
+    for name in stray_catalog_folders(root):
+        nearest = nearest_language(name)
+        rename = f" (such as '{nearest}')" if nearest else ""
+        reporter.warning(
+            f"'{name}' is not a language code Babel knows: the catalogs in this folder are ignored; "
+            f"if they are a language's, rename the folder to its code{rename}",
+            Location(f"locales/{name}"),
+        )
+
+
 def check_catalogs(
     root: Path,
     languages: tuple[str, ...],
@@ -487,6 +540,7 @@ def check_catalogs(
                 reporter.error(f"syntax: {problem}", Location(rel, line))
             pot_keys[domain] = {message_key(m) for m in po.messages}
 
+    warn_stray_catalog_folders(root, reporter)
     unpublished = unpublished_languages(root, languages)
     for lang in unpublished:
         reporter.warning(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
@@ -17,10 +17,10 @@ from babel.messages.plurals import get_plural
 from ..diagnostics import Location, Reporter
 from ..load import load_publication
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
-from .checks import check_catalogs
+from .checks import check_catalogs, warn_stray_catalog_folders
 from .extract import content_template, messages_template, project_content_messages
 from .merge import REVIEW_MARK, merge
-from .names import language_name
+from .names import is_known_language, language_name, unknown_language_message
 from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, read_po, write_po
 
 DOMAINS = (MESSAGES_DOMAIN, CONTENT_DOMAIN)
@@ -45,9 +45,12 @@ class ProjectLanguages:
         return self.targets + tuple(lang for lang in self.unpublished if lang != self.source_language)
 
 
-def project_languages(root: Path, reporter: Reporter) -> ProjectLanguages | None:
-    """The languages of ``content/publication.yaml`` (the one place they are listed)."""
+def project_languages(root: Path, reporter: Reporter, *, warn_strays: bool = True) -> ProjectLanguages | None:
+    """The languages of ``content/publication.yaml`` (the one place they are listed); a warning
+    for a folder under locales/ that is not a language (``warn_strays``)."""
     publication = load_publication(root, reporter)
+    if warn_strays:
+        warn_stray_catalog_folders(root, reporter)
     if publication is None:
         return None
     return ProjectLanguages(
@@ -89,7 +92,7 @@ def extract(root: Path, reporter: Reporter, references: str | None = None) -> li
 def plural_forms(lang: str) -> str:
     try:
         return get_plural(lang.replace("-", "_")).plural_forms
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return "nplurals=2; plural=(n != 1);"
 
 
@@ -182,6 +185,11 @@ def update(
     if templates is None:
         return []
     written = []
+    for lang in languages:
+        if not is_known_language(lang):
+            reporter.error(f"--lang: {unknown_language_message(lang)}")
+    if reporter.has_errors:
+        return []
     for lang in languages or info.catalogs:
         written += update_language(root, lang, templates, info.title, reporter, references or info.references)
     return written
@@ -189,10 +197,8 @@ def update(
 
 def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
     """Create the catalogs of a new language from the templates (refuses to overwrite)."""
-    try:
-        Locale.parse(lang.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        reporter.error(f"'{lang}' is not a language code Babel knows (such as fr, pt_BR, zh_Hant)")
+    if not is_known_language(lang):
+        reporter.error(unknown_language_message(lang))
         return []
     existing = [catalog_path(root, lang, d) for d in DOMAINS if catalog_path(root, lang, d).is_file()]
     if existing:
@@ -343,7 +349,7 @@ def status(root: Path, reporter: Reporter) -> list[CatalogStatus]:
 
 
 def check(root: Path, reporter: Reporter) -> None:
-    info = project_languages(root, reporter)
+    info = project_languages(root, reporter, warn_strays=False)  # check_catalogs warns
     if info is None:
         return
     check_catalogs(root, info.languages, info.source_language, reporter)
