@@ -85,10 +85,9 @@ def read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object]
 
 @lru_cache(maxsize=32)
 def _parse_messages(path: str, _mtime_ns: int, _size: int, lang: str) -> dict[tuple[str | None, str], object]:
-    from .pofile import parse_po  # problems in the file are reported by `refpub check`, not here
+    from .pofile import read_po  # problems in the file are reported by `refpub check`, not here
 
-    with open(path, "rb") as f:
-        po = parse_po(f.read())
+    po = read_po(Path(path))  # one too large to read has no messages
     table: dict[tuple[str | None, str], object] = {}
     for message in po.messages:
         if not message.id or message.fuzzy:
