@@ -34,7 +34,7 @@ from .model import (
 )
 from .i18n.names import is_known_language, unknown_language_message
 from .text import control_character_problem
-from .urls import check_url
+from .urls import check_url, mixed_script_host
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -242,11 +242,20 @@ class _FieldReader:
             problem = check_url(value)
             if problem:
                 raise _Invalid(f"{f.name} '{_visible(value)}' {problem}")
+            lookalike = mixed_script_host(value)
+            if lookalike:
+                self.reporter.warning(f"{self.label()}: {f.name} '{value}': {lookalike}", _loc(self.file, node))
             return value
         if kind == S.EMAIL:
             value = _scalar(node, "an email address", f.name).strip()
             if not _EMAIL_RE.match(value):
                 raise _Invalid(f"email '{value}' is not an email address (name@example.org)")
+            problem = control_character_problem(value)
+            if problem:
+                raise _Invalid(f"email {problem}")
+            lookalike = mixed_script_host(f"mailto://{value.rpartition('@')[2]}")
+            if lookalike:
+                self.reporter.warning(f"{self.label()}: email '{value}': {lookalike}", _loc(self.file, node))
             return value
         if kind == S.PHONE:
             value = _scalar(node, "a phone number", f.name).strip()

@@ -93,6 +93,26 @@ def check_project(root: Path, reporter: Reporter, today: _dt.date | None = None)
     return content
 
 
+def direction_mark_notes(root: Path) -> list[str]:
+    """Where content and catalogs use a direction mark (LRM, RLM, ALM): allowed, but invisible,
+    so `refpub check -v` lists each one (``content/organisations.yaml:12:7: U+200F …``)."""
+    from .i18n.catalogs import catalog_languages
+    from .text import direction_marks
+
+    files = sorted((root / "content").glob("*.yaml"))
+    for lang in catalog_languages(root):
+        files += sorted((root / "locales" / lang / "LC_MESSAGES").glob("*.po"))
+    notes = []
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # reported by the checks
+        rel = path.relative_to(root).as_posix()
+        notes += [f"{rel}:{line}:{column}: {name} (allowed)" for line, column, name in direction_marks(text)]
+    return notes
+
+
 def load_project(path: str | Path | None = None) -> Project:
     """Load a project, raising :class:`ContentError` with every problem if it has errors."""
     root = find_root(path)
