@@ -3,6 +3,10 @@
 Templates are looked up first in the project's ``templates/`` folder, then in refpub's defaults
 (the ``refpub.templates`` package), so a project overrides any template or stylesheet by
 placing a file of the same name in its own folder. Autoescaping is on for every template.
+
+Templates run in Jinja's sandbox: a project's templates are untrusted input (a pull request
+built in CI), so they may call refpub's filters and globals and read the content model, but
+not reach Python's internals (``cycler.__init__.__globals__``): that is a located error.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from ..diagnostics import Location
@@ -86,10 +91,12 @@ class ConfinedLoader(jinja2.FileSystemLoader):
             if candidate.is_file() or candidate.is_symlink():
                 real = candidate.resolve()
                 if not is_within(real, self.allowed_roots):
-                    raise TemplateRefused(
-                        f"the template '{template}' ({candidate}) is a link to {real}, outside the "
+                    refused = TemplateRefused(
+                        f"the template '{template}' is a link to {real}, outside the "
                         "project and refpub's templates; copy the file into the project instead"
                     )
+                    refused.filename = str(candidate)  # reported at the link itself
+                    raise refused
                 break
         return super().get_source(environment, template)
 
@@ -116,6 +123,11 @@ def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> Bu
         message = f"template syntax error: {exc.message}"
     elif isinstance(exc, TemplateRefused):
         message = str(exc)
+    elif isinstance(exc, jinja2.sandbox.SecurityError):
+        message = (
+            f"template refused: {str(exc.message or exc).rstrip('.')}; templates may use the content, refpub's filters "
+            "and globals, not Python's internals"
+        )
     else:
         message = f"template error: {exc.message or exc}"
     return BuildError(message, location)
@@ -126,10 +138,11 @@ def display_path(filename: str, project_root: Path | None) -> str:
     for base, prefix in ((project_root, ""), (default_templates_dir(), "refpub templates/")):
         if base is None:
             continue
-        try:
-            return prefix + path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
+        for candidate in (path.absolute(), path.resolve()):  # a link: where it is, not where it points
+            try:
+                return prefix + candidate.relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
     return filename
 
 
@@ -223,7 +236,7 @@ def make_environment(
     """
     lang = translations.lang
     dirs = template_dirs(project_root)
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=ConfinedLoader(dirs, [*([project_root] if project_root is not None else []), default_templates_dir()]),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
