@@ -210,6 +210,7 @@ class _Entry:
     previous: dict[str, list[str]] = field(default_factory=dict)
     fields: dict[str, list[str]] = field(default_factory=dict)  # keyword -> string pieces
     order: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # keyword -> the line it starts on
     broken: bool = False
     last: str | None = None  # the keyword whose strings continue on the next line
     last_previous: str | None = None
@@ -357,6 +358,7 @@ class _Reader:
         if keyword.startswith("msgstr") and "msgid" not in entry.fields:
             raise _Syntax("msgstr with no msgid before it")
         entry.fields[keyword] = [_string_token(text[m.end() :])]
+        entry.lines[keyword] = number
         entry.order.append(keyword)
         entry.last = keyword
 
@@ -366,9 +368,6 @@ def _to_message(entry: _Entry) -> Message | str:
     value = {k: "".join(v) for k, v in entry.fields.items()}
     if "msgid" not in value:
         return "an entry without msgid"
-    for keyword, text in value.items():
-        if len(text) > MAX_STRING_CHARS:
-            return f"the {keyword} has {len(text):,} characters; the limit is {MAX_STRING_CHARS:,}"
     plural = "msgid_plural" in value
     indexed = sorted(int(k[7:-1]) for k in value if k.startswith("msgstr["))
     strings: str | tuple[str, ...]
@@ -439,6 +438,13 @@ def parse_po(data: bytes) -> PoFile:
     seen: dict[tuple[bool, str | None, str], int] = {}
     for entry in reader.entries:
         if entry.broken:
+            continue
+        too_long = next((k for k, v in entry.fields.items() if sum(map(len, v)) > MAX_STRING_CHARS), None)
+        if too_long:  # left out whole, like an entry with a syntax error
+            length = sum(map(len, entry.fields[too_long]))
+            po.problems.append(
+                (entry.lines[too_long], f"the {too_long} has {length:,} characters; the limit is {MAX_STRING_CHARS:,}")
+            )
             continue
         message = _to_message(entry)
         if isinstance(message, str):

@@ -58,6 +58,8 @@ def template_dirs(project_root: Path | None) -> list[Path]:
 class TemplateRefused(jinja2.TemplateError):
     """A template file that resolves to a place outside the project and refpub's templates."""
 
+    path: str | None = None
+
 
 # A template name that starts with this is refpub's own template, never the project's (Sphinx
 # themes use the same sign): `{% extends "!handbook.html" %}` changes one block of the default.
@@ -95,7 +97,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
                         f"the template '{template}' is a link to {real}, outside the "
                         "project and refpub's templates; copy the file into the project instead"
                     )
-                    refused.filename = str(candidate)  # reported at the link itself
+                    refused.path = str(candidate)  # where it is reported if no template included it
                     raise refused
                 break
         return super().get_source(environment, template)
@@ -111,6 +113,8 @@ def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> Bu
             if any(frame.filename.startswith(d) for d in dirs):
                 filename, line = frame.filename, frame.lineno or 0
                 break
+    if filename is None and isinstance(exc, TemplateRefused) and exc.path:
+        filename = exc.path  # the link itself, when no template of the project included it
     location = Location(display_path(filename, project_root), line) if filename else None
     if isinstance(exc, jinja2.TemplateNotFound) and str(exc.name).startswith(DEFAULT_PREFIX):
         message = f"template '{exc.name}' not found: refpub has no template of that name (the '!' names refpub's own)"
