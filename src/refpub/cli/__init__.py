@@ -66,8 +66,8 @@ def _run(argv: Sequence[str] | None) -> int:
     except EnvironmentProblem as exc:
         print(f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    except RefpubError as exc:
-        print(f"refpub: error: {exc}", file=sys.stderr)
+    except RefpubError as exc:  # located ones (a file that cannot be written) as 'file: error: …'
+        print(exc.error_line() if exc.location else f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     except OSError as exc:  # a file refpub could not read or write, outside a build's outputs
         where = f"{exc.filename}: " if exc.filename else ""
