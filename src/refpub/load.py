@@ -19,6 +19,7 @@ import yaml
 
 from . import schema as S
 from .diagnostics import Location, Reporter
+from .i18n.names import is_known_language, unknown_language_message
 from .model import (
     Content,
     Handout,
@@ -32,7 +33,6 @@ from .model import (
     Source,
     Topic,
 )
-from .i18n.names import is_known_language, unknown_language_message
 from .text import control_character_problem
 from .urls import check_url, mixed_script_host
 

@@ -19,7 +19,9 @@ NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Arabic), word joiner, the Mongolian vowel separator, Arabic and Syriac signs, and the
 # direction marks a translator may need around numbers and Latin words in right-to-left text:
 # LRM U+200E, RLM U+200F and ALM U+061C (listed by `refpub check -v`).
-HIDDEN_FORMAT = re.compile("[\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]")
+HIDDEN_FORMAT = re.compile(
+    "[\u202a-\u202e\u2061-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000e0001\U000e0020-\U000e007f]"
+)
 _EMOJI_TAG_SEQUENCE = re.compile("\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f")  # 🏴 + tags: the flag of Scotland
 DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c]")
 

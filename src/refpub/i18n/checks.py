@@ -24,8 +24,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel.messages.catalog import Message
 from babel import UnknownLocaleError
+from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
@@ -360,8 +360,7 @@ def _published(message: Message) -> bool:
 def check_syntax(catalog: CatalogToCheck) -> list[Diagnostic]:
     """What the file says that is not PO syntax (see syntax_problems)."""
     return [
-        _error(problem, Location(catalog.rel, line))
-        for line, problem in syntax_problems(catalog.po, catalog.syntax)
+        _error(problem, Location(catalog.rel, line)) for line, problem in syntax_problems(catalog.po, catalog.syntax)
     ]
 
 
