@@ -73,6 +73,7 @@ def test_two_builds_into_one_folder_leave_a_complete_web_edition(project, tmp_pa
     assert "Traceback" not in first_err + second.stderr
     assert _files(out / "web") == expected
     assert not [p for p in out.iterdir() if TEMP_MARK in p.name]
+    assert not (out / LOCK_NAME).exists()  # removed by the last build as it finished
 
 
 def test_a_second_build_waits_for_the_lock_holder_or_stops_with_no_wait(project, tmp_path):
