@@ -39,9 +39,7 @@ def _owner(path: Path) -> str:
 
 
 @contextlib.contextmanager
-def output_lock(
-    out_dir: Path, *, wait: bool = True, on_wait: Callable[[str], None] | None = None
-) -> Iterator[None]:
+def output_lock(out_dir: Path, *, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the output folder's lock for the duration of the ``with`` block.
 
     ``wait``: block until the other process is done (``on_wait`` is told once, with a message
