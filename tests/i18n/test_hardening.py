@@ -95,8 +95,14 @@ def test_format_problems_are_those_python_refuses(source, translation, wrong):
 
 def test_the_build_never_formats_a_translation_it_cannot(project):
     # Even past the check (as a library call could be): such translations fall back.
-    table = {(None, "Contents"): "目次 100% 完成", (None, "Edition of %(date)s"): "%(dat)s版", (None, "Map"): "地図"}
-    assert usable_interface_messages(table) == {(None, "Map"): "地図"}
+    table = {
+        (None, "Contents"): "目次 100% 完成",
+        (None, "Edition of %(date)s"): "%(dat)s版",
+        (None, "Region"): "%(num)s 地域",  # num is given to plural messages only
+        (None, "%(num)s reading"): ("%(num)s 件",),
+        (None, "Map"): "地図",
+    }
+    assert usable_interface_messages(table) == {(None, "Map"): "地図", (None, "%(num)s reading"): ("%(num)s 件",)}
     assert stray_percent("100%% %(a)s") is None
 
 

@@ -166,7 +166,7 @@ def usable_interface_messages(messages: dict) -> dict:
     def usable(msgid: str, translated) -> bool:
         forms = translated if isinstance(translated, tuple) else (translated,)
         known_named, known_positional = placeholders(msgid)
-        allowed = set(known_named) | {"%(num)"}
+        allowed = set(known_named) | ({"%(num)"} if isinstance(translated, tuple) else set())  # ngettext adds num
         for form in forms:
             named, positional = placeholders(form)
             if stray_percent(form) is not None or not set(named) <= allowed:
