@@ -305,3 +305,46 @@ def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
     after = catalog.read_text(encoding="utf-8")
     assert "日本の閉ざされた難民政策" in after  # every translation is still there
     assert after != before.decode("utf-8")
+
+
+# ----------------------------------------------------------------------------- a write that fails (issue 30)
+
+
+def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from refpub import fsio
+    from refpub.cli import main
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOTS / "good", root)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("CI", "1")
+    args = ["build", str(root), "--only", "web,citations", "-j", "1"]
+    assert main(args) == 0
+    out = root / "build"
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    _edit_content(root)
+    capsys.readouterr()
+
+    def no_space(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    write_bytes = Path.write_bytes
+
+    def no_space_for_data(path, data):  # an empty file (the output folder's probe) still fits
+        return write_bytes(path, data) if not data else no_space()
+
+    monkeypatch.setattr(fsio.os, "fsync", no_space)  # every single file
+    monkeypatch.setattr(Path, "write_bytes", no_space_for_data)  # every file of the web edition
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    failures = [line.strip() for line in err.splitlines() if "No space left on device" in line]
+    assert failures and all("error: cannot write the file" in f and "old output is kept" in f for f in failures)
+    assert any(f.startswith(f"{out / 'web'}: error:") for f in failures)
+    assert any(f.startswith(f"{out / 'readings.ris'}: error:") for f in failures)
+    monkeypatch.undo()
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert _temporaries(out) == []

@@ -801,3 +801,107 @@ def test_a_character_no_font_has_is_a_located_build_error(tmp_path):
         r"content/readings\.yaml:10:3: error: reading 'detention-profile': no installed font can draw .*U\+1F9A0",
         proc.stderr,
     ), proc.stderr
+
+
+# ----------------------------------------------------------------------------- issue 30: invisible text, lookalike links, templates
+
+
+def _web_project(tmp_path: Path) -> Path:
+    root = copy_root(tmp_path, "good")
+    return root
+
+
+def _build_web(root: Path) -> subprocess.CompletedProcess:
+    return refpub("build", str(root), "--only", "web")
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2067", "\u2069", "\u2062", "\ufeff", "\U000e0041"])
+def test_bidi_controls_and_invisible_characters_in_content_are_located_errors(tmp_path, char):
+    root = _web_project(tmp_path)
+    orgs = root / "content" / "organisations.yaml"
+    text = orgs.read_text(encoding="utf-8")
+    orgs.write_text(text.replace("name: Japan Association for Refugees", f'name: "Japan {char}Association"'), "utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "name: Japan Association for Refugees" in t)
+    for args in (("check", str(root)), ("build", str(root), "--only", "web")):
+        proc = refpub(*args)
+        assert_no_traceback(proc)
+        assert proc.returncode == 1
+        assert_located_errors(proc.stderr, {f"content/organisations.yaml:{line}:9": f"U+{ord(char):04X}"})
+    assert not (root / "build" / "web").exists()
+
+
+def test_bidi_controls_in_a_translation_are_located_errors(tmp_path):
+    root = _web_project(tmp_path)
+    po = root / "locales" / "ja" / "LC_MESSAGES" / "content.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(text.replace('msgstr "難民支援協会"', 'msgstr "難民\u202e支援協会"'), encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if t == 'msgstr "難民支援協会"')
+    proc = refpub("check", str(root))
+    assert proc.returncode == 1
+    assert_located_errors(proc.stderr, {f"locales/ja/LC_MESSAGES/content.po:{line}": "U+202E"})
+
+
+def test_direction_marks_and_joiners_stay_allowed_and_check_v_lists_the_marks(tmp_path):
+    root = _web_project(tmp_path)
+    orgs = root / "content" / "organisations.yaml"
+    text = orgs.read_text(encoding="utf-8")
+    name = "Japan\u200f Association\u200e for\u200c Refu\u200dgees\u200b"
+    orgs.write_text(text.replace("name: Japan Association for Refugees", f'name: "{name}"'), encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "name: Japan Association for Refugees" in t)
+    proc = refpub("check", str(root), "-v")
+    assert proc.returncode == 0, proc.stderr
+    assert f"content/organisations.yaml:{line}:15: U+200F RIGHT-TO-LEFT MARK (allowed)" in proc.stderr
+    assert f"content/organisations.yaml:{line}:28: U+200E LEFT-TO-RIGHT MARK (allowed)" in proc.stderr
+    assert "U+200C" not in proc.stderr  # joiners are letters' business, not listed
+
+
+def test_a_host_name_mixing_scripts_is_a_warning(tmp_path):
+    root = _web_project(tmp_path)
+    orgs = root / "content" / "organisations.yaml"
+    text = orgs.read_text(encoding="utf-8")
+    orgs.write_text(text.replace("https://www.refugee.or.jp/", "https://www.refugee.or.j\u0440/"), encoding="utf-8")
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "https://www.refugee.or.jp/" in t)
+    proc = refpub("check", str(root))
+    assert proc.returncode == 0, proc.stderr
+    warnings = [w for w in proc.stderr.splitlines() if w.startswith(f"content/organisations.yaml:{line}:")]
+    assert len(warnings) == 1 and ": warning: " in warnings[0] and "Cyrillic and Latin" in warnings[0]
+
+
+def test_a_template_reaching_python_internals_is_refused_with_its_location(tmp_path):
+    root = _web_project(tmp_path)
+    (root / "templates" / "web").mkdir(parents=True)
+    home = (Path(__file__).parent.parent / "templates" / "web" / "home.html").read_text(encoding="utf-8")
+    attack = '{{ cycler.__init__.__globals__.os.popen("id").read() }}'
+    (root / "templates" / "web" / "home.html").write_text(home.replace("{% block main %}", "{% block main %}" + attack))
+    line = next(i for i, t in enumerate(home.splitlines(), 1) if "{% block main %}" in t)
+    proc = _build_web(root)
+    assert_no_traceback(proc)
+    assert proc.returncode == 1
+    assert_located_errors(proc.stderr, {f"templates/web/home.html:{line}": "template refused"})
+    assert not (root / "build" / "web").exists()
+
+
+def test_a_template_using_refpub_s_filters_and_globals_still_builds(tmp_path):
+    root = _web_project(tmp_path)
+    (root / "templates" / "web").mkdir(parents=True)
+    (root / "templates" / "web" / "home.html").write_text(
+        '{% extends "!web/home.html" %}{% block heading %}<h1{{ pub.title|lang_attr }}>{{ pub.title|upper }}'
+        '{{ LABEL_SEPARATOR }}{{ 1234|number }} {{ _("Contents") }}</h1>{{ super() }}{% endblock %}'
+    )
+    proc = _build_web(root)
+    assert proc.returncode == 0, proc.stderr
+    assert "1,234" in (root / "build" / "web" / "en" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("link", ["web/organisation.html", "web/assets/search.js"])
+def test_a_web_template_or_asset_linked_outside_is_refused(tmp_path, link):
+    root = _web_project(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-CONTENT")
+    (root / "templates" / link).parent.mkdir(parents=True)
+    (root / "templates" / link).symlink_to(secret)
+    proc = _build_web(root)
+    assert_no_traceback(proc)
+    assert proc.returncode == 1
+    assert_located_errors(proc.stderr, {f"templates/{link}": f"is a link to {secret}"})
+    assert not (root / "build" / "web").exists()

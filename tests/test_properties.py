@@ -22,6 +22,7 @@ from refpub.diagnostics import Reporter
 from refpub.export.base import RenderSession, Target
 from refpub.load import load_content
 from refpub.project import Project
+from refpub.text import HIDDEN_FORMAT  # invisible characters the loader refuses (tested apart)
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -47,7 +48,7 @@ def _text_strategy(min_size: int = 1) -> st.SearchStrategy[str]:
             "<!--",
             "'",
             '"',
-            "\u202e",
+            "\u200f",  # a right-to-left mark (allowed; an override such as U+202E is refused)
             "\u0301",
             "\u200b",
         ]
@@ -56,7 +57,8 @@ def _text_strategy(min_size: int = 1) -> st.SearchStrategy[str]:
     return (
         pieces.map("".join)
         # The loader normalises CR and CRLF to LF (as XML parsers do), so generate LF only.
-        .map(lambda s: _YAML_BREAKS.sub("", _NOT_XML.sub("", s)).replace("\r\n", "\n").replace("\r", "\n").strip())
+        .map(lambda s: _YAML_BREAKS.sub("", _NOT_XML.sub("", HIDDEN_FORMAT.sub("", s))))
+        .map(lambda s: s.replace("\r\n", "\n").replace("\r", "\n").strip())
         .filter(lambda s: len(s) >= min_size)
     )
 

@@ -144,3 +144,23 @@ def test_watch_command_rebuilds_and_ctrl_c_exits_cleanly(make_project, signum):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_locales_folder_that_is_not_a_language_is_not_watched(tmp_path):
+    root = tmp_path
+    assert is_relevant(root, root / "locales/ja/LC_MESSAGES/content.po")
+    assert not is_relevant(root, root / "locales/backup/LC_MESSAGES/content.po")
+
+
+def test_a_catalog_of_an_unpublished_language_rebuilds_nothing(tmp_path):
+    import argparse
+    import shutil
+
+    from refpub.cli.build import run_build
+
+    from support import ROOTS
+
+    root = tmp_path / "project"
+    shutil.copytree(ROOTS / "good", root)
+    args = argparse.Namespace(project=str(root), out=None, only=None, lang=None, jobs=1, force=None)
+    assert run_build(args, PlainConsole(io.StringIO()), None, ["fr"]) is None  # not a usage error

@@ -29,7 +29,7 @@ from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 
 # re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
 from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters  # noqa: E402
-from .fsio import atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
+from .fsio import WriteFailed, atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
 from .manifest import (  # light: digests and a JSON file (the no-op build needs it first)
     Manifest,
     diagnostic_from_record,
@@ -39,6 +39,7 @@ from .manifest import (  # light: digests and a JSON file (the no-op build needs
 )
 from .manifest import environment as inputs_environment
 from .manifest import fingerprint as inputs_fingerprint
+from .outlock import output_lock
 from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
 from .stopping import die_with_parent, stop_pool
 
@@ -127,25 +128,44 @@ def build(
     *,
     jobs: int | None = None,
     force: bool = False,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Build the project at ``path``. Raises ContentError when the content has errors.
 
     ``jobs`` is the number of worker processes (default: one per core; 1 renders in this
-    process). ``force`` rebuilds every output even if it is up to date.
+    process). ``force`` rebuilds every output even if it is up to date. While another build
+    writes into the same output folder, this one waits (``on_wait`` is told), or with ``wait``
+    False raises OutputBusy (see outlock.py).
 
     The recipe: resolve and prepare the output folder; answer at once if nothing changed since
     the last build (the no-op shortcut); load the content and digest each output's inputs;
     render what changed; record the build in the manifest.
     """
-    from .project import find_root
+    from .project import check_out_dir, find_root
 
     started = time.perf_counter()
     check_names("--only", only, OUTPUT_KINDS, "output")  # before the no-op shortcut can answer
     root = find_root(path)
     out_dir = _resolve_out_dir(root, out)
+    check_out_dir(root, out_dir)
     _prepare_out_dir(out_dir)
-    remove_stray_temporaries(out_dir)
+    with output_lock(out_dir, wait=wait, on_wait=on_wait):
+        return _build_locked(root, out_dir, only, langs, on_output, jobs, force, started)
 
+
+def _build_locked(
+    root: Path,
+    out_dir: Path,
+    only: Iterable[str] | None,
+    langs: Iterable[str] | None,
+    on_output: Callable[[OutputResult], None] | None,
+    jobs: int | None,
+    force: bool,
+    started: float,
+) -> BuildResult:
+    """The build, once it holds the output folder's lock (no other build writes there now)."""
+    remove_stray_temporaries(out_dir)
     options = {"only": sorted(set(only or ())), "langs": sorted(set(langs or ()))}
     env = inputs_environment(root)
     fingerprint = inputs_fingerprint(root, env, options)
@@ -322,7 +342,12 @@ class CustomHandoutResult:
 
 
 def build_custom_handout(
-    project_path: str | Path | None, handout, out: str | Path | None = None
+    project_path: str | Path | None,
+    handout,
+    out: str | Path | None = None,
+    *,
+    wait: bool = True,
+    on_wait: Callable[[str], None] | None = None,
 ) -> CustomHandoutResult:
     """Check, render and write an ad-hoc handout (`refpub handout`); raises ContentError or
     BuildError. Like :func:`build`, the exporter renders and this writes, atomically."""
@@ -330,17 +355,21 @@ def build_custom_handout(
     from .errors import ContentError
     from .export.base import RenderSession
     from .export.handouts import check_custom_handout, render_handout
-    from .project import load_project
+    from .project import check_out_dir, find_root, load_project
     from .render.fonts import require_faces
 
+    root = find_root(project_path)
+    path = Path(out).absolute() if out else root / DEFAULT_OUT / f"handout-{handout.id}.pdf"
+    check_out_dir(root, path)
     project = load_project(project_path)
     diagnostics = check_custom_handout(project.content, handout)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise ContentError(diagnostics)
     require_faces()
     rendered = render_handout(handout, RenderSession(project))
-    path = Path(out) if out else project.out_dir / f"handout-{handout.id}.pdf"
-    atomic_write_bytes(path, rendered.data)
+    _prepare_out_dir(path.parent)
+    with output_lock(path.parent, wait=wait, on_wait=on_wait):
+        atomic_write_bytes(path, rendered.data)
     return CustomHandoutResult(path, rendered, diagnostics + rendered.warnings)
 
 
@@ -497,12 +526,15 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
 
         problem = template_problem(exc, session.project.root)
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[problem.error_line()])
-    if rendered.files is not None:
-        atomic_write_tree(path, rendered.files)
-        size = sum(len(data) for data in rendered.files.values())
-    else:
-        atomic_write_bytes(path, rendered.data)
-        size = len(rendered.data)
+    try:
+        if rendered.files is not None:
+            atomic_write_tree(path, rendered.files)
+            size = sum(len(data) for data in rendered.files.values())
+        else:
+            atomic_write_bytes(path, rendered.data)
+            size = len(rendered.data)
+    except WriteFailed as exc:  # a full disk, a read-only or immutable file: the old output stays
+        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[exc.error_line()])
     return OutputResult(
         target,
         path,

@@ -20,6 +20,7 @@ import yaml
 
 from . import schema as S
 from .diagnostics import Location, Reporter
+from .i18n.names import is_known_language, unknown_language_message
 from .model import (
     Content,
     Handout,
@@ -35,7 +36,7 @@ from .model import (
     Topic,
 )
 from .text import control_character_problem
-from .urls import check_url
+from .urls import check_url, mixed_script_host
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -244,11 +245,20 @@ class _FieldReader:
             problem = check_url(value)
             if problem:
                 raise _Invalid(f"{f.name} '{_visible(value)}' {problem}")
+            lookalike = mixed_script_host(value)
+            if lookalike:
+                self.reporter.warning(f"{self.label()}: {f.name} '{value}': {lookalike}", _loc(self.file, node))
             return value
         if kind == S.EMAIL:
             value = _scalar(node, "an email address", f.name).strip()
             if not _EMAIL_RE.match(value):
                 raise _Invalid(f"email '{value}' is not an email address (name@example.org)")
+            problem = control_character_problem(value)
+            if problem:
+                raise _Invalid(f"email {problem}")
+            lookalike = mixed_script_host(f"mailto://{value.rpartition('@')[2]}")
+            if lookalike:
+                self.reporter.warning(f"{self.label()}: email '{value}': {lookalike}", _loc(self.file, node))
             return value
         if kind == S.PHONE:
             value = _scalar(node, "a phone number", f.name).strip()
@@ -296,6 +306,8 @@ class _FieldReader:
         value = value.strip()
         if not _LANG_RE.match(value):
             raise _Invalid(f"'{name}' '{value}' is not a language code (such as en, ja, pt-BR)")
+        if not is_known_language(value):  # validated once, here: later steps rely on Babel knowing it
+            raise _Invalid(f"'{name}' {unknown_language_message(value)}")
         return value
 
     def _date(self, value: str, f: S.Field) -> PartialDate:

@@ -10,8 +10,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import socket
 import threading
 from pathlib import Path
+from urllib.parse import unquote
+
+# A connection that sends nothing for this long is closed (a stalled or idle client holds a
+# thread otherwise); pending connections the server queues before refusing more.
+READ_TIMEOUT_SECONDS = 30
+LISTEN_BACKLOG = 128
 
 RELOAD_PATH = "/__refpub__/build"
 # The page knows the build it was served from, so a rebuild that ends before its first question
@@ -37,6 +44,7 @@ class BuildCounter:
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     counter: BuildCounter
+    timeout = READ_TIMEOUT_SECONDS  # per connection: StreamRequestHandler sets it on the socket
 
     def __init__(self, *args, counter: BuildCounter, **kwargs):
         self.counter = counter
@@ -49,7 +57,28 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
+    def _bad_path(self) -> bool:
+        """A request path no file can have (a NUL byte, a control character, a backslash)."""
+        path = unquote(self.path.split("?")[0].split("#")[0], errors="strict")
+        return any(ord(c) < 0x20 or c in "\\\x7f" for c in path)
+
     def do_GET(self):
+        self._answer(self._get)
+
+    def do_HEAD(self):
+        self._answer(super().do_HEAD)
+
+    def _answer(self, respond) -> None:
+        """Answer 400 for a path no file can have, instead of failing on it."""
+        try:
+            if not self._bad_path():
+                respond()
+                return
+        except (ValueError, UnicodeError):  # undecodable, or refused by the file system
+            pass
+        self.send_error(400, "Bad request path")
+
+    def _get(self):
         if self.path.split("?")[0] == RELOAD_PATH:
             return self._send(str(self.counter.value).encode(), "text/plain; charset=utf-8")
         url_path = self.path.split("?")[0].split("#")[0]
@@ -73,7 +102,22 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that went away (a closed tab, a reload mid-page) or timed out is not an error
+        to print; anything else is a bug, printed once, without stopping the server."""
+        import sys
+
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(folder: Path, counter: BuildCounter, port: int = 8000) -> http.server.ThreadingHTTPServer:
     """A server of ``folder`` on 127.0.0.1 (``port`` 0: any free port)."""
     handler = functools.partial(_Handler, directory=str(folder), counter=counter)
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    return _Server(("127.0.0.1", port), handler)

@@ -76,3 +76,48 @@ def tel_href(phone: str, region: str = DEFAULT_PHONE_REGION) -> str:
     if not phonenumbers.is_possible_number(number):
         return ""
     return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# Scripts a single label of a host name may mix: Japanese (kanji, kana and Latin), Chinese
+# (Han, Bopomofo and Latin) and Korean (Han, Hangul and Latin), as browsers allow them.
+_SCRIPT_MIXES = (
+    frozenset({"LATIN", "HAN", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "HAN", "BOPOMOFO"}),
+    frozenset({"LATIN", "HAN", "HANGUL"}),
+)
+
+
+def _script(char: str) -> str | None:
+    """The script of a letter, from its Unicode name (LATIN, CYRILLIC, HAN, …); None for digits
+    and punctuation, which every script shares."""
+    if not char.isalpha():
+        return None
+    name = unicodedata.name(char, "")
+    first = name.split(" ")[0]
+    if first in ("CJK", "IDEOGRAPHIC"):
+        return "HAN"
+    if first.startswith("KATAKANA"):  # KATAKANA-HIRAGANA PROLONGED SOUND MARK
+        return "KATAKANA"
+    if first in ("FULLWIDTH", "HALFWIDTH") and len(name.split(" ")) > 1:
+        return name.split(" ")[1]
+    return first or None
+
+
+def mixed_script_host(url: str) -> str | None:
+    """Why the host name of ``url`` may imitate another (a label mixing scripts, as Cyrillic
+    'р' in 'refugee.or.jр'), or None. A host wholly in one script (пример.рф) is fine."""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return None
+    if host.isascii():
+        return None
+    for label in host.split("."):
+        scripts = {s for ch in label if (s := _script(ch))}
+        if len(scripts) > 1 and not any(scripts <= mix for mix in _SCRIPT_MIXES):
+            shown = " and ".join(s.title() for s in sorted(scripts))
+            return (
+                f"its host name '{host}' mixes {shown} letters in '{label}', as an address that imitates "
+                "another site's does; check it letter by letter (type it again from the organisation's page)"
+            )
+    return None

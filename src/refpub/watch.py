@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .errors import ContentError, RefpubError
 from .export.protocol import REGISTRY
+from .i18n.names import is_known_language
 from .project import find_root
 from .stopping import STOP_SIGNALS, stop_on_signals
 
@@ -64,6 +65,8 @@ def is_relevant(root: Path, path: Path) -> bool:
         return False
     if len(parts) < 2 or parts[0] not in WATCHED:
         return False
+    if parts[0] == "locales" and len(parts) >= 3 and not is_known_language(parts[1]):
+        return False  # locales/backup/…: not a language, its catalogs are ignored
     name = parts[-1]
     if name.endswith(_IGNORED_SUFFIXES) or name.startswith(_IGNORED_PREFIXES):
         return False

@@ -16,9 +16,9 @@ from ..stopping import describe as describe_stop
 from ..stopping import exit_code_of, stop_on_signals
 from ..version import __version__
 from . import build, handout, i18n, project, serve
-from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from .common import EXIT_BUSY, EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
-__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_CONTENT", "EXIT_USAGE"]
+__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_CONTENT", "EXIT_USAGE", "EXIT_BUSY"]
 
 # The order of `refpub --help`.
 COMMAND_GROUPS = (project, build, handout, i18n, serve)
@@ -47,8 +47,13 @@ def _run(argv: Sequence[str] | None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    from ..outlock import OutputBusy
+
     try:
         return args.func(args)
+    except OutputBusy as exc:
+        print(f"refpub: error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except UsageError as exc:
         print(f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -61,8 +66,12 @@ def _run(argv: Sequence[str] | None) -> int:
     except EnvironmentProblem as exc:
         print(f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    except RefpubError as exc:
-        print(f"refpub: error: {exc}", file=sys.stderr)
+    except RefpubError as exc:  # located ones (a file that cannot be written) as 'file: error: …'
+        print(exc.error_line() if exc.location else f"refpub: error: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    except OSError as exc:  # a file refpub could not read or write, outside a build's outputs
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"refpub: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (see stopping.py)
         after = "; unfinished outputs keep their previous version" if args.command == "build" else ""

@@ -6,7 +6,7 @@ import argparse
 
 from ..diagnostics import Reporter
 from ..export.protocol import OUTPUT_KINDS
-from .common import EXIT_CONTENT, EXIT_OK, add_project, add_verbosity, positive_int, split_list
+from .common import EXIT_CONTENT, EXIT_OK, add_no_wait, add_project, add_verbosity, positive_int, split_list
 
 
 def _source_language(project: str) -> str:
@@ -16,6 +16,18 @@ def _source_language(project: str) -> str:
 
     publication = load_publication(find_root(project), Reporter())
     return publication.source_language if publication else "en"
+
+
+def _published(project: str, langs: list[str] | None) -> list[str] | None:
+    """Of the languages a change affects (watch mode), those the publication has: a catalog of
+    a language not (yet) in `languages` changes no output."""
+    from ..load import load_publication
+    from ..project import find_root
+
+    if langs is None:
+        return None
+    publication = load_publication(find_root(project), Reporter())
+    return langs if publication is None else [lang for lang in langs if lang in publication.languages]
 
 
 def _build_options(args: argparse.Namespace) -> dict:
@@ -33,16 +45,33 @@ def run_build(args: argparse.Namespace, console, only=None, langs=None):
     """One build with progress on ``console``; ``only``/``langs`` narrow the command's own filters."""
     from ..build import build
 
-    only, langs = _narrow(args.only, only), _narrow(args.lang, langs)
+    only, langs = _narrow(args.only, only), _narrow(args.lang, _published(args.project, langs))
     if only == [] or langs == []:
         return None  # watch mode: the change affects nothing the command builds
     with console.building():
         result = build(
-            args.project, out=args.out, only=only, langs=langs, on_output=console.output, **_build_options(args)
+            args.project,
+            out=args.out,
+            only=only,
+            langs=langs,
+            on_output=console.output,
+            wait=not getattr(args, "no_wait", False),
+            on_wait=console.info,
+            **_build_options(args),
         )
     console.diagnostics(result.diagnostics)
     console.finished(result, _source_language(args.project))
     return result
+
+
+def check_out_option(project: str, out: str | None) -> None:
+    """A usage error for an ``--out`` inside the project's sources (see project.check_out_dir)."""
+    from pathlib import Path
+
+    from ..project import DEFAULT_OUT, check_out_dir, find_root
+
+    root = find_root(project)
+    check_out_dir(root, Path(out).absolute() if out is not None else root / DEFAULT_OUT)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -52,6 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if getattr(args, "watch", False):
         from ..watch import watch
 
+        check_out_option(args.project, args.out)  # before watching: a rebuild's errors do not stop it
         return watch(args.project, lambda only, langs: run_build(args, console, only, langs), console)
     result = run_build(args, console)
     return EXIT_OK if result.ok else EXIT_CONTENT
@@ -78,5 +108,6 @@ def register(sub) -> None:
     build.add_argument(
         "--force", action="store_true", default=None, help="rebuild every output, even those that are up to date"
     )
+    add_no_wait(build)
     add_verbosity(build)
     build.set_defaults(func=cmd_build)

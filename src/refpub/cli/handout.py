@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import EXIT_CONTENT, EXIT_OK, add_project, print_diagnostics, split_list
+from .common import EXIT_CONTENT, EXIT_OK, add_no_wait, add_project, print_diagnostics, split_list
 
 
 def cmd_handout(args: argparse.Namespace) -> int:
@@ -31,7 +31,13 @@ def cmd_handout(args: argparse.Namespace) -> int:
         title=args.title,
     )
     try:
-        result = build_custom_handout(args.project, handout, out=args.out)
+        result = build_custom_handout(
+            args.project,
+            handout,
+            out=args.out,
+            wait=not args.no_wait,
+            on_wait=lambda message: print(f"refpub: {message}", file=sys.stderr),
+        )
     except BuildErrors as exc:
         for error in exc.errors:
             print(error.error_line(), file=sys.stderr)
@@ -59,4 +65,5 @@ def register(sub) -> None:
     p.add_argument("--two-up", action="store_true", help="print two A5 copies on one landscape A4 sheet")
     p.add_argument("--title", default="", help="title (default: the publication's title)")
     p.add_argument("--out", help="output file (default: build/handout-custom.pdf in the project)")
+    add_no_wait(p)
     p.set_defaults(func=cmd_handout)

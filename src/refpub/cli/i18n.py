@@ -71,6 +71,9 @@ def format_status_table(rows) -> str:
         if not row.exists:
             lines.append((row.lang, row.domain, "-", "-", "-", "-", "missing", "-"))
             continue
+        if row.problem:
+            lines.append((row.lang, row.domain, "-", "-", "-", "-", "error", "-"))
+            continue
         lang = row.lang if row.published else f"{row.lang} (not published)"
         lines.append(
             (lang, row.domain, c.translated, c.fuzzy, c.untranslated, c.total, f"{c.percent:.1f}%", c.needs_review)

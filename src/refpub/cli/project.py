@@ -12,7 +12,7 @@ from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, add_project, add_verbosit
 def cmd_check(args: argparse.Namespace) -> int:
     from ..console import check_summary, make_console, plural, verbosity_of
     from ..coverage import coverage, coverage_lines
-    from ..project import check_project, find_root
+    from ..project import check_project, direction_mark_notes, find_root
     from ..provenance import provenance, provenance_lines
 
     root = find_root(args.project)
@@ -47,6 +47,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         )
     if content is not None:
         for line in [*provenance_lines(content), *coverage_lines(content)]:
+            console.detail(line)
+    if console.verbose:
+        for line in direction_mark_notes(root):
             console.detail(line)
     console.diagnostics(diagnostics)
     console.summary(check_summary(diagnostics), ok=not failed)

@@ -8,8 +8,8 @@ import threading
 from pathlib import Path
 
 from ..serve import BuildCounter, make_server
-from .build import run_build
-from .common import add_project, add_verbosity
+from .build import check_out_option, run_build
+from .common import add_project, add_verbosity, port_number
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -20,6 +20,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     console = make_console(verbosity_of(args))
     root = find_root(args.project)
+    check_out_option(args.project, args.out)
     out = Path(args.out) if args.out else root / DEFAULT_OUT
     folder = (out if out.is_absolute() else Path.cwd() / out) / "web"
     folder.mkdir(parents=True, exist_ok=True)
@@ -53,7 +54,9 @@ def register(sub) -> None:
         "serve", help="build the web edition, serve it on this computer, rebuild and reload on change"
     )
     add_project(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--port", type=port_number, default=8000, help="port on 127.0.0.1, 1-65535 (default: 8000; 0 picks a free one)"
+    )
     serve.add_argument("--out", help="output folder (default: build/ in the project)")
     add_verbosity(serve)
     serve.set_defaults(func=cmd_serve)

@@ -130,10 +130,25 @@ class WebExporter:
 
 
 def read_asset(session: RenderSession, name: str) -> bytes:
-    """A static file of ``templates/web/assets/``: the project's copy if it has one, else refpub's."""
-    for folder in template_dirs(session.project.root):
+    """A static file of ``templates/web/assets/``: the project's copy if it has one, else refpub's.
+    A project's copy that is a link to a file outside the project is refused (a build error)."""
+    from ..diagnostics import Location
+    from ..errors import BuildError
+    from ..render.environment import default_templates_dir
+    from ..render.resources import is_within
+
+    root = session.project.root
+    allowed = [root.resolve(), default_templates_dir().resolve()]
+    for folder in template_dirs(root):
         path = folder / "web" / "assets" / name
-        if path.is_file():
+        if path.is_file() or path.is_symlink():
+            real = path.resolve()
+            if not is_within(real, allowed) or not real.is_file():
+                raise BuildError(
+                    f"the asset is a link to {real}, outside the project and refpub's templates; "
+                    "copy the file into the project instead",
+                    Location(f"templates/web/assets/{name}"),
+                )
             return path.read_bytes()
     raise FileNotFoundError(f"templates/web/assets/{name}")
 

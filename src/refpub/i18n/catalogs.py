@@ -13,6 +13,7 @@ from functools import lru_cache
 from gettext import c2py
 from pathlib import Path
 
+from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
 from ..text import Text
@@ -25,19 +26,32 @@ def catalog_path(root: Path, lang: str, domain: str) -> Path:
     return root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
-def catalog_languages(root: Path) -> tuple[str, ...]:
-    """Every language that has a catalog under locales/, published or not."""
+def _catalog_folders(root: Path) -> list[str]:
+    """The folders under locales/ that hold a catalog."""
     folder = root / "locales"
     if not folder.is_dir():
-        return ()
-    return tuple(
-        sorted(
-            d.name
-            for d in folder.iterdir()
-            if d.is_dir()
-            and any((d / "LC_MESSAGES" / f"{domain}.po").is_file() for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN))
-        )
+        return []
+    return sorted(
+        d.name
+        for d in folder.iterdir()
+        if d.is_dir()
+        and any((d / "LC_MESSAGES" / f"{domain}.po").is_file() for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN))
     )
+
+
+def catalog_languages(root: Path) -> tuple[str, ...]:
+    """Every language that has a catalog under locales/, published or not. A folder whose
+    name is not a language code (``locales/backup/``) is not a language: see stray_catalog_folders."""
+    from .names import is_known_language
+
+    return tuple(name for name in _catalog_folders(root) if is_known_language(name))
+
+
+def stray_catalog_folders(root: Path) -> tuple[str, ...]:
+    """Folders under locales/ with catalogs whose name is not a language code (ignored, with a warning)."""
+    from .names import is_known_language
+
+    return tuple(name for name in _catalog_folders(root) if not is_known_language(name))
 
 
 def unpublished_languages(root: Path, languages: tuple[str, ...]) -> tuple[str, ...]:
@@ -85,10 +99,9 @@ def read_messages(path: Path, lang: str) -> dict[tuple[str | None, str], object]
 
 @lru_cache(maxsize=32)
 def _parse_messages(path: str, _mtime_ns: int, _size: int, lang: str) -> dict[tuple[str | None, str], object]:
-    from .pofile import parse_po  # problems in the file are reported by `refpub check`, not here
+    from .pofile import read_po  # problems in the file are reported by `refpub check`, not here
 
-    with open(path, "rb") as f:
-        po = parse_po(f.read())
+    po = read_po(Path(path))  # one too large to read has no messages
     table: dict[tuple[str | None, str], object] = {}
     for message in po.messages:
         if not message.id or message.fuzzy:
@@ -171,14 +184,35 @@ class Translations:
         return found[0][1] if found else None
 
 
+def usable_interface_messages(messages: dict) -> dict:
+    """The interface translations a page can be rendered with. One with a stray '%', or a
+    placeholder its msgid does not have (``refpub check`` reports both as errors), is left out,
+    so the source text is shown rather than the build stopping."""
+    from .checks import placeholders, stray_percent
+
+    def usable(msgid: str, translated) -> bool:
+        forms = translated if isinstance(translated, tuple) else (translated,)
+        known_named, known_positional = placeholders(msgid)
+        allowed = set(known_named) | ({"%(num)"} if isinstance(translated, tuple) else set())  # ngettext adds num
+        for form in forms:
+            named, positional = placeholders(form)
+            if stray_percent(form) is not None or not set(named) <= allowed:
+                return False
+            if positional and positional != known_positional:
+                return False
+        return True
+
+    return {key: value for key, value in messages.items() if usable(key[1], value)}
+
+
 def load_translations(root: Path, lang: str, source_lang: str) -> Translations:
     """Read ``locales/<lang>/LC_MESSAGES/{messages,content}.po`` of a project."""
     if lang == source_lang:
         return Translations(lang, source_lang)
-    messages = read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang)
+    messages = usable_interface_messages(read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang))
     content = read_messages(catalog_path(root, lang, CONTENT_DOMAIN), lang)
     try:
         plural = c2py(get_plural(lang.replace("-", "_")).plural_expr)
-    except (ValueError, LookupError):  # an unknown locale still builds, with one plural form
+    except (ValueError, LookupError, UnknownLocaleError):  # an unknown locale still builds, with one plural form
         plural = None
     return Translations(lang, source_lang, messages, content, plural)

@@ -24,13 +24,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel import UnknownLocaleError
 from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..text import control_character_problem
 from ..urls import check_url
-from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
+from .catalogs import (
+    CONTENT_DOMAIN,
+    MESSAGES_DOMAIN,
+    catalog_path,
+    stray_catalog_folders,
+    template_path,
+    unpublished_languages,
+)
 from .glossary import Term, load_glossary, missing_terms
 from .pofile import PoFile, is_translated, message_key, read_po
 
@@ -65,14 +73,38 @@ def _describe(ph: tuple[Counter, list[str]]) -> str:
     return ", ".join(items) if items else "none"
 
 
-def _lone_percent(text: str) -> bool:
-    """A '%' that starts no placeholder (Python's % formatting refuses the string)."""
-    return "%" in _PERCENT.sub("", text.replace("%%", ""))
+def stray_percent(text: str) -> str | None:
+    """The first ``%`` of ``text`` that is neither ``%%`` nor a placeholder (``%s``,
+    ``%(name)s``), shown with what follows it; None when there is none.
+
+    Every interface string is %-formatted when a page is rendered (Jinja's gettext does
+    ``translation % variables`` even without variables), so such a ``%`` would stop the build.
+    """
+    i = text.find("%")
+    while i >= 0:
+        if text.startswith("%%", i):
+            i = text.find("%", i + 2)
+            continue
+        m = _PERCENT.match(text, i)
+        if m is None:
+            return text[i : i + 6]
+        i = text.find("%", m.end())
+    return None
+
+
+def format_problem(source: str, translation: str) -> str | None:
+    """Why ``translation`` cannot stand for ``source`` in an interface string: a stray ``%``
+    or placeholders that differ (what Babel's python_format checker and ``msgfmt -c`` refuse)."""
+    stray = stray_percent(translation)
+    if stray is not None and stray_percent(source) is None:
+        return (
+            f"the translation has a '%' that is not a placeholder ('{stray}'); a percent sign is written %% "
+            "in an interface string"
+        )
+    return placeholder_problem(source, translation)
 
 
 def placeholder_problem(source: str, translation: str) -> str | None:
-    if _lone_percent(translation) and not _lone_percent(source):
-        return "a '%' that starts no placeholder; write '%%' for a per cent sign"
     src, dst = placeholders(source), placeholders(translation)
     if set(src[0]) != set(dst[0]) or src[1] != dst[1]:
         return (
@@ -159,7 +191,7 @@ def url_problems(source: str, translation: str) -> tuple[list[str], list[str]]:
 def expected_plurals(lang: str) -> int | None:
     try:
         return get_plural(lang.replace("-", "_")).num_plurals
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return None
 
 
@@ -192,8 +224,8 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
             continue
         rest = line[len(prefix) :]
         m = re.match(r"(\d+):(?:\d+:)?\s*(.*)", rest)
-        if m and m.group(2).startswith("warning:"):
-            continue
+        if (m.group(2) if m else rest.strip()).startswith("warning:"):
+            continue  # msgfmt accepts what it warns about (a charset name, say: see pofile.charset_problem)
         if m:
             line_no, problem = int(m.group(1)), m.group(2)
             if problem.startswith("end-of-line within string"):
@@ -204,17 +236,31 @@ def msgfmt_problems(path: Path) -> list[tuple[int, str]] | None:
     return problems
 
 
-def _plural_rule_problem(po: PoFile) -> str | None:
-    """Why the header's plural rule cannot be used (it divides by zero for some number, say)."""
+def plural_rule_problem(po: PoFile) -> str | None:
+    """Why the header's Plural-Forms cannot be used: not ``nplurals=N; plural=EXPR;``, an
+    expression gettext cannot evaluate, one that fails for some number (divides by zero), or
+    gives a form beyond nplurals. None when it is absent or usable."""
+    forms = po.header_value("Plural-Forms")
+    if forms is None:
+        return None
     try:
-        _plural_numbers(po)
+        numbers = _plural_numbers(po)
     except ArithmeticError as exc:
         return str(exc)
+    except ValueError as exc:
+        return f"the plural rule cannot be evaluated ({exc}); write it as in 'nplurals=2; plural=(n != 1);'"
+    nplurals = po.num_plurals
+    if nplurals is None or not numbers:
+        return f"'{forms}' is not 'nplurals=N; plural=EXPRESSION;'"
+    beyond = max(numbers)
+    if beyond >= nplurals or min(numbers) < 0:
+        return f"the plural rule gives form {beyond}, but nplurals={nplurals} (forms are 0 to {nplurals - 1})"
     return None
 
 
 def _plural_numbers(po: PoFile) -> dict[int, int]:
-    """{form: how many of the numbers 0-999 the catalog's Plural-Forms rule gives that form}."""
+    """{form: how many of the numbers 0-999 the catalog's Plural-Forms rule gives that form};
+    ValueError when the rule cannot be evaluated, ArithmeticError when it fails for a number."""
     import gettext
 
     match = re.search(r"plural\s*=\s*([^;]+)", po.header_value("Plural-Forms") or "")
@@ -222,12 +268,12 @@ def _plural_numbers(po: PoFile) -> dict[int, int]:
         return {}
     try:
         rule = gettext.c2py(match.group(1).strip())
-    except (ValueError, SyntaxError):
-        return {}
+    except (ValueError, SyntaxError, RecursionError, MemoryError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
     numbers: dict[int, int] = {}
     for n in range(1000):
         try:
-            form = rule(n)
+            form = int(rule(n))
         except ArithmeticError as exc:  # plural=n/0, n%0: reported by check_plural_header
             raise ArithmeticError(f"the plural rule fails for n={n} ({exc})") from None
         numbers[form] = numbers.get(form, 0) + 1
@@ -238,7 +284,7 @@ def _single_number_forms(po: PoFile) -> set[int]:
     """The plural forms that the catalog's Plural-Forms rule uses for exactly one number."""
     try:
         numbers = _plural_numbers(po)
-    except ArithmeticError:
+    except (ArithmeticError, ValueError):
         return set()
     return {form for form, count in numbers.items() if count == 1}
 
@@ -246,9 +292,18 @@ def _single_number_forms(po: PoFile) -> set[int]:
 def syntax_problems(po: PoFile, msgfmt: list[tuple[int, str]] | None) -> list[tuple[int, str]]:
     """refpub's own strict reading first (it never depends on msgfmt), then what GNU msgfmt
     adds where it is installed (header checks), at lines refpub did not already report."""
-    own = list(po.problems)
+    own = po.all_problems()
+    if po.file_problem:
+        return own
     seen = {line for line, _ in own}
-    return own + [(line, problem) for line, problem in (msgfmt or ()) if line not in seen and line - 1 not in seen]
+    # A Plural-Forms refpub cannot use is reported at its own line (check_plural_header); msgfmt
+    # reports it at the header's first line.
+    plural_reported = plural_rule_problem(po) is not None
+    return own + [
+        (line, f"syntax: {problem}")
+        for line, problem in (msgfmt or ())
+        if line not in seen and line - 1 not in seen and not (plural_reported and "plural" in problem)
+    ]
 
 
 # --------------------------------------------------------------------------- checkers
@@ -305,8 +360,7 @@ def _published(message: Message) -> bool:
 def check_syntax(catalog: CatalogToCheck) -> list[Diagnostic]:
     """What the file says that is not PO syntax (see syntax_problems)."""
     return [
-        _error(f"syntax: {problem}", Location(catalog.rel, line))
-        for line, problem in syntax_problems(catalog.po, catalog.syntax)
+        _error(problem, Location(catalog.rel, line)) for line, problem in syntax_problems(catalog.po, catalog.syntax)
     ]
 
 
@@ -315,10 +369,14 @@ def check_plural_header(catalog: CatalogToCheck) -> list[Diagnostic]:
     forms the language has."""
     nplurals = catalog.po.num_plurals
     expected = expected_plurals(catalog.lang)
-    header = Location(catalog.rel, 1)
-    broken = _plural_rule_problem(catalog.po)
+    header = Location(catalog.rel, catalog.po.header_line("Plural-Forms"))
+    broken = plural_rule_problem(catalog.po)
     if broken:
-        return [_error(f"Plural-Forms: {broken}; `refpub i18n update` writes the rule for '{catalog.lang}'", header)]
+        try:
+            rule = f"'{get_plural(catalog.lang.replace('-', '_')).plural_forms}'"
+        except (ValueError, LookupError, UnknownLocaleError):
+            rule = "the language's rule"
+        return [_error(f"Plural-Forms: {broken}; write {rule} (CLDR's rule for '{catalog.lang}')", header)]
     if nplurals is None:
         if any(_is_plural(m) for m in catalog.po.messages):
             return [
@@ -383,7 +441,7 @@ def check_translated_text(catalog: CatalogToCheck, message: Message) -> list[Dia
         if problem:
             found.append(_error(f"the translation {problem}", loc))
         if catalog.domain != CONTENT_DOMAIN:
-            problems = [p for s in sources if (p := placeholder_problem(s, translation))]
+            problems = [p for s in sources if (p := format_problem(s, translation))]
             # A plural form used for one number only ("one", "two", "zero") may spell the
             # number out instead of printing it, as GNU msgfmt allows.
             if len(problems) == len(sources) and index not in single:
@@ -464,6 +522,20 @@ def check_po(
             reporter.extend(check_message(catalog, message))
 
 
+def warn_stray_catalog_folders(root: Path, reporter: Reporter) -> None:
+    """A warning for each folder under locales/ that is not named by a language code (ignored)."""
+    from .names import nearest_language
+
+    for name in stray_catalog_folders(root):
+        nearest = nearest_language(name)
+        rename = f" (such as '{nearest}')" if nearest else ""
+        reporter.warning(
+            f"'{name}' is not a language code Babel knows: the catalogs in this folder are ignored; "
+            f"if they are a language's, rename the folder to its code{rename}",
+            Location(f"locales/{name}"),
+        )
+
+
 def check_catalogs(
     root: Path,
     languages: tuple[str, ...],
@@ -489,11 +561,12 @@ def check_catalogs(
         if pot.is_file():
             po = read_po(pot)
             rel = pot.relative_to(root).as_posix()
-            syntax = msgfmt_problems(pot)
+            syntax = None if po.file_problem else msgfmt_problems(pot)
             for line, problem in syntax_problems(po, syntax):
-                reporter.error(f"syntax: {problem}", Location(rel, line))
+                reporter.error(problem, Location(rel, line))
             pot_keys[domain] = {message_key(m) for m in po.messages}
 
+    warn_stray_catalog_folders(root, reporter)
     unpublished = unpublished_languages(root, languages)
     for lang in unpublished:
         reporter.warning(
@@ -523,6 +596,9 @@ def check_catalogs(
                 )
                 continue
             po = read_po(path)
+            if po.file_problem:  # too large or unreadable: one error, nothing else to say
+                reporter.error(po.file_problem, Location(rel))
+                continue
             syntax = msgfmt_problems(path)
             check_po(
                 po,

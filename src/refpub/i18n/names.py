@@ -59,3 +59,45 @@ def language_by_script(text: str, languages, default: str) -> str:
         if len(parts) > 1 and parts[1] == main:
             return lang
     return default
+
+
+@cache
+def is_known_language(code: str) -> bool:
+    """Whether Babel (CLDR) has locale data for ``code`` (``ja``, ``pt-BR``, ``zh-Hant``): a
+    language refpub can publish in. Checked once, when content is loaded."""
+    from babel import Locale, UnknownLocaleError
+
+    if not code or not code.replace("-", "").replace("_", "").isalnum():
+        return False
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return False
+    return True
+
+
+def nearest_language(code: str) -> str | None:
+    """A known code to suggest for ``code``, written with '-' (``prs`` -> ``fa-AF``, CLDR's
+    replacement; ``jp`` -> ``ja``, the language of the country JP), or None."""
+    import difflib
+
+    from babel.core import get_global
+    from babel.localedata import locale_identifiers
+
+    key = code.replace("-", "_")
+    replacement = get_global("language_aliases").get(key) or get_global("language_aliases").get(key.lower())
+    if replacement and is_known_language(replacement):
+        return replacement.replace("_", "-")
+    spoken = get_global("territory_languages").get(key.upper(), {})
+    official = [lang for lang, info in spoken.items() if info.get("official_status") and is_known_language(lang)]
+    if official:
+        return max(official, key=lambda lang: spoken[lang].get("population_percent", 0)).replace("_", "-")
+    close = difflib.get_close_matches(key, locale_identifiers(), n=1, cutoff=0.6)
+    return close[0].replace("_", "-") if close else None
+
+
+def unknown_language_message(code: str) -> str:
+    """'xx' is not a language code Babel knows …, with the nearest known code when there is one."""
+    nearest = nearest_language(code)
+    hint = f"; did you mean '{nearest}'?" if nearest else " (such as en, ja, pt-BR, zh-Hant)"
+    return f"'{code}' is not a language code Babel knows (it has no locale data for it){hint}"

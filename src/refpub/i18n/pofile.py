@@ -18,7 +18,7 @@ from babel.messages.catalog import Message
 
 from ..fsio import atomic_write_bytes
 from ..reproducible import source_datetime
-from ..schema import CATALOG_REFERENCES
+from ..schema import CATALOG_REFERENCES, MAX_FILE_BYTES, MAX_TEXT_CHARS
 from .wrap import PAGE_WIDTH, gnu_string
 
 DATE_FORMAT = "%Y-%m-%d %H:%M+0000"
@@ -34,6 +34,10 @@ class PoFile:
     obsolete: list[Message] = field(default_factory=list)
     # Syntax problems found while reading: (1-based line, message).
     problems: list[tuple[int, str]] = field(default_factory=list)
+    # Why the file as a whole was not read (too large, unreadable): then it has no messages.
+    file_problem: str | None = None
+    # What the header says that refpub cannot use (a charset other than UTF-8): (line, message).
+    header_problems: list[tuple[int, str]] = field(default_factory=list)
     header_flags: list[str] = field(default_factory=list)  # "#, fuzzy" on the header entry
     header_seen: bool = False
     # The text as read, to point diagnostics at a msgstr line.
@@ -46,6 +50,24 @@ class PoFile:
             if self.lines[i].startswith("msgstr"):
                 return i + 1
         return message.lineno or 0
+
+    def all_problems(self) -> list[tuple[int, str]]:
+        """Every reason not to trust what was read, as (line, message), in the order of lines:
+        the whole file's, the header's, then the syntax problems (``syntax: …``)."""
+        if self.file_problem:
+            return [(0, self.file_problem)]
+        syntax = [(line, f"syntax: {problem}") for line, problem in self.problems]
+        return sorted(self.header_problems + syntax)
+
+    def header_line(self, name: str) -> int:
+        """The line of the header field ``name`` (``"Plural-Forms: …\\n"``), or 1."""
+        prefix = f'"{name.lower()}:'
+        for i, line in enumerate(self.lines):
+            if line.lstrip().lower().startswith(prefix):
+                return i + 1
+            if i > 200:
+                break
+        return 1
 
     def header_value(self, name: str) -> str | None:
         for key, value in self.header:
@@ -188,6 +210,7 @@ class _Entry:
     previous: dict[str, list[str]] = field(default_factory=dict)
     fields: dict[str, list[str]] = field(default_factory=dict)  # keyword -> string pieces
     order: list[str] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # keyword -> the line it starts on
     broken: bool = False
     last: str | None = None  # the keyword whose strings continue on the next line
     last_previous: str | None = None
@@ -335,6 +358,7 @@ class _Reader:
         if keyword.startswith("msgstr") and "msgid" not in entry.fields:
             raise _Syntax("msgstr with no msgid before it")
         entry.fields[keyword] = [_string_token(text[m.end() :])]
+        entry.lines[keyword] = number
         entry.order.append(keyword)
         entry.last = keyword
 
@@ -415,6 +439,13 @@ def parse_po(data: bytes) -> PoFile:
     for entry in reader.entries:
         if entry.broken:
             continue
+        too_long = next((k for k, v in entry.fields.items() if sum(map(len, v)) > MAX_STRING_CHARS), None)
+        if too_long:  # left out whole, like an entry with a syntax error
+            length = sum(map(len, entry.fields[too_long]))
+            po.problems.append(
+                (entry.lines[too_long], f"the {too_long} has {length:,} characters; the limit is {MAX_STRING_CHARS:,}")
+            )
+            continue
         message = _to_message(entry)
         if isinstance(message, str):
             po.problems.append((entry.line, message))
@@ -429,14 +460,54 @@ def parse_po(data: bytes) -> PoFile:
             po.header_comments = list(message.user_comments)
             po.header_flags = list(dict.fromkeys(entry.flags))  # as written (message.flags is a set)
             po.header_seen = True
+            charset = charset_problem(po)
+            if charset:
+                po.header_problems.append(charset)
             continue
         (po.obsolete if entry.obsolete else po.messages).append(message)
     po.problems.sort()
     return po
 
 
+# Limits like those of content files (schema.py), checked before a catalog is parsed: a catalog
+# holds each content string twice (msgid and msgstr) with its context and comments.
+MAX_CATALOG_BYTES = 4 * MAX_FILE_BYTES
+MAX_STRING_CHARS = MAX_TEXT_CHARS
+
+
 def read_po(path: Path) -> PoFile:
-    return parse_po(path.read_bytes())
+    """Read a catalog, or say in ``file_problem`` why it was not read (too large, unreadable)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            return PoFile(
+                file_problem=f"the catalog is {size:,} bytes; the limit is {MAX_CATALOG_BYTES:,} bytes "
+                "(is it really a catalog? split the content, or remove what is not needed)"
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return PoFile(file_problem=f"cannot read the catalog ({exc.strerror or exc})")
+    return parse_po(data)
+
+
+# Character sets a catalog may declare: refpub reads every catalog as UTF-8 (ASCII is a part
+# of it; CHARSET is the placeholder of a template).
+_CHARSETS = {"utf-8", "utf8", "ascii", "us-ascii", "charset"}
+
+
+def charset_problem(po: PoFile) -> tuple[int, str] | None:
+    """(line, message) when the header's Content-Type declares a charset other than UTF-8."""
+    content_type = po.header_value("Content-Type")
+    if not content_type:
+        return None
+    m = re.search(r"charset\s*=\s*([^\s;]*)", content_type, re.I)
+    if not m or m.group(1).lower() in _CHARSETS:
+        return None
+    return (
+        po.header_line("Content-Type"),
+        f"the header says charset={m.group(1)}; catalogs are read as UTF-8: save the file as UTF-8 "
+        "and write 'Content-Type: text/plain; charset=UTF-8'",
+    )
 
 
 # --------------------------------------------------------------------------- writing

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
+from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
@@ -17,10 +17,10 @@ from babel.messages.plurals import get_plural
 from ..diagnostics import Location, Reporter
 from ..load import load_publication
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
-from .checks import check_catalogs
+from .checks import check_catalogs, plural_rule_problem, warn_stray_catalog_folders
 from .extract import content_template, messages_template, project_content_messages
 from .merge import REVIEW_MARK, merge
-from .names import language_name
+from .names import is_known_language, language_name, unknown_language_message
 from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, read_po, write_po
 
 DOMAINS = (MESSAGES_DOMAIN, CONTENT_DOMAIN)
@@ -45,9 +45,12 @@ class ProjectLanguages:
         return self.targets + tuple(lang for lang in self.unpublished if lang != self.source_language)
 
 
-def project_languages(root: Path, reporter: Reporter) -> ProjectLanguages | None:
-    """The languages of ``content/publication.yaml`` (the one place they are listed)."""
+def project_languages(root: Path, reporter: Reporter, *, warn_strays: bool = True) -> ProjectLanguages | None:
+    """The languages of ``content/publication.yaml`` (the one place they are listed); a warning
+    for a folder under locales/ that is not a language (``warn_strays``)."""
     publication = load_publication(root, reporter)
+    if warn_strays:
+        warn_stray_catalog_folders(root, reporter)
     if publication is None:
         return None
     return ProjectLanguages(
@@ -89,7 +92,7 @@ def extract(root: Path, reporter: Reporter, references: str | None = None) -> li
 def plural_forms(lang: str) -> str:
     try:
         return get_plural(lang.replace("-", "_")).plural_forms
-    except (ValueError, LookupError):
+    except (ValueError, LookupError, UnknownLocaleError):
         return "nplurals=2; plural=(n != 1);"
 
 
@@ -135,8 +138,8 @@ def _templates(root: Path, reporter: Reporter) -> dict[str, PoFile] | None:
             reporter.error("the template is missing; run `refpub i18n extract` first", Location(_rel(root, path)))
             continue
         po = read_po(path)
-        for line, problem in po.problems:
-            reporter.error(f"syntax: {problem}", Location(_rel(root, path), line))
+        for line, problem in po.all_problems():
+            reporter.error(problem, Location(_rel(root, path), line))
         templates[domain] = po
     return None if reporter.has_errors else templates
 
@@ -151,9 +154,13 @@ def update_language(
         old = None
         if path.is_file():
             old = read_po(path)
-            if old.problems:
-                for line, problem in old.problems:
-                    reporter.error(f"syntax: {problem}; fix it before updating", Location(_rel(root, path), line))
+            problems = old.all_problems()
+            rule = None if problems else plural_rule_problem(old)
+            if rule:
+                problems = [(old.header_line("Plural-Forms"), f"Plural-Forms: {rule}")]
+            if problems:  # the catalog is left exactly as it is
+                for line, problem in problems:
+                    reporter.error(f"{problem}; fix it before updating", Location(_rel(root, path), line))
                 continue
         else:
             old = new_catalog(templates[domain], lang, domain, project)
@@ -182,6 +189,11 @@ def update(
     if templates is None:
         return []
     written = []
+    for lang in languages:
+        if not is_known_language(lang):
+            reporter.error(f"--lang: {unknown_language_message(lang)}")
+    if reporter.has_errors:
+        return []
     for lang in languages or info.catalogs:
         written += update_language(root, lang, templates, info.title, reporter, references or info.references)
     return written
@@ -189,10 +201,8 @@ def update(
 
 def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
     """Create the catalogs of a new language from the templates (refuses to overwrite)."""
-    try:
-        Locale.parse(lang.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        reporter.error(f"'{lang}' is not a language code Babel knows (such as fr, pt_BR, zh_Hant)")
+    if not is_known_language(lang):
+        reporter.error(unknown_language_message(lang))
         return []
     existing = [catalog_path(root, lang, d) for d in DOMAINS if catalog_path(root, lang, d).is_file()]
     if existing:
@@ -233,9 +243,9 @@ def compile_catalogs(root: Path, reporter: Reporter) -> list[tuple[str, bool]]:
             if not path.is_file():
                 continue
             po = read_po(path)
-            if po.problems:
-                for line, problem in po.problems:
-                    reporter.error(f"syntax: {problem}", Location(_rel(root, path), line))
+            if po.all_problems():
+                for line, problem in po.all_problems():
+                    reporter.error(problem, Location(_rel(root, path), line))
                 continue
             catalog = Catalog(locale=None, fuzzy=False)
             catalog.mime_headers = po.header
@@ -302,6 +312,7 @@ class CatalogStatus:
     counts: Counts = field(default_factory=Counts)
     by_kind: dict[str, Counts] = field(default_factory=dict)
     published: bool = True  # False: catalogs exist, but the language is not in `languages`
+    problem: str | None = None  # why the catalog could not be read whole: its counts are not shown
 
     def to_json(self) -> dict:
         data = {
@@ -311,18 +322,32 @@ class CatalogStatus:
             "exists": self.exists,
             "published": self.published,
         }
+        if self.problem:
+            data["error"] = self.problem
+            return data
         data.update(self.counts.to_json())
         if self.by_kind:
             data["by_kind"] = {k: c.to_json() for k, c in self.by_kind.items()}
         return data
 
 
-def catalog_status(root: Path, lang: str, domain: str) -> CatalogStatus:
+def catalog_status(root: Path, lang: str, domain: str, reporter: Reporter | None = None) -> CatalogStatus:
+    """How far one catalog is translated. A catalog that cannot be read whole (too large, not
+    UTF-8, a syntax error) has no counts: an error goes to ``reporter`` instead of a wrong figure."""
     path = catalog_path(root, lang, domain)
     status = CatalogStatus(lang, domain, _rel(root, path), path.is_file())
     if not path.is_file():
         return status
-    for m in read_po(path).messages:
+    po = read_po(path)
+    problems = po.all_problems()
+    if problems:
+        line, first = problems[0]
+        more = f" (and {len(problems) - 1} more; see `refpub i18n check`)" if len(problems) > 1 else ""
+        status.problem = f"{first}{more}"
+        if reporter is not None:
+            reporter.error(f"the catalog cannot be counted: {first}{more}", Location(status.file, line))
+        return status
+    for m in po.messages:
         status.counts.add(m)
         if domain == CONTENT_DOMAIN and m.context:
             status.by_kind.setdefault(m.context.split(":", 1)[0], Counts()).add(m)
@@ -333,7 +358,7 @@ def status(root: Path, reporter: Reporter) -> list[CatalogStatus]:
     info = project_languages(root, reporter)
     if info is None:
         return []
-    rows = [catalog_status(root, lang, domain) for lang in info.catalogs for domain in DOMAINS]
+    rows = [catalog_status(root, lang, domain, reporter) for lang in info.catalogs for domain in DOMAINS]
     for row in rows:
         row.published = row.lang in info.targets
     return rows
@@ -343,7 +368,7 @@ def status(root: Path, reporter: Reporter) -> list[CatalogStatus]:
 
 
 def check(root: Path, reporter: Reporter) -> None:
-    info = project_languages(root, reporter)
+    info = project_languages(root, reporter, warn_strays=False)  # check_catalogs warns
     if info is None:
         return
     check_catalogs(root, info.languages, info.source_language, reporter)

@@ -3,6 +3,10 @@
 Templates are looked up first in the project's ``templates/`` folder, then in refpub's defaults
 (the ``refpub.templates`` package), so a project overrides any template or stylesheet by
 placing a file of the same name in its own folder. Autoescaping is on for every template.
+
+Templates run in Jinja's sandbox: a project's templates are untrusted input (a pull request
+built in CI), so they may call refpub's filters and globals and read the content model, but
+not reach Python's internals (``cycler.__init__.__globals__``): that is a located error.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 
 import jinja2
+import jinja2.sandbox
 from markupsafe import Markup, escape
 
 from ..diagnostics import Location
@@ -62,6 +67,8 @@ def template_dirs(project_root: Path | None) -> list[Path]:
 class TemplateRefused(jinja2.TemplateError):
     """A template file that resolves to a place outside the project and refpub's templates."""
 
+    path: str | None = None
+
 
 # A template name that starts with this is refpub's own template, never the project's (Sphinx
 # themes use the same sign): `{% extends "!handbook.html" %}` changes one block of the default.
@@ -95,10 +102,12 @@ class ConfinedLoader(jinja2.FileSystemLoader):
             if candidate.is_file() or candidate.is_symlink():
                 real = candidate.resolve()
                 if not is_within(real, self.allowed_roots):
-                    raise TemplateRefused(
-                        f"the template '{template}' ({candidate}) is a link to {real}, outside the "
+                    refused = TemplateRefused(
+                        f"the template '{template}' is a link to {real}, outside the "
                         "project and refpub's templates; copy the file into the project instead"
                     )
+                    refused.path = str(candidate)  # where it is reported if no template included it
+                    raise refused
                 break
         return super().get_source(environment, template)
 
@@ -113,6 +122,8 @@ def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> Bu
             if any(frame.filename.startswith(d) for d in dirs):
                 filename, line = frame.filename, frame.lineno or 0
                 break
+    if filename is None and isinstance(exc, TemplateRefused) and exc.path:
+        filename = exc.path  # the link itself, when no template of the project included it
     location = Location(display_path(filename, project_root), line) if filename else None
     if isinstance(exc, jinja2.TemplateNotFound) and str(exc.name).startswith(DEFAULT_PREFIX):
         message = f"template '{exc.name}' not found: refpub has no template of that name (the '!' names refpub's own)"
@@ -125,6 +136,11 @@ def template_problem(exc: jinja2.TemplateError, project_root: Path | None) -> Bu
         message = f"template syntax error: {exc.message}"
     elif isinstance(exc, TemplateRefused):
         message = str(exc)
+    elif isinstance(exc, jinja2.sandbox.SecurityError):
+        message = (
+            f"template refused: {str(exc.message or exc).rstrip('.')}; templates may use the content, refpub's filters "
+            "and globals, not Python's internals"
+        )
     else:
         message = f"template error: {exc.message or exc}"
     return BuildError(message, location)
@@ -135,10 +151,11 @@ def display_path(filename: str, project_root: Path | None) -> str:
     for base, prefix in ((project_root, ""), (default_templates_dir(), "refpub templates/")):
         if base is None:
             continue
-        try:
-            return prefix + path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
+        for candidate in (path.absolute(), path.resolve()):  # a link: where it is, not where it points
+            try:
+                return prefix + candidate.relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
     return filename
 
 
@@ -231,7 +248,7 @@ def make_environment(
     """
     lang = translations.lang
     dirs = template_dirs(project_root)
-    env = jinja2.Environment(
+    env = jinja2.sandbox.SandboxedEnvironment(
         loader=ConfinedLoader(dirs, [*([project_root] if project_root is not None else []), default_templates_dir()]),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],

@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..fsio import TEMP_MARK, atomic_write_bytes, file_digest
+from ..fsio import TEMP_MARK, atomic_write_bytes, file_digest, is_stray
 from .subsets import FontSources, FontUse
 
 CACHE_DIR = ".refpub-cache"  # in the output folder
@@ -200,6 +200,8 @@ def prune(folder: Path, limit: int = DEFAULT_LIMIT, since: float | None = None) 
             except OSError:
                 pass
     for leftover in folder.rglob(f"*{TEMP_MARK}*"):  # of a build that was killed while writing
+        if not is_stray(leftover.name):
+            continue
         try:
             leftover.unlink()
         except OSError:
