@@ -15,6 +15,14 @@ still valid, only less accessible, and the PDF/UA tests fail).
   anchor id such as ``org-jar``). The description becomes the link's ``aria-label`` or else its
   text, in the output's language ("Key readings, page 3").
 * **pydyf's page references** cost O(pages) per lookup: cached (see :func:`_cache_page_references`).
+* **One annotation per link** (7.18.5): WeasyPrint gives every inline box inside a link its
+  own annotation, drawn over the link's (a Link annotation under a NonStruct, Tab stopping twice).
+  An inline box inside an inline link is covered by the link's own annotation and gets none.
+* **The text of each line** (PDF/UA-1 7.2, what a screen reader and a search box read): WeasyPrint
+  draws a line without the space it broke at, with the hyphen it added, and complex scripts
+  (Burmese, Devanagari, Khmer, ...) as glyphs in visual order. Each text run's marked content
+  carries ``/ActualText`` with its source text whenever what is drawn would read otherwise: the
+  space at the line end, the word without the added hyphen, the characters in their order (NFC).
 * **Fonts before they are embedded**: :func:`fonts_seen_by` lets the book share one font subset
   between its parts (render/book.py, ``_SharedGlyphs``).
 """
@@ -49,6 +57,9 @@ def install() -> list[str]:
         ("page references", _cache_page_references),
         ("tags", _patch_tags),
         ("fonts", _patch_fonts),
+        ("links", _patch_nested_links),
+        ("line text", _patch_line_text),
+        ("actual text", _patch_actual_text),
     ):
         if not patch():
             skipped.append(name)
@@ -237,3 +248,113 @@ def _mark_languages(pdf) -> None:
             child = _object(pdf, kid)
             if child is not None:
                 stack.append((child, lang))
+
+
+# ----------------------------------------------------------------------------- links
+
+
+def _patch_nested_links() -> bool:
+    """An inline box inside an inline link gets no annotation of its own: the link's covers it."""
+    import weasyprint.anchors as wanchors
+    import weasyprint.document as wdocument
+    from weasyprint.formatting_structure import boxes
+
+    original = getattr(wanchors, "gather_anchors", None)
+    if original is None or not _has_parameters(original, ("box", "anchors", "links", "bookmarks", "forms")):
+        return False
+    if getattr(original, "refpub_patched", False):
+        return True
+
+    def gather_anchors(box, anchors, links, bookmarks, forms, parent_matrix=None, parent_form=None, parent_link=None):
+        if getattr(box, "refpub_in_link", False) and not box.link:
+            parent_link = None  # drawn inside its link's annotation; its children too
+        elif isinstance(box, boxes.InlineBox) and (box.link or parent_link):
+            for child in box.children:
+                if isinstance(child, boxes.InlineBox):
+                    child.refpub_in_link = True
+        return original(box, anchors, links, bookmarks, forms, parent_matrix, parent_form, parent_link)
+
+    setattr(gather_anchors, "refpub_patched", True)  # noqa: B010 (a function attribute)
+    wanchors.gather_anchors = gather_anchors
+    wdocument.gather_anchors = gather_anchors
+    return True
+
+
+# ----------------------------------------------------------------------------- line text
+
+# Scripts whose glyphs a PDF font cannot map back to the text in order (reordered vowel signs,
+# conjuncts, stacked marks): Indic (Devanagari to Malayalam, Sinhala), Thai, Lao, Tibetan,
+# Myanmar, Khmer and their extensions.
+_COMPLEX = re.compile("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
+
+
+def _patch_line_text() -> bool:
+    """Each text box a line break makes keeps ``refpub_source``: the source text it stands for,
+    with the space the break consumed (and without the hyphen the break added)."""
+    import weasyprint.layout.inline as winline
+
+    original = getattr(winline, "split_text_box", None)
+    if original is None or not _has_parameters(original, ("context", "box", "available_width", "skip")):
+        return False
+    if getattr(original, "refpub_patched", False):
+        return True
+
+    def split_text_box(context, box, available_width, skip, *args, **kwargs):
+        new_box, resume, preserved = original(context, box, available_width, skip, *args, **kwargs)
+        if new_box is not None:
+            text = box.text.encode()[skip or 0 :]
+            consumed = text if resume is None else text[: resume - (skip or 0)]
+            new_box.refpub_source = consumed.decode("utf-8", "replace")
+        return new_box, resume, preserved
+
+    setattr(split_text_box, "refpub_patched", True)  # noqa: B010 (a function attribute)
+    winline.split_text_box = split_text_box
+    return True
+
+
+def actual_text(box) -> str | None:
+    """The ActualText of a text box's marked content, or None when its glyphs read as its text."""
+    import unicodedata
+
+    drawn = box.text
+    source = getattr(box, "refpub_source", None)
+    if source is None:
+        source = drawn
+    source = _INVISIBLE.sub("", source)
+    if source.strip() == "":
+        # a space between two inline elements is drawn as nothing, yet separates two words
+        return " " if source else None
+    if "\n" in source:
+        source = source.replace("\n", " ")
+    source = re.sub("[ \t]+$", " ", source)
+    if source == drawn and not _COMPLEX.search(drawn):
+        return None
+    return unicodedata.normalize("NFC", source)
+
+
+def _patch_actual_text() -> bool:
+    """``/ActualText`` in the property list of each text box's marked content (see actual_text)."""
+    import pydyf
+    import weasyprint.pdf.stream as wstream
+    from weasyprint.formatting_structure import boxes
+
+    stream_class = getattr(wstream, "Stream", None)
+    original = getattr(stream_class, "marked", None)
+    if original is None or not _has_parameters(original, ("self", "box", "tag")):
+        return False
+    if getattr(original, "refpub_patched", False):
+        return True
+
+    @contextmanager
+    def marked(self, box, tag):
+        with original(self, box, tag):
+            if self._tags is not None and isinstance(box, boxes.TextBox) and self.stream[-1] == b"BDC":
+                text = actual_text(box)
+                properties = self.stream[-2]
+                if text is not None and isinstance(properties, pydyf.Dictionary):
+                    properties["ActualText"] = pydyf.String(text)
+            yield
+
+    setattr(marked, "refpub_patched", True)  # noqa: B010 (a function attribute)
+    stream_class.marked = marked
+    return True
