@@ -84,12 +84,14 @@ def _decode_string(value: pikepdf.Object) -> str:
     return str(value)
 
 
-def marked_content(page: pikepdf.Page) -> dict[int, str]:
-    """MCID -> the text of its marked-content sequence on ``page`` (ActualText if it has one)."""
+def marked_content(page: pikepdf.Page) -> dict[int, tuple[str, str | None]]:
+    """MCID -> the text of its marked-content sequence on ``page`` (ActualText if it has one) and
+    the language its property list gives (or None)."""
     fonts: dict[str, _Font] = {}
     resources = page.obj.get("/Resources", pikepdf.Dictionary())
     font_dict = resources.get("/Font", pikepdf.Dictionary())
     texts: dict[int, str] = {}
+    languages: dict[int, str] = {}
     # stack of [mcid or None, ActualText or None]
     stack: list[list] = []
     font: _Font | None = None
@@ -113,6 +115,8 @@ def marked_content(page: pikepdf.Page) -> dict[int, str]:
                     mcid = int(properties.MCID)
                 if "/ActualText" in properties:
                     actual = _decode_string(properties.ActualText)
+                if "/Lang" in properties and mcid is not None:
+                    languages[mcid] = str(properties.Lang)
             stack.append([mcid, actual])
             if mcid is not None:
                 texts.setdefault(mcid, "")
@@ -134,7 +138,7 @@ def marked_content(page: pikepdf.Page) -> dict[int, str]:
             emit(font.decode(bytes(operands[-1])))
         elif op == "TJ" and font is not None:
             emit("".join(font.decode(bytes(item)) for item in operands[0] if isinstance(item, pikepdf.String)))
-    return texts
+    return {mcid: (text, languages.get(mcid)) for mcid, text in texts.items()}
 
 
 # ----------------------------------------------------------------------------- structure
@@ -144,15 +148,19 @@ def passages(path: Path) -> list[Passage]:
     """The read-out of a tagged PDF, passage by passage, in structure order."""
     with pikepdf.open(path) as pdf:
         pages = {page.obj.objgen: page for page in pdf.pages}
-        cache: dict[tuple[int, int], dict[int, str]] = {}
+        cache: dict[tuple[int, int], dict[int, tuple[str, str | None]]] = {}
 
-        def content(page_ref: pikepdf.Object | None, mcid: int) -> str:
+        def content(page_ref: pikepdf.Object | None, mcid: int) -> tuple[str, str | None]:
             if page_ref is None:
-                return ""
+                return "", None
             key = page_ref.objgen
             if key not in cache:
                 cache[key] = marked_content(pages[key]) if key in pages else {}
-            return cache[key].get(mcid, "")
+            return cache[key].get(mcid, ("", None))
+
+        def add(passage: Passage, page_ref: pikepdf.Object | None, mcid: int, lang: str) -> None:
+            text, own = content(page_ref, mcid)
+            passage.add(text, own or lang)
 
         out: list[Passage] = []
         root = pdf.Root.StructTreeRoot
@@ -172,10 +180,10 @@ def passages(path: Path) -> list[Passage]:
             page = element.get("/Pg")
             for kid in kids(element):
                 if isinstance(kid, int):
-                    passage.add(content(page, kid), lang)
+                    add(passage, page, kid, lang)
                 elif isinstance(kid, pikepdf.Dictionary):
                     if kid.get("/Type") == "/MCR":
-                        passage.add(content(kid.get("/Pg", page), int(kid.MCID)), lang)
+                        add(passage, kid.get("/Pg", page), int(kid.MCID), lang)
                     elif kid.get("/Type") == "/OBJR":
                         continue
                     elif "/S" in kid:

@@ -23,6 +23,8 @@ still valid, only less accessible, and the PDF/UA tests fail).
   (Burmese, Devanagari, Khmer, ...) as glyphs in visual order. Each text run's marked content
   carries ``/ActualText`` with its source text whenever what is drawn would read otherwise: the
   space at the line end, the word without the added hyphen, the characters in their order (NFC).
+* **Language by script**: a text run in Japanese script under an element in another language
+  (an address in an English entry) says ``/Lang (ja)`` in its marked content.
 * **Fonts before they are embedded**: :func:`fonts_seen_by` lets the book share one font subset
   between its parts (render/book.py, ``_SharedGlyphs``).
 """
@@ -301,10 +303,27 @@ def _patch_line_text() -> bool:
 
     def split_text_box(context, box, available_width, skip, *args, **kwargs):
         new_box, resume, preserved = original(context, box, available_width, skip, *args, **kwargs)
-        if new_box is not None:
-            text = box.text.encode()[skip or 0 :]
-            consumed = text if resume is None else text[: resume - (skip or 0)]
-            new_box.refpub_source = consumed.decode("utf-8", "replace")
+        if new_box is None:
+            return new_box, resume, preserved
+        start = skip or 0
+        data = box.text.encode()
+        consumed = (data[start:] if resume is None else data[start:resume]).decode("utf-8", "replace")
+        # the end of a word this box's line began with (see below): read with the line before
+        moved = getattr(box, "refpub_moved", {}).get(start, 0)
+        consumed = consumed[moved:]
+        hyphen = new_box.style["hyphenate_character"]
+        if resume is not None and hyphen and new_box.text.endswith(hyphen) and not consumed.endswith(hyphen):
+            # Broken inside a word: this line reads the whole word ("applicants"), the next one
+            # starts after it, so each line's text has whole words and none is read twice.
+            rest = data[resume:].decode("utf-8", "replace")
+            tail = re.match(r"[^\s\u00ad]*", rest)
+            length = tail.end() if tail else 0
+            if length > 0:
+                consumed += rest[:length]
+                box.refpub_moved = {**getattr(box, "refpub_moved", {}), resume: length}
+            else:
+                consumed += "\u00ad"  # a hyphen a line break added (ISO 32000-1, 14.8.2.2.3)
+        new_box.refpub_source = consumed
         return new_box, resume, preserved
 
     setattr(split_text_box, "refpub_patched", True)  # noqa: B010 (a function attribute)
@@ -320,7 +339,11 @@ def actual_text(box) -> str | None:
     source = getattr(box, "refpub_source", None)
     if source is None:
         source = drawn
-    source = _INVISIBLE.sub("", source)
+    # break hints are not read, except a soft hyphen the line ends with: the hyphen a line break
+    # added, where the word could not be read whole (ISO 32000-1, 14.8.2.2.3)
+    source = _INVISIBLE.sub("", source) + ("\u00ad" if source.endswith("\u00ad") else "")
+    if source == "" and drawn.strip():
+        return ""  # the end of a word read whole with the line before
     if source.strip() == "":
         # a space between two inline elements is drawn as nothing, yet separates two words
         return " " if source else None
@@ -330,6 +353,21 @@ def actual_text(box) -> str | None:
     if source == drawn and not _COMPLEX.search(drawn):
         return None
     return unicodedata.normalize("NFC", source)
+
+
+# Kana (only Japanese is written with it) and the CJK ideographs, with their punctuation.
+_JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff9f]")
+
+
+def script_language(text: str, lang: str) -> str | None:
+    """The language of a run whose script is not its element's language's: a Japanese address in
+    an English entry is read by a Japanese voice. None when the element's language fits, or when
+    the run is mostly in its element's script (a Japanese word inside an English sentence)."""
+    if lang.split("-")[0] in ("ja", "zh", "ko"):
+        return None
+    japanese = len(_JAPANESE.findall(text))
+    others = sum(char.isalpha() for char in text) - japanese
+    return "ja" if japanese > others else None
 
 
 def _patch_actual_text() -> bool:
@@ -351,8 +389,12 @@ def _patch_actual_text() -> bool:
             if self._tags is not None and isinstance(box, boxes.TextBox) and self.stream[-1] == b"BDC":
                 text = actual_text(box)
                 properties = self.stream[-2]
-                if text is not None and isinstance(properties, pydyf.Dictionary):
-                    properties["ActualText"] = pydyf.String(text)
+                if isinstance(properties, pydyf.Dictionary):
+                    if text is not None:
+                        properties["ActualText"] = pydyf.String(text)
+                    lang = script_language(box.text, box.style["lang"] or "")
+                    if lang:
+                        properties["Lang"] = pydyf.String(lang)
             yield
 
     setattr(marked, "refpub_patched", True)  # noqa: B010 (a function attribute)

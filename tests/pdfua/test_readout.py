@@ -1,0 +1,98 @@
+"""What a screen reader gets from the repository's PDFs, walking the structure tree in order
+(readout.py): the words on the page, whole and separated, Japanese passages in Japanese, and the
+contents read title first."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel import Locale
+
+from .readout import Passage, passages
+from support import REPO
+
+EPOCH = "1767225600"
+# Kana and CJK ideographs (the Japanese script), as refpub.render.tagging has them
+JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def readouts(tmp_path_factory) -> dict[str, list[Passage]]:
+    out = tmp_path_factory.mktemp("readout")
+    result = subprocess.run(
+        [sys.executable, "-m", "refpub", "build", "--only", "handbook,handouts", "--out", str(out), str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
+    )
+    assert result.returncode == 0, result.stderr
+    return {pdf.name: passages(pdf) for pdf in sorted(out.glob("*.pdf"))}
+
+
+def _known_words() -> set[str]:
+    """Every Latin-script word of the content, the catalogs and Babel's month names."""
+    source = " ".join(p.read_text(encoding="utf-8") for p in (REPO / "content").glob("*.yaml"))
+    source += " ".join(p.read_text(encoding="utf-8") for p in (REPO / "locales").glob("**/*.po"))
+    source += " ".join(Locale("en").months["format"]["wide"].values())
+    return {w.casefold() for w in re.findall(r"[A-Za-z]+", source)}
+
+
+def _read(passage: Passage) -> str:
+    return passage.text.replace("\u00ad", "")  # a soft hyphen is not read
+
+
+def test_the_first_heading_reads_as_printed(readouts):
+    first = next(p for p in readouts["handbook-en.pdf"] if p.tag == "H1")
+    assert _read(first) == "Refugees and Asylum Seekers in Japan"
+
+
+def test_no_joined_words_and_no_hyphens_inside_words(readouts):
+    """Every word read from the tags is a word of the content: none joined at a line end
+    ("AsylumSeekers"), none split by a line-end hyphen ("applic-ants")."""
+    known = _known_words()
+    checked = 0
+    for name, read in readouts.items():
+        if name == "handbook-ja.pdf":
+            continue
+        unknown = set()
+        for passage in read:
+            text = re.sub(r"\S*(://|www\.|@)\S*", " ", _read(passage))  # web and mail addresses
+            words = re.findall(r"[A-Za-z]+", text)
+            checked += len(words)
+            unknown |= {w for w in words if w.casefold() not in known}
+        assert not unknown, f"{name}: {sorted(unknown)[:40]}"
+    assert checked > 5000
+
+
+def test_japanese_runs_are_read_in_japanese(readouts):
+    """Every run mostly in Japanese script is under a Japanese /Lang: the handouts' Japanese
+    column, the Japanese handbook, and a Japanese address in an English entry."""
+    for name, read in readouts.items():
+        wrong = [
+            text
+            for passage in read
+            for text, lang in passage.runs
+            if len(JAPANESE.findall(text)) > sum(c.isalpha() for c in text) / 2 and not lang.startswith("ja")
+        ]
+        assert not wrong, f"{name}: {wrong[:5]}"
+    address = [
+        lang
+        for passage in readouts["handbook-en.pdf"]
+        for text, lang in passage.runs
+        if "東京都新宿区" in text  # CCRMW's address
+    ]
+    assert address and set(address) == {"ja"}
+
+
+def test_contents_lines_read_title_then_page(readouts):
+    for name in ("handbook-en.pdf", "handbook-ja.pdf"):
+        read = readouts[name]
+        start = next(i for i, p in enumerate(read) if p.tag == "H1" and _read(p) in ("Contents", "目次"))
+        lines = [_read(p).strip() for p in read[start + 1 :] if p.tag != "H1"][:4]
+        assert lines and all(re.fullmatch(r"\D.*\S \d+", line) for line in lines), lines
