@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 from babel import Locale
 
@@ -22,7 +23,7 @@ JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 @pytest.fixture(scope="module")
-def readouts(tmp_path_factory) -> dict[str, list[Passage]]:
+def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("readout")
     result = subprocess.run(
         [sys.executable, "-m", "refpub", "build", "--only", "handbook,handouts", "--out", str(out), str(REPO)],
@@ -32,7 +33,12 @@ def readouts(tmp_path_factory) -> dict[str, list[Passage]]:
         env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
     )
     assert result.returncode == 0, result.stderr
-    return {pdf.name: passages(pdf) for pdf in sorted(out.glob("*.pdf"))}
+    return out
+
+
+@pytest.fixture(scope="module")
+def readouts(built) -> dict[str, list[Passage]]:
+    return {pdf.name: passages(pdf) for pdf in sorted(built.glob("*.pdf"))}
 
 
 def _known_words() -> set[str]:
@@ -96,3 +102,54 @@ def test_contents_lines_read_title_then_page(readouts):
         start = next(i for i, p in enumerate(read) if p.tag == "H1" and _read(p) in ("Contents", "目次"))
         lines = [_read(p).strip() for p in read[start + 1 :] if p.tag != "H1"][:4]
         assert lines and all(re.fullmatch(r"\D.*\S \d+", line) for line in lines), lines
+
+
+def _elements(pdf: pikepdf.Pdf):
+    stack = [pdf.Root.StructTreeRoot]
+    while stack:
+        element = stack.pop()
+        k = element.get("/K")
+        kids = list(k) if isinstance(k, pikepdf.Array) else [] if k is None else [k]
+        yield element, kids
+        stack.extend(kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid)
+
+
+def test_contacts_are_read_as_label_then_value(readouts):
+    """The handbook's contacts (a description list): "Phone", then the number, in one list item."""
+    labels = {"Website", "Email", "Phone", "Address", "ウェブサイト", "メール", "電話", "住所"}
+    for name in ("handbook-en.pdf", "handbook-ja.pdf"):
+        read = readouts[name]
+        pairs = [
+            (a.text, b.tag) for a, b in zip(read, read[1:]) if a.tag == "Lbl" and a.text in labels and b.tag == "LBody"
+        ]
+        assert pairs, name
+        # no label read as a list item of its own
+        assert not [p.text for p in read if p.tag == "LBody" and p.text in labels], name
+
+
+def test_a_link_is_one_element_and_no_span_is_empty(built):
+    wrapped = 0
+    for path in sorted(built.glob("*.pdf")):
+        with pikepdf.open(path) as pdf:
+            for page in pdf.pages:
+                rects = [tuple(float(x) for x in annot.Rect) for annot in page.obj.get("/Annots", [])]
+                assert len(rects) == len(set(rects)), f"{path.name}: two annotations drawn over each other"
+            for element, kids in _elements(pdf):
+                assert not (element.get("/S") == "/Span" and not kids), f"{path.name}: an empty Span"
+                if element.get("/S") == "/Link":
+                    objrs = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
+                    wrapped += len(objrs) > 1
+                siblings = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Link"]
+                for a, b in zip(siblings, siblings[1:]):
+                    target = [
+                        tuple(
+                            str(k.Obj.get("/A", {}).get("/URI", k.Obj.get("/Dest", "")))
+                            for k in link.K
+                            if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                        )[:1]
+                        for link in (a, b)
+                    ]
+                    assert not (target[0] and target[0] == target[1] and kids.index(a) + 1 == kids.index(b)), (
+                        f"{path.name}: a link read as two links"
+                    )
+    assert wrapped  # the handbook has links that wrap: each is one element with two annotations

@@ -23,6 +23,9 @@ still valid, only less accessible, and the PDF/UA tests fail).
   (Burmese, Devanagari, Khmer, ...) as glyphs in visual order. Each text run's marked content
   carries ``/ActualText`` with its source text whenever what is drawn would read otherwise: the
   space at the line end, the word without the added hyphen, the characters in their order (NFC).
+* **Structure**: a link that wraps is one Link element (with one OBJR per annotation piece), a
+  description list's term and description are one list item (Lbl, LBody: "Phone" then the
+  number), and an empty Span is left out (see :func:`_tidy_structure`).
 * **Language by script**: a text run in Japanese script under an element in another language
   (an address in an English entry) says ``/Lang (ja)`` in its marked content.
 * **Fonts before they are embedded**: :func:`fonts_seen_by` lets the book share one font subset
@@ -189,6 +192,7 @@ def _patch_tags() -> bool:
         try:
             add(pdf, document, pdf_version, page_streams)
             _mark_languages(pdf)
+            _tidy_structure(pdf)
         finally:
             _languages.clear()
             _elements.clear()
@@ -400,3 +404,95 @@ def _patch_actual_text() -> bool:
     setattr(marked, "refpub_patched", True)  # noqa: B010 (a function attribute)
     stream_class.marked = marked
     return True
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+def _tidy_structure(pdf) -> None:
+    """One Link element for a link that wraps (WeasyPrint makes one per line: a screen reader's
+    links list had it twice), and no empty Span (an empty HTML span, such as a leader)."""
+    root = _object(pdf, pdf.catalog.get("StructTreeRoot"))
+    if root is None:
+        return
+    replaced: dict[bytes, bytes] = {}  # reference of a merged Link -> the Link it joined
+    stack = [_object(pdf, kid) for kid in root.get("K", ())]
+    while stack:
+        struct = stack.pop()
+        if not isinstance(struct, dict) or "K" not in struct:
+            continue
+        kids = struct["K"]
+        if struct.get("S") == "/L" and _html_tag(_elements.get(id(struct))) == "dl":
+            _pair_terms(pdf, kids)
+        kept: list = []
+        previous = None
+        for kid in kids:
+            child = _object(pdf, kid)
+            if isinstance(child, dict) and child.get("Type") == "/StructElem":
+                if child.get("S") in ("/Span", "/NonStruct") and not child.get("K"):
+                    continue  # empty
+                if (
+                    previous is not None
+                    and child.get("S") == "/Link" == previous.get("S")
+                    and child.get("Pg") == previous.get("Pg")
+                    and _elements.get(id(child)) is not None
+                    and _elements.get(id(child)) is _elements.get(id(previous))
+                ):
+                    for grandchild in child["K"]:
+                        previous["K"].append(grandchild)
+                        nested = _object(pdf, grandchild)
+                        if isinstance(nested, dict) and nested.get("Type") == "/StructElem":
+                            nested["P"] = previous.reference
+                    replaced[child.reference] = previous.reference
+                    continue
+                previous = child if child.get("S") == "/Link" else None
+                stack.append(child)
+            else:
+                previous = None
+            kept.append(kid)
+        if len(kept) != len(kids):
+            kids[:] = kept
+    if not replaced:
+        return
+    tree = _object(pdf, root.get("ParentTree"))
+    nums = tree.get("Nums", ()) if isinstance(tree, dict) else ()
+    for i, value in enumerate(nums):
+        if isinstance(value, bytes) and value in replaced:
+            nums[i] = replaced[value]
+        elif isinstance(value, list):
+            for j, reference in enumerate(value):
+                if reference in replaced:
+                    value[j] = replaced[reference]
+
+
+def _html_tag(element) -> str:
+    tag = getattr(element, "tag", None)
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _pair_terms(pdf, kids) -> None:
+    """A description list's items as label/value pairs: WeasyPrint makes each ``dt`` and each
+    ``dd`` its own list item ("list of 6 items" for 3 contacts); a term becomes the Lbl of one
+    LI and its descriptions the LBody that follow it."""
+    current = None
+    kept = []
+    for kid in kids:
+        item = _object(pdf, kid)
+        tag = _html_tag(_elements.get(id(item))) if isinstance(item, dict) else ""
+        if tag == "dt" and item.get("S") == "/LI":
+            bodies = [_object(pdf, k) for k in item.get("K", ())]
+            for body in bodies:
+                if isinstance(body, dict) and body.get("S") == "/LBody":
+                    body["S"] = "/Lbl"
+            current = item
+        elif tag == "dd" and item.get("S") == "/LI" and current is not None:
+            for grandchild in item.get("K", ()):
+                current["K"].append(grandchild)
+                body = _object(pdf, grandchild)
+                if isinstance(body, dict):
+                    body["P"] = current.reference
+            continue
+        else:
+            current = None
+        kept.append(kid)
+    kids[:] = kept
