@@ -153,3 +153,38 @@ def test_a_link_is_one_element_and_no_span_is_empty(built):
                         f"{path.name}: a link read as two links"
                     )
     assert wrapped  # the handbook has links that wrap: each is one element with two annotations
+
+
+def test_a_passage_in_japanese_script_is_japanese_in_every_output(good):
+    """A Japanese address in an English entry: lang="ja" in the e-book and on the web page, and
+    read in Japanese from the PDF's tags."""
+    import zipfile
+
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from refpub.build import build
+
+    address = "〒160-0004 東京都新宿区四谷1-2-3"
+    organisations = good / "content" / "organisations.yaml"
+    text = organisations.read_text(encoding="utf-8")
+    assert text.count('  phone: "+81 3-0000-0000"\n') == 1
+    organisations.write_text(
+        text.replace('  phone: "+81 3-0000-0000"\n', f'  phone: "+81 3-0000-0000"\n  address: "{address}"\n'),
+        encoding="utf-8",
+    )
+    result = build(good, only=["handbook", "reader", "web"], langs=["en"], jobs=1)
+    assert result.ok, [o.errors for o in result.outputs]
+    out = good / "build"
+
+    with zipfile.ZipFile(out / "reader-en.epub") as book:
+        page = etree.fromstring(book.read("EPUB/organisations.xhtml"))
+    (dd,) = [e for e in page.iter("{http://www.w3.org/1999/xhtml}dd") if "".join(e.itertext()) == address]
+    assert dd.get("lang") == "ja" and dd.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
+
+    web = lxml_html.parse(str(out / "web" / "en" / "org" / "jar" / "index.html"))
+    (dd,) = [e for e in web.iter("dd") if e.text_content() == address]
+    assert dd.get("lang") == "ja"
+
+    runs = [(t, lang) for p in passages(out / "handbook-en.pdf") for t, lang in p.runs if "東京都" in t]
+    assert runs and {lang for _, lang in runs} == {"ja"}

@@ -39,6 +39,8 @@ import logging
 import re
 from contextlib import contextmanager
 
+from .formats import script_language
+
 TESTED_WEASYPRINT = ("69", "70")
 # Break hints in the text (word joiners between phrases, soft hyphens, zero-width spaces): not read.
 _INVISIBLE = re.compile("[\u00ad\u200b\u2060]")
@@ -359,21 +361,6 @@ def actual_text(box) -> str | None:
     return unicodedata.normalize("NFC", source)
 
 
-# Kana (only Japanese is written with it) and the CJK ideographs, with their punctuation.
-_JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff9f]")
-
-
-def script_language(text: str, lang: str) -> str | None:
-    """The language of a run whose script is not its element's language's: a Japanese address in
-    an English entry is read by a Japanese voice. None when the element's language fits, or when
-    the run is mostly in its element's script (a Japanese word inside an English sentence)."""
-    if lang.split("-")[0] in ("ja", "zh", "ko"):
-        return None
-    japanese = len(_JAPANESE.findall(text))
-    others = sum(char.isalpha() for char in text) - japanese
-    return "ja" if japanese > others else None
-
-
 def _patch_actual_text() -> bool:
     """``/ActualText`` in the property list of each text box's marked content (see actual_text)."""
     import pydyf
@@ -491,6 +478,8 @@ def _pair_terms(pdf, kids) -> None:
                 body = _object(pdf, grandchild)
                 if isinstance(body, dict):
                     body["P"] = current.reference
+                    if "Lang" in item and "Lang" not in body:
+                        body["Lang"] = item["Lang"]  # the language of the item left out
             continue
         else:
             current = None
