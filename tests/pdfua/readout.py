@@ -49,7 +49,9 @@ def _unicode_map(cmap: bytes) -> tuple[dict[bytes, str], set[int]]:
         for code, value in re.findall(r"(<[0-9A-Fa-f]+>)\s*(<[0-9A-Fa-f]*>)", block):
             mapping[_hex(code)] = _hex(value).decode("utf-16-be", "replace")
     for block in re.findall(r"beginbfrange(.*?)endbfrange", text, re.S):
-        for start, end, value in re.findall(r"(<[0-9A-Fa-f]+>)\s*(<[0-9A-Fa-f]+>)\s*(\[[^\]]*\]|<[0-9A-Fa-f]*>)", block):
+        for start, end, value in re.findall(
+            r"(<[0-9A-Fa-f]+>)\s*(<[0-9A-Fa-f]+>)\s*(\[[^\]]*\]|<[0-9A-Fa-f]*>)", block
+        ):
             low, high, width = int(start[1:-1], 16), int(end[1:-1], 16), (len(start) - 2) // 2
             if value.startswith("["):
                 values = [_hex(v).decode("utf-16-be", "replace") for v in re.findall(r"<[0-9A-Fa-f]*>", value)]

@@ -70,7 +70,8 @@ def _failed_rules(report: dict) -> dict[str, list[str]]:
                 if rule["status"] != "failed":
                     continue
                 where = "; ".join(
-                    f"{check.get('context', '')} {check.get('errorMessage', '')}".strip() for check in rule["checks"][:2]
+                    f"{check.get('context', '')} {check.get('errorMessage', '')}".strip()
+                    for check in rule["checks"][:2]
                 )
                 lines.append(
                     f"{rule['clause']}-{rule['testNumber']} ({rule['failedChecks']} checks): {rule['description']} [{where}]"

@@ -38,6 +38,7 @@ import inspect
 import logging
 import re
 from contextlib import contextmanager
+from typing import Any
 
 from .formats import script_language
 
@@ -369,7 +370,7 @@ def _patch_actual_text() -> bool:
 
     stream_class = getattr(wstream, "Stream", None)
     original = getattr(stream_class, "marked", None)
-    if original is None or not _has_parameters(original, ("self", "box", "tag")):
+    if stream_class is None or original is None or not _has_parameters(original, ("self", "box", "tag")):
         return False
     if getattr(original, "refpub_patched", False):
         return True
@@ -403,7 +404,7 @@ def _tidy_structure(pdf) -> None:
     if root is None:
         return
     replaced: dict[bytes, bytes] = {}  # reference of a merged Link -> the Link it joined
-    stack = [_object(pdf, kid) for kid in root.get("K", ())]
+    stack: list[Any] = [_object(pdf, kid) for kid in root.get("K", ())]
     while stack:
         struct = stack.pop()
         if not isinstance(struct, dict) or "K" not in struct:
@@ -412,10 +413,10 @@ def _tidy_structure(pdf) -> None:
         if struct.get("S") == "/L" and _html_tag(_elements.get(id(struct))) == "dl":
             _pair_terms(pdf, kids)
         kept: list = []
-        previous = None
+        previous: Any = None
         for kid in kids:
-            child = _object(pdf, kid)
-            if isinstance(child, dict) and child.get("Type") == "/StructElem":
+            child: Any = _object(pdf, kid)
+            if _is_struct(child):
                 if child.get("S") in ("/Span", "/NonStruct") and not child.get("K"):
                     continue  # empty
                 if (
@@ -442,7 +443,7 @@ def _tidy_structure(pdf) -> None:
     if not replaced:
         return
     tree = _object(pdf, root.get("ParentTree"))
-    nums = tree.get("Nums", ()) if isinstance(tree, dict) else ()
+    nums: Any = tree.get("Nums", []) if isinstance(tree, dict) else []
     for i, value in enumerate(nums):
         if isinstance(value, bytes) and value in replaced:
             nums[i] = replaced[value]
@@ -450,6 +451,10 @@ def _tidy_structure(pdf) -> None:
             for j, reference in enumerate(value):
                 if reference in replaced:
                     value[j] = replaced[reference]
+
+
+def _is_struct(obj) -> bool:
+    return isinstance(obj, dict) and obj.get("Type") == "/StructElem"
 
 
 def _html_tag(element) -> str:
