@@ -4,36 +4,27 @@ contents read title first."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 from babel import Locale
 
+from .conftest import GROUP
 from .readout import Passage, passages
 from support import REPO
 
-EPOCH = "1767225600"
 # Kana and CJK ideographs (the Japanese script), as refpub.render.tagging has them
 JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
+pytestmark = GROUP
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("readout")
-    result = subprocess.run(
-        [sys.executable, "-m", "refpub", "build", "--only", "handbook,handouts", "--out", str(out), str(REPO)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-    )
-    assert result.returncode == 0, result.stderr
-    return out
+def built(repository_pdfs) -> Path:
+    return repository_pdfs
 
 
 @pytest.fixture(scope="module")

@@ -12,24 +12,23 @@ is seen. A missing veraPDF or Java fails these tests: they never skip.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 
+from .conftest import GROUP, build_pdfs
 from support import REPO, ROOTS
 
 TOOL = REPO / ".tools" / "verapdf"
 JAR = TOOL / "verapdf.jar"
 PINNED = REPO / "scripts" / "verapdf" / "verapdf.txt"
-EPOCH = "1767225600"
 # The publications built: the repository's own, and the test roots in other scripts.
 SOURCES = {"repository": None, "rtl": "rtl", "scripts": "scripts"}
 BROKEN = "broken-no-lang.pdf"
+pytestmark = GROUP
 
 
 def verapdf_command() -> list[str]:
@@ -41,18 +40,6 @@ def verapdf_command() -> list[str]:
         "the installed veraPDF is not the version in scripts/verapdf/verapdf.txt: run scripts/setup.sh dev"
     )
     return [java, "-cp", str(JAR), "org.verapdf.apps.GreenfieldCliWrapper"]
-
-
-def _build(project: Path, out: Path) -> list[Path]:
-    result = subprocess.run(
-        [sys.executable, "-m", "refpub", "build", "--only", "handbook,handouts", "--out", str(out), str(project)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "SOURCE_DATE_EPOCH": EPOCH},
-    )
-    assert result.returncode == 0, result.stderr
-    return sorted(out.glob("*.pdf"))
 
 
 def _failed_rules(report: dict) -> dict[str, list[str]]:
@@ -80,18 +67,16 @@ def _failed_rules(report: dict) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def verapdf_results(tmp_path_factory) -> dict[str, dict[str, list[str]]]:
+def verapdf_results(tmp_path_factory, repository_pdfs) -> dict[str, dict[str, list[str]]]:
     """source -> {PDF name -> failed rules}, from one veraPDF run over every PDF."""
     command = verapdf_command()
     base = tmp_path_factory.mktemp("verapdf")
-    pdfs: dict[str, list[Path]] = {}
+    pdfs: dict[str, list[Path]] = {"repository": sorted(repository_pdfs.glob("*.pdf"))}
     for source, root in SOURCES.items():
-        if root is None:
-            project = REPO
-        else:
+        if root is not None:
             project = base / root
             shutil.copytree(ROOTS / root, project)
-        pdfs[source] = _build(project, base / f"{source}-out")
+            pdfs[source] = sorted(build_pdfs(project, base / f"{source}-out").glob("*.pdf"))
     # A copy of a handout without its document language, which PDF/UA-1 (7.2) requires.
     broken = base / BROKEN
     with pikepdf.open(pdfs["repository"][-1]) as pdf:
