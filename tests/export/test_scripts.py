@@ -6,6 +6,7 @@ give back its text, and each right-to-left e-book must read right to left and pa
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -140,6 +141,20 @@ def test_burmese_handout_text_is_extracted_exactly(built):
     ).stdout
     for phrase in ("ဘယ်သူ ကူညီနိုင်သလဲ", "အကူအညီ ဘယ်မှာရနိုင်သလဲ", "ဥပဒေအကြံပေးချက်"):
         assert _plain(phrase) in _plain(text), phrase
+
+
+def test_burmese_handout_reads_from_its_tags(built):
+    """A screen reader walking the handout's structure tree gets the Burmese phrases exactly,
+    each in a run read in Burmese."""
+    from pdfua.readout import passages
+
+    out, _ = built
+    read = passages(out / "handout-help-my-ur.pdf")
+    text = _plain(" ".join(p.text for p in read))
+    for phrase in ("ဘယ်သူ ကူညီနိုင်သလဲ", "အကူအညီ ဘယ်မှာရနိုင်သလဲ", "ဥပဒေအကြံပေးချက်"):
+        assert _plain(phrase) in text, phrase
+    burmese = [(t, lang) for p in read for t, lang in p.runs if re.search("[\u1000-\u109f]", t)]
+    assert burmese and {lang for _, lang in burmese} == {"my"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
