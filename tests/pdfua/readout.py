@@ -7,6 +7,9 @@ a list item's body, a table cell, ...), its inline children (Span, Link, ...) jo
 an assistive technology joins them: nothing is added between two marked-content sequences, so a
 line break without a space reads as a joined word.
 
+Right-to-left text (Arabic, Hebrew) is drawn, and so read here, in visual order: a PDF reader
+reorders it with the bidi algorithm; the checks that use this module read left-to-right text.
+
 Run as a script to print a PDF's read-out: ``python tests/pdfua/readout.py build/handbook-en.pdf``.
 """
 

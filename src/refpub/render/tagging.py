@@ -293,7 +293,9 @@ def _patch_nested_links() -> bool:
 
 # Scripts whose glyphs a PDF font cannot map back to the text in order (reordered vowel signs,
 # conjuncts, stacked marks): Indic (Devanagari to Malayalam, Sinhala), Thai, Lao, Tibetan,
-# Myanmar, Khmer and their extensions.
+# Myanmar, Khmer and their extensions. Not right-to-left scripts: their glyphs are drawn in visual
+# order and every reader (poppler, Acrobat) reorders them by the bidi algorithm, which it would
+# also apply to an ActualText, reversing it.
 _COMPLEX = re.compile("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
 
 
