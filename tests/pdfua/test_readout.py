@@ -179,3 +179,34 @@ def test_a_passage_in_japanese_script_is_japanese_in_every_output(good):
 
     runs = [(t, lang) for p in passages(out / "handbook-en.pdf") for t, lang in p.runs if "東京都" in t]
     assert runs and {lang for _, lang in runs} == {"ja"}
+
+
+@pytest.mark.parametrize("width", ["9em", "4em"])
+def test_a_paragraph_reads_as_its_source_however_its_lines_break(tmp_path, width):
+    """Lines broken at spaces, by hyphenation (once or more inside a long word), and inside a
+    word at a hard hyphen: the tags read the paragraph's text, each word whole and once."""
+    from refpub.render.pdf import html_to_pdf
+
+    source = (
+        "Refugees and Asylum Seekers in Japan: applicants in detention centres, "
+        "well-known counselling organisations and internationalisation of responsibilities."
+    )
+    html = (
+        '<html lang="en"><head><title>t</title><style>@page { size: 60mm 200mm; margin: 5mm }'
+        f" p {{ width: {width}; hyphens: auto; hyphenate-character: '-'; font-size: 10pt }}</style></head>"
+        f"<body><p>{source}</p></body></html>"
+    )
+    result = html_to_pdf(html, [tmp_path], tmp_path)
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(result.data)
+    (paragraph,) = [p for p in passages(pdf) if p.tag == "P"]
+    assert _read(paragraph) == source
+    # some line did end with a hyphen inside a word: its text reads on to the end of the word
+    with pikepdf.open(pdf) as document:
+        actual = [
+            str(operands[1].ActualText)
+            for page in document.pages
+            for operands, operator in pikepdf.parse_content_stream(page)
+            if str(operator) == "BDC" and "/ActualText" in operands[1]
+        ]
+    assert any(re.search(r"\w$", text) for text in actual), actual

@@ -318,20 +318,28 @@ def _patch_line_text() -> bool:
         data = box.text.encode()
         consumed = (data[start:] if resume is None else data[start:resume]).decode("utf-8", "replace")
         # the end of a word this box's line began with (see below): read with the line before
-        moved = getattr(box, "refpub_moved", {}).get(start, 0)
+        moved_at = getattr(box, "refpub_moved", {})
+        moved = moved_at.get(start, 0)
+        carried = max(0, moved - len(consumed))  # a word moved on past this line too
         consumed = consumed[moved:]
         hyphen = new_box.style["hyphenate_character"]
-        if resume is not None and hyphen and new_box.text.endswith(hyphen) and not consumed.endswith(hyphen):
+        moving = carried
+        if (
+            resume is not None
+            and not carried
+            and hyphen
+            and new_box.text.endswith(hyphen)
+            and not consumed.endswith(hyphen)
+        ):
             # Broken inside a word: this line reads the whole word ("applicants"), the next one
             # starts after it, so each line's text has whole words and none is read twice.
             rest = data[resume:].decode("utf-8", "replace")
             tail = re.match(r"[^\s\u00ad]*", rest)
-            length = tail.end() if tail else 0
-            if length > 0:
-                consumed += rest[:length]
-                box.refpub_moved = {**getattr(box, "refpub_moved", {}), resume: length}
-            else:
-                consumed += "\u00ad"  # a hyphen a line break added (ISO 32000-1, 14.8.2.2.3)
+            moving = tail.end() if tail else 0
+            consumed += rest[:moving] if moving else "\u00ad"  # else: an added hyphen (ISO 32000-1, 14.8.2.2.3)
+        if resume is not None:
+            # what the next line leaves out (set each time: layout may try a line more than once)
+            box.refpub_moved = {**moved_at, resume: moving}
         new_box.refpub_source = consumed
         return new_box, resume, preserved
 
