@@ -9,7 +9,7 @@ build: setup
 	$(BIN)/refpub build
 
 test: setup-dev lint
-	$(BIN)/python -m pytest -n auto
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # Style and mistakes a linter finds (pyproject.toml [tool.ruff]); `ruff format` fixes the layout.
 # Then the type check of src/refpub (pyproject.toml [tool.mypy]).

@@ -20,6 +20,7 @@ apt_packages=(
 )
 if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   apt_packages+=(poppler-utils qpdf libzbar0 pandoc)   # pdftotext/pdffonts, qpdf --check, QR decoding; pandoc --citeproc reads the CSL-JSON reading list
+  apt_packages+=(maven)   # fetches veraPDF (the PDF/UA validator of the tests) from Maven Central
 fi
 # --- web edition (issue 18): the browser tests drive Debian's chromium with Playwright (never a
 # downloaded browser) and inject axe-core, from npm at a pinned version, into every page type.
@@ -93,6 +94,27 @@ if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
   fi
 fi
 # --- end web edition
+# --- veraPDF (issue 29): the PDF/UA-1 validator the tests run on every PDF, pinned and checked
+# (scripts/verapdf/verapdf.txt), from Maven Central into .tools/verapdf/verapdf.jar; Java runs it.
+if [ "$extras" = "dev" ] || [ "$extras" = "bench" ]; then
+  verapdf=.tools/verapdf
+  if [ ! -f "$verapdf/verapdf.jar" ] || ! cmp -s scripts/verapdf/verapdf.txt "$verapdf/verapdf.txt"; then
+    artifact="$(sed -n 's/^artifact=//p' scripts/verapdf/verapdf.txt)"
+    sha256="$(sed -n 's/^sha256=//p' scripts/verapdf/verapdf.txt)"
+    rm -rf "$verapdf" && mkdir -p "$verapdf/download"
+    mvn -q -B -Dstyle.color=never org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy \
+      -Dartifact="$artifact" -Dmdep.stripVersion=true -DoutputDirectory="$verapdf/download"
+    jar="$verapdf/download/${artifact#*:}"; jar="${jar%%:*}.jar"
+    if ! echo "$sha256  $jar" | sha256sum -c --quiet -; then
+      echo "setup: $artifact does not have the SHA-256 in scripts/verapdf/verapdf.txt" >&2
+      rm -rf "$verapdf"
+      exit 1
+    fi
+    mv "$jar" "$verapdf/verapdf.jar" && rmdir "$verapdf/download"
+    cp scripts/verapdf/verapdf.txt "$verapdf/verapdf.txt"
+  fi
+fi
+# --- end veraPDF
 # --- Fonts for the project's languages -----------------------------------------------------
 # Every language in `languages` of content/publication.yaml needs a face fontconfig matches for
 # it (`fc-list :lang=my`). While some language has none, install the next Noto package (they

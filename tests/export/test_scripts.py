@@ -6,6 +6,7 @@ give back its text, and each right-to-left e-book must read right to left and pa
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -24,9 +25,7 @@ from support import ROOTS, epubcheck_reports
 EPOCH = "1767225600"
 LANGS = ("ar", "fa", "ur", "my", "si", "ne", "km", "bn", "tr")
 RTL = ("ar", "fa", "ur")
-# A heading of each handbook (section titles, "Contents"), as the catalogs write it. Chosen
-# without pre-base vowel signs: a PDF font maps each glyph to text, so a Bengali or Khmer vowel
-# drawn before its consonant (ো, ើ) comes back out of order or lost in any PDF reader.
+# A heading of each handbook (section titles, "Contents"), as the catalogs write it.
 SAMPLES = {
     "ar": "قراءات أساسية",
     "fa": "منابع کلیدی",
@@ -113,6 +112,49 @@ def test_handbook_embeds_its_script_s_face(built, lang):
 def test_handbook_text_can_be_extracted(built, lang):
     out, _ = built
     assert _plain(SAMPLES[lang]) in _handbook_text(out, lang)
+
+
+# Headings whose glyphs are drawn in another order than their characters (vowel signs before
+# their consonant, reph, medials): each text run carries its source text as ActualText, so
+# pdftotext (and search, copy, a screen reader) gives back these exact characters.
+REORDERED = {
+    "my": ["ဝန်ဆောင်မှုအလိုက် အဖွဲ့အစည်းများ", "ဆေးဘက်ဆိုင်ရာ စောင့်ရှောက်မှု"],
+    "ne": ["विषयसूची", "परामर्श"],
+    "bn": ["সেবা অনুযায়ী সংস্থা", "সূচিপত্র"],
+    "si": ["වෛද්‍ය ප්‍රතිකාර", "සේවාව අනුව සංවිධාන"],
+    "km": ["អង្គការតាមសេវាកម្ម", "ការថែទាំសុខភាព"],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(REORDERED))
+def test_complex_script_text_is_extracted_exactly(built, lang):
+    out, _ = built
+    text = _handbook_text(out, lang)
+    for phrase in REORDERED[lang]:
+        assert _plain(phrase) in text, phrase
+
+
+def test_burmese_handout_text_is_extracted_exactly(built):
+    out, _ = built
+    text = subprocess.run(
+        ["pdftotext", str(out / "handout-help-my-ur.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    for phrase in ("ဘယ်သူ ကူညီနိုင်သလဲ", "အကူအညီ ဘယ်မှာရနိုင်သလဲ", "ဥပဒေအကြံပေးချက်"):
+        assert _plain(phrase) in _plain(text), phrase
+
+
+def test_burmese_handout_reads_from_its_tags(built):
+    """A screen reader walking the handout's structure tree gets the Burmese phrases exactly,
+    each in a run read in Burmese."""
+    from pdfua.readout import passages
+
+    out, _ = built
+    read = passages(out / "handout-help-my-ur.pdf")
+    text = _plain(" ".join(p.text for p in read))
+    for phrase in ("ဘယ်သူ ကူညီနိုင်သလဲ", "အကူအညီ ဘယ်မှာရနိုင်သလဲ", "ဥပဒေအကြံပေးချက်"):
+        assert _plain(phrase) in text, phrase
+    burmese = [(t, lang) for p in read for t, lang in p.runs if re.search("[\u1000-\u109f]", t)]
+    assert burmese and {lang for _, lang in burmese} == {"my"}
 
 
 @pytest.mark.parametrize("lang", LANGS)

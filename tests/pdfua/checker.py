@@ -1,6 +1,7 @@
 """An independent PDF/UA-1 checker for the test suite, built on pikepdf.
 
-veraPDF cannot be installed here, so this module implements a subset of the rules of veraPDF's
+veraPDF itself is the judge (tests/pdfua/test_verapdf.py runs it on every PDF). This module, quick
+and in-process, implements a subset of the rules of veraPDF's
 published PDF/UA-1 validation profile (veraPDF/veraPDF-validation-profiles, PDF_UA/PDFUA-1.xml) and
 reports them under the profile's own ids ("7.18.5-1" = ISO 14289-1 clause 7.18.5, test 1). Where the
 profile's test is a formula over veraPDF's object model, the code here follows that formula; the few

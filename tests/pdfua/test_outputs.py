@@ -6,27 +6,21 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 from .checker import check, format_failures
+from .conftest import GROUP
 from support import REPO
 
+pytestmark = GROUP
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("build")
-    result = subprocess.run(
-        [sys.executable, "-m", "refpub", "build", "--only", "handbook,handouts", "--out", str(out), str(REPO)],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr
-    return out
+
+@pytest.fixture
+def built(repository_pdfs) -> Path:
+    return repository_pdfs
 
 
 def _pdfs(out: Path) -> list[Path]:

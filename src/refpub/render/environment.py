@@ -24,7 +24,7 @@ from ..errors import BuildError
 from ..i18n.catalogs import Translations
 from ..text import Text
 from ..urls import TEL_LINK, is_safe_url
-from .formats import format_number, format_partial_date, list_separator, text_direction
+from .formats import format_number, format_partial_date, list_separator, script_language, text_direction
 from .interface import (
     FIRST_STRONG_ISOLATE,
     LEFT_TO_RIGHT_ISOLATE,
@@ -160,9 +160,12 @@ def display_path(filename: str, project_root: Path | None) -> str:
 
 
 def _lang_attr(env: jinja2.Environment, value) -> Markup:
-    """` lang="en"` (and a fallback marker) when ``value`` is not in the page's language."""
+    """` lang="en"` (and a fallback marker) when ``value`` is not in the page's language: its
+    own language, or the language of its script (a Japanese address on an English page)."""
     lang = getattr(value, "lang", None)
     page_lang = env.globals["page_lang"]
+    if isinstance(value, str) and value:
+        lang = script_language(value, str(lang or page_lang)) or lang
     if not lang or lang == page_lang:
         return Markup("")
     attrs = f' lang="{escape(lang)}"'

@@ -71,6 +71,9 @@ def render_document(html: str, resource_roots: list[Path], base_dir: Path, font_
     """
     import weasyprint
 
+    from .tagging import install
+
+    install()  # some patches act while the text is laid out
     fetcher = ProjectFetcher(resource_roots)
     try:
         with _collecting():

@@ -15,6 +15,19 @@ still valid, only less accessible, and the PDF/UA tests fail).
   anchor id such as ``org-jar``). The description becomes the link's ``aria-label`` or else its
   text, in the output's language ("Key readings, page 3").
 * **pydyf's page references** cost O(pages) per lookup: cached (see :func:`_cache_page_references`).
+* **One annotation per link** (7.18.5): WeasyPrint gives every inline box inside a link its
+  own annotation, drawn over the link's (a Link annotation under a NonStruct, Tab stopping twice).
+  An inline box inside an inline link is covered by the link's own annotation and gets none.
+* **The text of each line** (PDF/UA-1 7.2, what a screen reader and a search box read): WeasyPrint
+  draws a line without the space it broke at, with the hyphen it added, and complex scripts
+  (Burmese, Devanagari, Khmer, ...) as glyphs in visual order. Each text run's marked content
+  carries ``/ActualText`` with its source text whenever what is drawn would read otherwise: the
+  space at the line end, the word without the added hyphen, the characters in their order (NFC).
+* **Structure**: a link that wraps is one Link element (with one OBJR per annotation piece), a
+  description list's term and description are one list item (Lbl, LBody: "Phone" then the
+  number), and an empty Span is left out (see :func:`_tidy_structure`).
+* **Language by script**: a text run in Japanese script under an element in another language
+  (an address in an English entry) says ``/Lang (ja)`` in its marked content.
 * **Fonts before they are embedded**: :func:`fonts_seen_by` lets the book share one font subset
   between its parts (render/book.py, ``_SharedGlyphs``).
 """
@@ -25,6 +38,9 @@ import inspect
 import logging
 import re
 from contextlib import contextmanager
+from typing import Any
+
+from .formats import script_language
 
 TESTED_WEASYPRINT = ("69", "70")
 # Break hints in the text (word joiners between phrases, soft hyphens, zero-width spaces): not read.
@@ -49,6 +65,9 @@ def install() -> list[str]:
         ("page references", _cache_page_references),
         ("tags", _patch_tags),
         ("fonts", _patch_fonts),
+        ("links", _patch_nested_links),
+        ("line text", _patch_line_text),
+        ("actual text", _patch_actual_text),
     ):
         if not patch():
             skipped.append(name)
@@ -176,6 +195,7 @@ def _patch_tags() -> bool:
         try:
             add(pdf, document, pdf_version, page_streams)
             _mark_languages(pdf)
+            _tidy_structure(pdf)
         finally:
             _languages.clear()
             _elements.clear()
@@ -237,3 +257,246 @@ def _mark_languages(pdf) -> None:
             child = _object(pdf, kid)
             if child is not None:
                 stack.append((child, lang))
+
+
+# ----------------------------------------------------------------------------- links
+
+
+def _patch_nested_links() -> bool:
+    """An inline box inside an inline link gets no annotation of its own: the link's covers it."""
+    import weasyprint.anchors as wanchors
+    import weasyprint.document as wdocument
+    from weasyprint.formatting_structure import boxes
+
+    original = getattr(wanchors, "gather_anchors", None)
+    if original is None or not _has_parameters(original, ("box", "anchors", "links", "bookmarks", "forms")):
+        return False
+    if getattr(original, "refpub_patched", False):
+        return True
+
+    def gather_anchors(box, anchors, links, bookmarks, forms, parent_matrix=None, parent_form=None, parent_link=None):
+        if getattr(box, "refpub_in_link", False) and not box.link:
+            parent_link = None  # drawn inside its link's annotation; its children too
+        elif isinstance(box, boxes.InlineBox) and (box.link or parent_link):
+            for child in box.children:
+                if isinstance(child, boxes.InlineBox):
+                    child.refpub_in_link = True
+        return original(box, anchors, links, bookmarks, forms, parent_matrix, parent_form, parent_link)
+
+    setattr(gather_anchors, "refpub_patched", True)  # noqa: B010 (a function attribute)
+    wanchors.gather_anchors = gather_anchors
+    wdocument.gather_anchors = gather_anchors
+    return True
+
+
+# ----------------------------------------------------------------------------- line text
+
+# Scripts whose glyphs a PDF font cannot map back to the text in order (reordered vowel signs,
+# conjuncts, stacked marks): Indic (Devanagari to Malayalam, Sinhala), Thai, Lao, Tibetan,
+# Myanmar, Khmer and their extensions. Not right-to-left scripts: their glyphs are drawn in visual
+# order and every reader (poppler, Acrobat) reorders them by the bidi algorithm, which it would
+# also apply to an ActualText, reversing it.
+_COMPLEX = re.compile("[\u0900-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff\ua9e0-\ua9ff\uaa60-\uaa7f]")
+
+
+def _patch_line_text() -> bool:
+    """Each text box a line break makes keeps ``refpub_source``: the source text it stands for,
+    with the space the break consumed (and without the hyphen the break added)."""
+    import weasyprint.layout.inline as winline
+
+    original = getattr(winline, "split_text_box", None)
+    if original is None or not _has_parameters(original, ("context", "box", "available_width", "skip")):
+        return False
+    if getattr(original, "refpub_patched", False):
+        return True
+
+    def split_text_box(context, box, available_width, skip, *args, **kwargs):
+        new_box, resume, preserved = original(context, box, available_width, skip, *args, **kwargs)
+        if new_box is None:
+            return new_box, resume, preserved
+        start = skip or 0
+        data = box.text.encode()
+        consumed = (data[start:] if resume is None else data[start:resume]).decode("utf-8", "replace")
+        # the end of a word this box's line began with (see below): read with the line before
+        moved_at = getattr(box, "refpub_moved", {})
+        moved = moved_at.get(start, 0)
+        carried = max(0, moved - len(consumed))  # a word moved on past this line too
+        consumed = consumed[moved:]
+        hyphen = new_box.style["hyphenate_character"]
+        moving = carried
+        if (
+            resume is not None
+            and not carried
+            and hyphen
+            and new_box.text.endswith(hyphen)
+            and not consumed.endswith(hyphen)
+        ):
+            # Broken inside a word: this line reads the whole word ("applicants"), the next one
+            # starts after it, so each line's text has whole words and none is read twice.
+            rest = data[resume:].decode("utf-8", "replace")
+            tail = re.match(r"[^\s\u00ad]*", rest)
+            moving = tail.end() if tail else 0
+            consumed += rest[:moving] if moving else "\u00ad"  # else: an added hyphen (ISO 32000-1, 14.8.2.2.3)
+        if resume is not None:
+            # what the next line leaves out (set each time: layout may try a line more than once)
+            box.refpub_moved = {**moved_at, resume: moving}
+        new_box.refpub_source = consumed
+        return new_box, resume, preserved
+
+    setattr(split_text_box, "refpub_patched", True)  # noqa: B010 (a function attribute)
+    winline.split_text_box = split_text_box
+    return True
+
+
+def actual_text(box) -> str | None:
+    """The ActualText of a text box's marked content, or None when its glyphs read as its text."""
+    import unicodedata
+
+    drawn = box.text
+    source = getattr(box, "refpub_source", None)
+    if source is None:
+        source = drawn
+    # break hints are not read, except a soft hyphen the line ends with: the hyphen a line break
+    # added, where the word could not be read whole (ISO 32000-1, 14.8.2.2.3)
+    source = _INVISIBLE.sub("", source) + ("\u00ad" if source.endswith("\u00ad") else "")
+    if source == "" and drawn.strip():
+        return ""  # the end of a word read whole with the line before
+    if source.strip() == "":
+        # a space between two inline elements is drawn as nothing, yet separates two words
+        return " " if source else None
+    if "\n" in source:
+        source = source.replace("\n", " ")
+    source = re.sub("[ \t]+$", " ", source)
+    if source == drawn and not _COMPLEX.search(drawn):
+        return None
+    return unicodedata.normalize("NFC", source)
+
+
+def _patch_actual_text() -> bool:
+    """``/ActualText`` in the property list of each text box's marked content (see actual_text)."""
+    import pydyf
+    import weasyprint.pdf.stream as wstream
+    from weasyprint.formatting_structure import boxes
+
+    stream_class = getattr(wstream, "Stream", None)
+    original = getattr(stream_class, "marked", None)
+    if stream_class is None or original is None or not _has_parameters(original, ("self", "box", "tag")):
+        return False
+    if getattr(original, "refpub_patched", False):
+        return True
+
+    @contextmanager
+    def marked(self, box, tag):
+        with original(self, box, tag):
+            if self._tags is not None and isinstance(box, boxes.TextBox) and self.stream[-1] == b"BDC":
+                text = actual_text(box)
+                properties = self.stream[-2]
+                if isinstance(properties, pydyf.Dictionary):
+                    if text is not None:
+                        properties["ActualText"] = pydyf.String(text)
+                    lang = script_language(box.text, box.style["lang"] or "")
+                    if lang:
+                        properties["Lang"] = pydyf.String(lang)
+            yield
+
+    setattr(marked, "refpub_patched", True)  # noqa: B010 (a function attribute)
+    stream_class.marked = marked
+    return True
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+def _tidy_structure(pdf) -> None:
+    """One Link element for a link that wraps (WeasyPrint makes one per line: a screen reader's
+    links list had it twice), and no empty Span (an empty HTML span, such as a leader)."""
+    root = _object(pdf, pdf.catalog.get("StructTreeRoot"))
+    if root is None:
+        return
+    replaced: dict[bytes, bytes] = {}  # reference of a merged Link -> the Link it joined
+    stack: list[Any] = [_object(pdf, kid) for kid in root.get("K", ())]
+    while stack:
+        struct = stack.pop()
+        if not isinstance(struct, dict) or "K" not in struct:
+            continue
+        kids = struct["K"]
+        if struct.get("S") == "/L" and _html_tag(_elements.get(id(struct))) == "dl":
+            _pair_terms(pdf, kids)
+        kept: list = []
+        previous: Any = None
+        for kid in kids:
+            child: Any = _object(pdf, kid)
+            if _is_struct(child):
+                if child.get("S") in ("/Span", "/NonStruct") and not child.get("K"):
+                    continue  # empty
+                if (
+                    previous is not None
+                    and child.get("S") == "/Link" == previous.get("S")
+                    and child.get("Pg") == previous.get("Pg")
+                    and _elements.get(id(child)) is not None
+                    and _elements.get(id(child)) is _elements.get(id(previous))
+                ):
+                    for grandchild in child["K"]:
+                        previous["K"].append(grandchild)
+                        nested = _object(pdf, grandchild)
+                        if isinstance(nested, dict) and nested.get("Type") == "/StructElem":
+                            nested["P"] = previous.reference
+                    replaced[child.reference] = previous.reference
+                    continue
+                previous = child if child.get("S") == "/Link" else None
+                stack.append(child)
+            else:
+                previous = None
+            kept.append(kid)
+        if len(kept) != len(kids):
+            kids[:] = kept
+    if not replaced:
+        return
+    tree = _object(pdf, root.get("ParentTree"))
+    nums: Any = tree.get("Nums", []) if isinstance(tree, dict) else []
+    for i, value in enumerate(nums):
+        if isinstance(value, bytes) and value in replaced:
+            nums[i] = replaced[value]
+        elif isinstance(value, list):
+            for j, reference in enumerate(value):
+                if reference in replaced:
+                    value[j] = replaced[reference]
+
+
+def _is_struct(obj) -> bool:
+    return isinstance(obj, dict) and obj.get("Type") == "/StructElem"
+
+
+def _html_tag(element) -> str:
+    tag = getattr(element, "tag", None)
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _pair_terms(pdf, kids) -> None:
+    """A description list's items as label/value pairs: WeasyPrint makes each ``dt`` and each
+    ``dd`` its own list item ("list of 6 items" for 3 contacts); a term becomes the Lbl of one
+    LI and its descriptions the LBody that follow it."""
+    current = None
+    kept = []
+    for kid in kids:
+        item = _object(pdf, kid)
+        tag = _html_tag(_elements.get(id(item))) if isinstance(item, dict) else ""
+        if tag == "dt" and item.get("S") == "/LI":
+            bodies = [_object(pdf, k) for k in item.get("K", ())]
+            for body in bodies:
+                if isinstance(body, dict) and body.get("S") == "/LBody":
+                    body["S"] = "/Lbl"
+            current = item
+        elif tag == "dd" and item.get("S") == "/LI" and current is not None:
+            for grandchild in item.get("K", ()):
+                current["K"].append(grandchild)
+                body = _object(pdf, grandchild)
+                if isinstance(body, dict):
+                    body["P"] = current.reference
+                    if "Lang" in item and "Lang" not in body:
+                        body["Lang"] = item["Lang"]  # the language of the item left out
+            continue
+        else:
+            current = None
+        kept.append(kid)
+    kids[:] = kept
