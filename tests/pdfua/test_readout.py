@@ -5,6 +5,7 @@ contents read title first."""
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pikepdf
@@ -201,6 +202,9 @@ def test_a_paragraph_reads_as_its_source_however_its_lines_break(tmp_path, width
     pdf.write_bytes(result.data)
     (paragraph,) = [p for p in passages(pdf) if p.tag == "P"]
     assert _read(paragraph) == source
+    # text extraction keeps a word's own hyphen even where the line breaks after it
+    extracted = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "wellknown" not in extracted.replace("\n", "")
     # some line did end with a hyphen inside a word: its text reads on to the end of the word
     with pikepdf.open(pdf) as document:
         actual = [

@@ -324,16 +324,14 @@ def _patch_line_text() -> bool:
         consumed = consumed[moved:]
         hyphen = new_box.style["hyphenate_character"]
         moving = carried
-        if (
-            resume is not None
-            and not carried
-            and hyphen
-            and new_box.text.endswith(hyphen)
-            and not consumed.endswith(hyphen)
-        ):
+        rest = data[resume:].decode("utf-8", "replace") if resume is not None else ""
+        added_hyphen = bool(hyphen) and new_box.text.endswith(hyphen) and not consumed.endswith(hyphen)
+        # a word written with a hyphen ("over-stayers") broken after it: text extraction would
+        # take the line-end hyphen for an added one and drop it, so the word is read whole too
+        own_hyphen = consumed.endswith(("-", "\u2010")) and rest[:1].isalnum()
+        if resume is not None and not carried and (added_hyphen or own_hyphen):
             # Broken inside a word: this line reads the whole word ("applicants"), the next one
             # starts after it, so each line's text has whole words and none is read twice.
-            rest = data[resume:].decode("utf-8", "replace")
             tail = re.match(r"[^\s\u00ad]*", rest)
             moving = tail.end() if tail else 0
             consumed += rest[:moving] if moving else "\u00ad"  # else: an added hyphen (ISO 32000-1, 14.8.2.2.3)
