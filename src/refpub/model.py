@@ -188,7 +188,13 @@ class Publication:
     catalog_references: str = "file"
     topics: tuple[Topic, ...] = ()
     handouts: tuple[Handout, ...] = ()
+    furigana: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+    def furigana_level(self, lang: str) -> str:
+        """How much ruby ``lang`` gets (schema.FURIGANA_LEVELS): its setting, else all for
+        Easy Japanese (ja-x-easy) and none for any other language."""
+        return self.furigana.get(lang, "all" if lang == "ja-x-easy" else "none")
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
@@ -204,6 +210,8 @@ class Content:
     publication: Publication
     readings: tuple[Reading, ...]
     organisations: tuple[Organisation, ...]
+    # content/furigana.yaml: {surface: reading in kana}, for words the analyser reads wrong.
+    furigana: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     def readings_in(self, section_id: str) -> tuple[Reading, ...]:
         return tuple(r for r in self.readings if r.section == section_id)
