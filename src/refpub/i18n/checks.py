@@ -32,6 +32,7 @@ from ..text import control_character_problem
 from ..urls import check_url
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
 from .glossary import Term, load_glossary, missing_terms
+from .names import cldr_code
 from .pofile import PoFile, is_translated, message_key, read_po
 
 # --------------------------------------------------------------------------- placeholders
@@ -151,7 +152,7 @@ def url_problems(source: str, translation: str) -> tuple[list[str], list[str]]:
 
 def expected_plurals(lang: str) -> int | None:
     try:
-        return get_plural(lang.replace("-", "_")).num_plurals
+        return get_plural(cldr_code(lang)).num_plurals
     except (ValueError, LookupError):
         return None
 

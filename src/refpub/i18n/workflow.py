@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
@@ -20,8 +19,8 @@ from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_pa
 from .checks import check_catalogs
 from .extract import content_template, messages_template, project_content_messages
 from .merge import REVIEW_MARK, merge
-from .names import language_name
-from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, read_po, write_po
+from .names import cldr_code, is_known, language_name
+from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, message_key, read_po, write_po
 
 DOMAINS = (MESSAGES_DOMAIN, CONTENT_DOMAIN)
 
@@ -88,7 +87,7 @@ def extract(root: Path, reporter: Reporter, references: str | None = None) -> li
 
 def plural_forms(lang: str) -> str:
     try:
-        return get_plural(lang.replace("-", "_")).plural_forms
+        return get_plural(cldr_code(lang)).plural_forms
     except (ValueError, LookupError):
         return "nplurals=2; plural=(n != 1);"
 
@@ -187,12 +186,27 @@ def update(
     return written
 
 
-def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
-    """Create the catalogs of a new language from the templates (refuses to overwrite)."""
-    try:
-        Locale.parse(lang.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        reporter.error(f"'{lang}' is not a language code Babel knows (such as fr, pt_BR, zh_Hant)")
+def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = None) -> list[tuple[str, bool]]:
+    """Create the catalogs of a new language from the templates (refuses to overwrite).
+
+    ``start_from`` names a language whose translations the new catalogs start from (Easy
+    Japanese from Japanese: ``refpub i18n init ja-x-easy --from ja``), each marked fuzzy, so none
+    is published until a translator has reviewed it and removed the flag."""
+    if not is_known(lang):
+        reporter.error(f"'{lang}' is not a language code Babel knows (such as fr, pt_BR, zh_Hant, ja-x-easy)")
+        return []
+    starts: dict[str, PoFile] = {}
+    for domain in DOMAINS if start_from else ():
+        path = catalog_path(root, start_from, domain)
+        if not path.is_file():
+            continue
+        start = read_po(path)
+        for line, problem in start.problems:
+            reporter.error(f"syntax: {problem}; fix it before starting another language from it", Location(_rel(root, path), line))
+        starts[domain] = start
+    if start_from and not starts and not reporter.has_errors:
+        reporter.error(f"there is no catalog of '{start_from}' to start from", Location(f"locales/{start_from}"))
+    if reporter.has_errors:
         return []
     existing = [catalog_path(root, lang, d) for d in DOMAINS if catalog_path(root, lang, d).is_file()]
     if existing:
@@ -210,12 +224,29 @@ def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
     if templates is None:
         return []
     written = update_language(root, lang, templates, info.title, reporter, info.references)
+    for domain, start in starts.items():
+        _start_from(catalog_path(root, lang, domain), start, f"{start_from}", info.references)
     if lang not in info.languages:
         reporter.warning(
             f"'{lang}' is not in languages yet; add it there to publish it",
             Location("content/publication.yaml"),
         )
     return written
+
+
+def _start_from(path: Path, start: PoFile, start_lang: str, references: str) -> None:
+    """Fill the untranslated messages of the catalog at ``path`` with ``start``'s translations
+    of the same messages, each fuzzy and marked for review."""
+    po = read_po(path)
+    known = {message_key(m): m for m in start.messages if is_translated(m) and not m.fuzzy}
+    for m in po.messages:
+        source = known.get(message_key(m))
+        if source is None or is_translated(m):
+            continue
+        m.string = list(source.string) if isinstance(source.string, list) else source.string
+        m.flags.add("fuzzy")
+        m.user_comments = [*m.user_comments, f"from {start_lang}: {REVIEW_MARK}"]
+    write_po(path, po, references=references)
 
 
 # --------------------------------------------------------------------------- compile
