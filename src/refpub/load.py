@@ -513,7 +513,9 @@ def load_furigana(root: Path, reporter: Reporter) -> MappingProxyType:
     if node is None or _is_null(node):
         return MappingProxyType({})
     if not isinstance(node, yaml.MappingNode):
-        reporter.error(f"the reading dictionary must be a mapping of word to reading, not {_describe(node)}", _loc(rel, node))
+        reporter.error(
+            f"the reading dictionary must be a mapping of word to reading, not {_describe(node)}", _loc(rel, node)
+        )
         return MappingProxyType({})
     words: dict[str, str] = {}
     for key, value in node.value:
@@ -524,9 +526,13 @@ def load_furigana(root: Path, reporter: Reporter) -> MappingProxyType:
             reporter.error(str(exc), _loc(rel, key))
             continue
         if not has_kanji(surface):
-            reporter.error(f"'{surface}' has no kanji; the dictionary gives readings of words written in kanji", _loc(rel, key))
+            reporter.error(
+                f"'{surface}' has no kanji; the dictionary gives readings of words written in kanji", _loc(rel, key)
+            )
         elif not is_kana(reading):
-            reporter.error(f"the reading of '{surface}', '{reading}', must be hiragana or katakana only", _loc(rel, value))
+            reporter.error(
+                f"the reading of '{surface}', '{reading}', must be hiragana or katakana only", _loc(rel, value)
+            )
         elif surface in words:
             reporter.error(f"'{surface}' is listed twice", _loc(rel, key))
         else:

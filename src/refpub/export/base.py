@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from ..diagnostics import Location
 from ..errors import BuildError
@@ -20,7 +20,7 @@ from ..i18n.catalogs import Translations, load_translations
 from ..model import Content
 from ..project import Project
 from ..render.context import Localizer, OrganisationView, PublicationView, ReadingView
-from ..render.environment import make_environment, template_dirs
+from ..render.environment import EscapedText, Furigana, make_environment, template_dirs
 from ..render.fonts import missing_glyphs
 from ..render.partcache import PartCache
 from .protocol import Rendered, Target  # re-exported: exporters import them from here too
@@ -55,9 +55,22 @@ class RenderSession:
         key = (lang, xhtml, phrase_breaking)
         if key not in self._environments:
             self._environments[key] = make_environment(
-                self.project.root, self.translations(lang), xhtml=xhtml, phrase_breaking=phrase_breaking
+                self.project.root,
+                self.translations(lang),
+                xhtml=xhtml,
+                phrase_breaking=phrase_breaking,
+                furigana=self.furigana,
             )
         return self._environments[key]
+
+    @property
+    def furigana(self) -> Furigana | None:
+        """Ruby settings for the environments, or None when no language gets furigana."""
+        pub = self.content.publication
+        levels = {lang: pub.furigana_level(lang) for lang in pub.languages}
+        if all(level == "none" for level in levels.values()):
+            return None
+        return Furigana(levels, self.content.furigana)
 
     @property
     def resource_roots(self) -> list[Path]:
@@ -155,7 +168,7 @@ def publication_glyph_problems(pub: PublicationView) -> list[BuildError]:
 # ----------------------------------------------------------------------------- interface strings
 
 
-class UiText(Markup):
+class UiText(EscapedText):
     """An interface string as rendered, with the language it is really in (for ``lang_attr``)."""
 
     # Markup's own methods (``+``, ``%``, ``join``) make new instances from one argument: those

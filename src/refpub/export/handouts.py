@@ -41,7 +41,6 @@ from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
 from ..reproducible import source_datetime
 from ..selection import HandoutEntries, handout_languages, select_for_handout
-from ..text import Text
 from ..urls import is_safe_url
 from .base import Rendered, RenderSession, check_glyphs, interface_glyph_problems
 from .protocol import Inputs, Target
@@ -154,19 +153,24 @@ def _organisation_contacts(views: list[OrganisationView]) -> tuple[tuple[str, st
 
 def _in_every_language(texts) -> Markup:
     """``Tokyo / 東京``: one text in each language of the handout, each once, each with its lang."""
+    return _each_once((text, text.lang) for text in texts)
+
+
+def _each_once(pairs) -> Markup:
+    """(text or markup, language) pairs joined with " / ", each text once, each with its lang."""
     seen: list[str] = []
     spans = []
-    for text in texts:
+    for text, lang in pairs:
         if str(text) and str(text) not in seen:
             seen.append(str(text))
-            spans.append(Markup('<span lang="{}">{}</span>').format(text.lang, text))
+            spans.append(Markup('<span lang="{}">{}</span>').format(lang, text))
     return Markup('<span class="sep"> / </span>').join(spans)
 
 
 def _bilingual_label(languages, kind: str) -> Markup:
     """``Phone / 電話``: the label of a contact in every language of the handout, once each
-    (a label without a translation is not repeated)."""
-    return _in_every_language(Text(lang.parts.label(kind).strip(), lang.lang) for lang in languages)
+    (a label without a translation is not repeated). The macro's output is markup (furigana)."""
+    return _each_once((Markup(lang.parts.label(kind)).strip(), lang.lang) for lang in languages)
 
 
 def _qr(url: str, size: float, label: str) -> Markup | None:

@@ -202,7 +202,9 @@ def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = Non
             continue
         start = read_po(path)
         for line, problem in start.problems:
-            reporter.error(f"syntax: {problem}; fix it before starting another language from it", Location(_rel(root, path), line))
+            reporter.error(
+                f"syntax: {problem}; fix it before starting another language from it", Location(_rel(root, path), line)
+            )
         starts[domain] = start
     if start_from and not starts and not reporter.has_errors:
         reporter.error(f"there is no catalog of '{start_from}' to start from", Location(f"locales/{start_from}"))

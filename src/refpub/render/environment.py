@@ -8,6 +8,8 @@ placing a file of the same name in its own folder. Autoescaping is on for every 
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -17,11 +19,13 @@ from markupsafe import Markup, escape
 from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations
+from ..i18n.names import base_language
 from ..text import Text
 from ..urls import is_safe_url
 from .formats import format_number, format_partial_date, list_separator, text_direction
+from .furigana import Segment, segments
 from .labels import LABEL_SEPARATOR
-from .phrases import break_words, join_phrases, soften_long_words
+from .phrases import WORD_JOINER, break_words, join_phrases, phrase_starts, soften_long_words
 from .resources import is_within
 
 
@@ -133,6 +137,92 @@ def display_path(filename: str, project_root: Path | None) -> str:
     return filename
 
 
+class EscapedText(Markup):
+    """An interface string as the gettext callables give it: escaped text, never an element, so
+    furigana may be added to it (see ``_ruby``)."""
+
+
+@dataclass(frozen=True)
+class Furigana:
+    """Which languages get ruby over their kanji, and the project's reading dictionary."""
+
+    levels: Mapping[str, str]  # lang -> schema.FURIGANA_LEVELS; a language not named gets none
+    words: Mapping[str, str]
+
+    def level(self, lang: str) -> str:
+        return self.levels.get(lang, "none") if base_language(lang) == "ja" else "none"
+
+
+RUBY = Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>")
+# In PDFs (WeasyPrint has no ruby layout) the reading comes first, so the stylesheets can stack
+# it above its base in an inline-block; the base is an element of its own. The structure tree
+# puts the base first again, tagged RB beside RT (render/tagging.py).
+RUBY_PAGED = Markup("<ruby><rt>{1}</rt><rb>{0}</rb></ruby>")
+
+
+def ruby_markup(text: str, level: str, words: Mapping[str, str], phrase_breaking: bool = False) -> Markup | None:
+    """``text`` with ``<ruby>`` readings over its kanji (escaped), or None when none is due.
+
+    In paged output the characters of each Japanese phrase are also joined (WORD JOINER, as
+    render/phrases.py does for text without ruby), so a line never breaks between a kanji and
+    its okurigana; a ruby group itself is one unbreakable box."""
+    segs = segments(text, words, level)
+    if all(seg.reading is None for seg in segs):
+        return None
+    starts = phrase_starts(text) if phrase_breaking else None
+    out: list[str] = []
+    pos = 0
+    for seg in segs:
+        if starts is not None and pos and pos not in starts:
+            out.append(WORD_JOINER)
+        if seg.reading is not None:
+            out.append((RUBY_PAGED if phrase_breaking else RUBY).format(seg.base, seg.reading))
+        elif starts is not None:
+            out.append(escape(_join_within(seg, pos, starts)))
+        else:
+            out.append(escape(seg.base))
+        pos += len(seg.base)
+    return Markup("".join(out))
+
+
+def _join_within(seg: Segment, pos: int, starts: frozenset[int]) -> str:
+    """The characters of a segment joined except where a phrase starts."""
+    chars = []
+    for i, char in enumerate(seg.base):
+        if i and pos + i not in starts:
+            chars.append(WORD_JOINER)
+        chars.append(char)
+    return soften_long_words("".join(chars))
+
+
+def _ruby(env: jinja2.Environment, value):
+    """``value`` with furigana when its language asks for them (content/publication.yaml's
+    ``furigana``); anything else unchanged. Text and escaped interface strings only: markup
+    made by a template (a link, an element) is never touched."""
+    furigana: Furigana | None = env.globals.get("furigana")
+    if furigana is None or not value or not isinstance(value, str):
+        return value
+    if isinstance(value, Markup):
+        if not isinstance(value, EscapedText) or "<" in value:
+            return value
+        text = value.unescape()
+    else:
+        text = str(value)
+    lang = getattr(value, "lang", None) or env.globals["page_lang"]
+    level = furigana.level(str(lang))
+    if level == "none":
+        return value
+    marked = ruby_markup(text, level, furigana.words, env.globals["phrase_breaking"])
+    return value if marked is None else marked
+
+
+def _plain(env: jinja2.Environment, value):
+    """A value printed where no element may stand (an attribute, ``<title>``): never given ruby."""
+    if env.globals.get("furigana") is None or isinstance(value, Markup) and not isinstance(value, EscapedText):
+        return value
+    return Markup(escape(str(value) if not isinstance(value, Markup) else value.unescape()))
+
+
 def _lang_attr(env: jinja2.Environment, value) -> Markup:
     """` lang="en"` (and a fallback marker) when ``value`` is not in the page's language."""
     lang = getattr(value, "lang", None)
@@ -154,8 +244,8 @@ def _lang_attr(env: jinja2.Environment, value) -> Markup:
 
 def _phrases(env: jinja2.Environment, value):
     """Japanese phrase breaking for paged output (see render/phrases.py)."""
-    if not env.globals["phrase_breaking"] or not value:
-        return value
+    if not env.globals["phrase_breaking"] or not value or env.globals.get("furigana") is not None:
+        return value  # with furigana, phrases are joined as ruby is added (ruby_markup)
     lang = str(getattr(value, "lang", env.globals["page_lang"]))
     if not lang.startswith("ja"):
         return value
@@ -181,6 +271,9 @@ def _finalize_paged(env: jinja2.Environment, value):
     wrapped in Unicode isolates (FSI ... PDI): WeasyPrint ignores CSS ``unicode-bidi``, and
     Pango's bidi algorithm honours the isolates, so the run cannot reorder the sentence around it.
     """
+    ruby = _ruby(env, value)
+    if ruby is not value:
+        return ruby
     if isinstance(value, str) and not isinstance(value, Markup):
         softened = soften_long_words(break_words(value))
         if isinstance(value, Text):
@@ -190,6 +283,12 @@ def _finalize_paged(env: jinja2.Environment, value):
                 return Text(softened, value.lang, value.fallback)
         return softened
     return value
+
+
+@jinja2.pass_environment
+def _finalize_screen(env: jinja2.Environment, value):
+    """Every printed value of the reader and the web edition: furigana where they are due."""
+    return _ruby(env, value)
 
 
 LEFT_TO_RIGHT_ISOLATE = "\u2066"
@@ -215,6 +314,7 @@ def make_environment(
     *,
     xhtml: bool = False,
     phrase_breaking: bool = False,
+    furigana: Furigana | None = None,
 ) -> jinja2.Environment:
     """The environment for one locale and medium; gettext callables are bound to ``translations``.
 
@@ -231,9 +331,17 @@ def make_environment(
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        finalize=_finalize_paged if phrase_breaking else None,
+        finalize=_finalize_paged if phrase_breaking else (_finalize_screen if furigana is not None else None),
     )
     env.globals.update(page_lang=lang, page_dir=text_direction(lang), xhtml=xhtml, phrase_breaking=phrase_breaking)
+    # Ruby over kanji where a language asks for it (None: no language does, the output is as before).
+    env.globals["furigana"] = furigana
+    # The languages whose text gets ruby: stylesheets leave room above their lines.
+    env.globals["furigana_langs"] = (
+        [] if furigana is None else [code for code in furigana.levels if furigana.level(code) != "none"]
+    )
+    env.filters["ruby"] = jinja2.pass_environment(_ruby)
+    env.filters["plain"] = jinja2.pass_environment(_plain)
     env.filters["lang_attr"] = jinja2.pass_environment(_lang_attr)
     env.filters["phrases"] = jinja2.pass_environment(_phrases)
     env.filters["safe_href"] = _safe_href
@@ -247,7 +355,28 @@ def make_environment(
     env.globals["LABEL_SEPARATOR"] = LABEL_SEPARATOR
     gettext, ngettext, pgettext = escaped_gettext_callables(translations)
     env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext)  # type: ignore[attr-defined]  # jinja2.ext.i18n adds it
+    # Jinja's new-style wrappers return plain Markup; these keep the result an EscapedText, so
+    # an interface string can be given furigana like any text.
+    if furigana is not None:
+        env.globals.update(newstyle_escaped_callables(gettext, ngettext, pgettext))
     return env
+
+
+def newstyle_escaped_callables(gettext, ngettext, pgettext) -> dict:
+    """``_``/``gettext``/``ngettext``/``pgettext`` as Jinja's new-style gettext calls them
+    (``%(name)s`` filled, escaped), returning :class:`EscapedText`."""
+
+    def _gettext(message: str, **variables) -> EscapedText:
+        return EscapedText(gettext(message) % variables)
+
+    def _ngettext(singular: str, plural: str, num: int, **variables) -> EscapedText:
+        variables.setdefault("num", num)
+        return EscapedText(ngettext(singular, plural, num) % variables)
+
+    def _pgettext(context: str, message: str, **variables) -> EscapedText:
+        return EscapedText(pgettext(context, message) % variables)
+
+    return {"_": _gettext, "gettext": _gettext, "ngettext": _ngettext, "pgettext": _pgettext}
 
 
 def escaped_gettext_callables(translations: Translations):
@@ -259,15 +388,15 @@ def escaped_gettext_callables(translations: Translations):
     """
 
     def gettext(message: str) -> Markup:
-        return escape(translations.gettext(message))
+        return EscapedText(escape(translations.gettext(message)))
 
     def ngettext(singular: str, plural: str, n: int) -> Markup:
         # The count is written in the language's digits (Persian ۱۲, Burmese ၁၂): Jinja would
         # fill %(num)s with Python's str(n).
         text = escape(translations.ngettext(singular, plural, n))
-        return Markup(str(text).replace("%(num)s", format_number(n, translations.lang)))
+        return EscapedText(str(text).replace("%(num)s", format_number(n, translations.lang)))
 
     def pgettext(context: str, message: str) -> Markup:
-        return escape(translations.pgettext(context, message))
+        return EscapedText(escape(translations.pgettext(context, message)))
 
     return gettext, ngettext, pgettext

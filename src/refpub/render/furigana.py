@@ -105,6 +105,41 @@ def _apply_overrides(text: str, words: list[tuple[str, str]], overrides: Mapping
     return out
 
 
+# The days of the month with a reading of their own (1日 ついたち, 20日 はつか); any other is 〜にち.
+_DAYS = {
+    1: "ついたち",
+    2: "ふつか",
+    3: "みっか",
+    4: "よっか",
+    5: "いつか",
+    6: "むいか",
+    7: "なのか",
+    8: "ようか",
+    9: "ここのか",
+    10: "とおか",
+    14: "じゅうよっか",
+    20: "はつか",
+    24: "にじゅうよっか",
+}
+
+
+def _day_of_month(words: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """日 after a number written in digits (a date: 2024年11月2日) read as a day of the month,
+    which the analyser reads alone (か, ひ): the number and 日 take one reading where the day has
+    a reading of its own (2日 ふつか), else 日 is read にち."""
+    out: list[tuple[str, str]] = []
+    for surface, reading in words:
+        number = out[-1][0] if out else ""
+        if surface == "日" and number.isdecimal() and number.isascii():
+            day = _DAYS.get(int(number))
+            if day:
+                out[-1] = (number + surface, day)
+                continue
+            reading = "にち"
+        out.append((surface, reading))
+    return out
+
+
 @cache
 def kanji_within(level: str) -> frozenset[str]:
     """The kanji a reader at ``level`` is taken to know: none for ``all``, the kanji of school
@@ -132,7 +167,8 @@ def segments(text: str, overrides: Mapping[str, str] | None = None, level: str =
         return [Segment(text, None)] if text else []
     known = kanji_within(level)
     out: list[Segment] = []
-    for surface, reading in _apply_overrides(text, analyse(text), overrides or {}):
+    words = _day_of_month(_apply_overrides(text, analyse(text), overrides or {}))
+    for surface, reading in words:
         for seg in align(surface, reading):
             if seg.reading is not None and all(c in known or not has_kanji(c) for c in seg.base):
                 seg = Segment(seg.base, None)

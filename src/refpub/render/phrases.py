@@ -41,6 +41,17 @@ def join_phrases(text: str) -> str:
     return "".join(out)
 
 
+def phrase_starts(text: str) -> frozenset[int]:
+    """The offsets in ``text`` where a BudouX phrase starts (where a line may break)."""
+    starts, pos = set(), 0
+    for phrase in _parser().parse(text) if _JAPANESE.search(text) else [text]:
+        starts.add(pos)
+        pos += len(phrase)
+        if len(phrase) > _MAX_PHRASE or " " in phrase:
+            starts.update(range(pos - len(phrase), pos))  # left alone, as join_phrases does
+    return frozenset(starts)
+
+
 # Runs of characters with no break opportunity of their own (no space, hyphen, slash or CJK).
 # WeasyPrint's grid layout grows much faster than linearly with the length of such a run
 # (a 2,000-character word in a grid cell takes over a minute), so paged output gets a
