@@ -135,7 +135,7 @@ def test_each_reading_is_drawn_above_its_base_in_the_pdf(built, name):
     words = _words(pdf)
     for base, reading in WORDS.items():
         found = False
-        for text, x0, y0, x1, y1 in words:
+        for text, x0, y0, x1, _y1 in words:
             if base not in text:
                 continue
             # the base's share of the word, assuming characters of one width

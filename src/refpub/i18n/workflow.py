@@ -196,7 +196,9 @@ def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = Non
         reporter.error(f"'{lang}' is not a language code Babel knows (such as fr, pt_BR, zh_Hant, ja-x-easy)")
         return []
     starts: dict[str, PoFile] = {}
-    for domain in DOMAINS if start_from else ():
+    for domain in DOMAINS:
+        if start_from is None:
+            break
         path = catalog_path(root, start_from, domain)
         if not path.is_file():
             continue

@@ -199,8 +199,8 @@ def _ruby(env: jinja2.Environment, value):
     """``value`` with furigana when its language asks for them (content/publication.yaml's
     ``furigana``); anything else unchanged. Text and escaped interface strings only: markup
     made by a template (a link, an element) is never touched."""
-    furigana: Furigana | None = env.globals.get("furigana")
-    if furigana is None or not value or not isinstance(value, str):
+    furigana = env.globals.get("furigana")
+    if not isinstance(furigana, Furigana) or not value or not isinstance(value, str):
         return value
     if isinstance(value, Markup):
         if not isinstance(value, EscapedText) or "<" in value:
@@ -212,7 +212,7 @@ def _ruby(env: jinja2.Environment, value):
     level = furigana.level(str(lang))
     if level == "none":
         return value
-    marked = ruby_markup(text, level, furigana.words, env.globals["phrase_breaking"])
+    marked = ruby_markup(text, level, furigana.words, bool(env.globals["phrase_breaking"]))
     return value if marked is None else marked
 
 

@@ -236,7 +236,7 @@ def _tag_in_enclosing_link(pdf, parent, annotation, page_number, annotations, li
             annotation["Contents"] = pydyf.String(description)
     reference = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference, "Pg": pdf.page_references[page_number]})
     pdf.add_object(reference)
-    annotations.append((link.reference, annotation))
+    annotations.append((link.reference, annotation))  # type: ignore[attr-defined]  # a pydyf.Dictionary
     link["K"].append(reference.reference)
 
 
