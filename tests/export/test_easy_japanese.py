@@ -235,3 +235,27 @@ def test_ruby_is_escaped():
     assert ruby_markup("ひらがな only", "all", {}) is None
     # a reading that is not kana (the dictionary is checked on load) is never printed
     assert ruby_markup("牛久", "all", {"牛久": "<b>"}) is None
+
+
+def test_latin_in_japanese_text_is_set_in_the_cjk_faces(built):
+    """JLReq: Latin words and digits in Japanese text in the Japanese face's own Latin, which
+    matches it in weight and size, not in DejaVu (pdffonts)."""
+    for name in ("handbook-ja-x-easy.pdf", "handout-easy.pdf"):
+        fonts = subprocess.run(["pdffonts", str(built / name)], capture_output=True, text=True, check=True).stdout
+        families = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+        assert families and all("CJK" in family for family in families if "handbook" in name), (name, families)
+    text = subprocess.run(
+        ["pdftotext", str(built / "handbook-ja-x-easy.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Japan Association for Refugees" in text
+
+
+def test_katakana_words_and_long_vowels_are_never_broken():
+    from refpub.render.phrases import WORD_JOINER, join_phrases
+
+    text = "難民支援協会のコミュニティ・プロジェクトマネージャーがインターナショナルスクールで話します。すごーい"
+    joined = join_phrases(text)
+    assert joined.replace(WORD_JOINER, "") == text
+    for word in ("コミュニティ", "プロジェクトマネージャー", "インターナショナルスクール"):
+        assert WORD_JOINER.join(word) in joined, word
+    assert "ご" + WORD_JOINER + "ー" in joined  # no line starts with ー
