@@ -8,6 +8,7 @@ the reporter with its location, and reading continues so one run shows them all.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from collections.abc import Callable
@@ -548,4 +549,5 @@ def load_content(root: Path, reporter: Reporter) -> Content | None:
     furigana = load_furigana(root, reporter)
     if publication is None:
         return None
-    return Content(publication, tuple(readings), tuple(organisations), furigana)
+    publication = dataclasses.replace(publication, furigana_words=furigana)
+    return Content(publication, tuple(readings), tuple(organisations))

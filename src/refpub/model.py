@@ -189,6 +189,9 @@ class Publication:
     topics: tuple[Topic, ...] = ()
     handouts: tuple[Handout, ...] = ()
     furigana: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    # content/furigana.yaml, the reading dictionary: {surface: reading in kana}, for words the
+    # analyser reads wrong. A publication setting, so editing it rebuilds the outputs (manifest).
+    furigana_words: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
 
     def furigana_level(self, lang: str) -> str:
@@ -210,8 +213,6 @@ class Content:
     publication: Publication
     readings: tuple[Reading, ...]
     organisations: tuple[Organisation, ...]
-    # content/furigana.yaml: {surface: reading in kana}, for words the analyser reads wrong.
-    furigana: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
 
     def readings_in(self, section_id: str) -> tuple[Reading, ...]:
         return tuple(r for r in self.readings if r.section == section_id)

@@ -70,7 +70,7 @@ class RenderSession:
         levels = {lang: pub.furigana_level(lang) for lang in pub.languages}
         if all(level == "none" for level in levels.values()):
             return None
-        return Furigana(levels, self.content.furigana)
+        return Furigana(levels, pub.furigana_words)
 
     @property
     def resource_roots(self) -> list[Path]:

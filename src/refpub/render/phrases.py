@@ -59,7 +59,7 @@ def join_phrases(text: str) -> str:
     """Text with breaks allowed only between Japanese phrases; non-Japanese text unchanged."""
     if not text or not _JAPANESE.search(text):
         return text
-    out = []
+    out: list[str] = []
     for char, allowed in zip(text, break_opportunities(text)):
         if out and not allowed:
             out.append(WORD_JOINER)
