@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from refpub.render.furigana import Segment, align, kanji_within, reading, segments
 
@@ -128,3 +130,29 @@ def test_a_bad_reading_dictionary_gives_located_errors(tmp_path):
     assert "content/furigana.yaml:3:5: error: the reading of '入管', 'nyukan', must be hiragana or katakana" in out
     assert "content/furigana.yaml:4:5: error: the reading of '難民'" in out
     assert "furigana.yaml:1:" not in out
+
+
+JAPANESE_TEXT = st.text(
+    alphabet=st.sampled_from(list("難民申請東京弁護士収容支援日本人のをにがはです。、ー") + list("<>&\"'ab 12")),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(JAPANESE_TEXT)
+def test_ruby_markup_keeps_the_text_and_escapes_it(text):
+    """Whatever the text, the markup holds only ruby elements, and its text without the readings
+    is the text itself."""
+    from lxml import html as lxml_html
+
+    from refpub.render.environment import ruby_markup
+
+    for paged in (False, True):
+        marked = ruby_markup(text, "all", {}, paged)
+        if marked is None:
+            continue
+        tree = lxml_html.fragment_fromstring(f"<div>{marked}</div>")
+        assert {el.tag for el in tree.iter()} <= {"div", "ruby", "rt", "rp", "rb"}
+        for annotation in tree.iter("rt", "rp"):
+            annotation.drop_tree()
+        assert tree.text_content().replace("\u2060", "").replace("\u200b", "") == text
