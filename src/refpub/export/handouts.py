@@ -138,22 +138,19 @@ class HandoutEntry:
 CONTACT_KINDS = ("phone", "email", "website", "address", "region")
 
 
-def _organisation_contacts(views: list[OrganisationView]) -> tuple[tuple[str, str], ...]:
-    """An organisation's contacts, printed once across the row; its region in every language."""
+def _organisation_contacts(views: list[OrganisationView], languages) -> tuple[tuple[str, str], ...]:
+    """An organisation's contacts, printed once across the row; its region in every language
+    (with furigana where its language has them)."""
     o = views[0]
+    regions = ((lang.ruby(view.region), view.region.lang) for lang, view in zip(languages, views))
     values = {
         "phone": o.phone,
         "email": o.email,
         "website": o.url,
         "address": o.address,
-        "region": _in_every_language([view.region for view in views]) if o.region else "",
+        "region": _each_once(regions) if o.region else "",
     }
     return tuple((kind, values[kind]) for kind in CONTACT_KINDS if values[kind])
-
-
-def _in_every_language(texts) -> Markup:
-    """``Tokyo / 東京``: one text in each language of the handout, each once, each with its lang."""
-    return _each_once((text, text.lang) for text in texts)
 
 
 def _each_once(pairs) -> Markup:
@@ -161,7 +158,7 @@ def _each_once(pairs) -> Markup:
     seen: list[str] = []
     spans = []
     for text, lang in pairs:
-        if str(text) and str(text) not in seen:
+        if str(text) and str(text) not in seen:  # (a text and its ruby markup differ: kept apart)
             seen.append(str(text))
             spans.append(Markup('<span lang="{}">{}</span>').format(lang, text))
     return Markup('<span class="sep"> / </span>').join(spans)
@@ -188,7 +185,12 @@ class _Language:
         self.views = ViewBuilder(session.content, session.translations(lang))
         env = session.environment(lang, phrase_breaking=True)
         self.parts: Any = env.get_template("_handout.html").module  # its macros: title, heading, …
+        self.env = env
         self.is_source = lang == session.project.source_language
+
+    def ruby(self, text):
+        """``text`` with furigana where this language has them (else unchanged)."""
+        return self.env.call_filter("ruby", text)
 
 
 def _missing_fields(view, names: tuple[str, ...]) -> list[str]:
@@ -354,10 +356,10 @@ class _RowRecipe:
     view_of: Callable[[ViewBuilder], Callable[[Any], Any]]  # the views' method for the entry
     translated_fields: tuple[str, ...]  # those whose fallback to the source language is warned about
     anchor_prefix: str
-    contacts_of: Callable[[list[Any]], tuple[tuple[str, str], ...]]  # from the views, every language
+    contacts_of: Callable[[list[Any], list[Any]], tuple[tuple[str, str], ...]]  # (views, languages)
 
 
-def _reading_contacts(views: list[ReadingView]) -> tuple[tuple[str, str], ...]:
+def _reading_contacts(views: list[ReadingView], languages) -> tuple[tuple[str, str], ...]:
     return (("website", views[0].url),) if views[0].url else ()
 
 
@@ -390,7 +392,7 @@ def _rows(
                 item.id,
                 f"{recipe.anchor_prefix}-{item.id}",
                 tuple(getattr(lang.parts, recipe.kind)(view) for lang, view in zip(languages, views)),
-                recipe.contacts_of(views),
+                recipe.contacts_of(views, languages),
                 _entry_qr(recipe.kind, item, languages, geometry, warnings),
                 item.location(),
             )
