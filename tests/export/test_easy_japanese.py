@@ -259,3 +259,16 @@ def test_katakana_words_and_long_vowels_are_never_broken():
     for word in ("コミュニティ", "プロジェクトマネージャー", "インターナショナルスクール"):
         assert WORD_JOINER.join(word) in joined, word
     assert "ご" + WORD_JOINER + "ー" in joined  # no line starts with ー
+
+
+def test_paged_ruby_keeps_phrases_whole():
+    """In PDFs, a line breaks only between phrases with ruby as without: the characters of a
+    phrase are joined (WORD JOINER), and a ruby group is one box."""
+    from refpub.render.environment import ruby_markup
+    from refpub.render.phrases import WORD_JOINER
+
+    marked = ruby_markup("難民が東京の学校に行く", "grade-3", {}, True)
+    assert marked is not None
+    assert marked.startswith("<ruby><rt>なんみん</rt><rb>難民</rb></ruby>" + WORD_JOINER + "が")
+    assert WORD_JOINER.join("学校に") in marked
+    assert ruby_markup("学校に行く", "grade-3", {}, True) is None  # no ruby due: joined as plain text

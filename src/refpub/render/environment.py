@@ -213,7 +213,17 @@ def _ruby(env: jinja2.Environment, value):
     if level == "none":
         return value
     marked = ruby_markup(text, level, furigana.words, bool(env.globals["phrase_breaking"]))
+    if marked is None and env.globals["phrase_breaking"] and not isinstance(value, Markup):
+        return _phrases_now(value, str(lang))  # no ruby due (kana only, or known kanji): phrases still
     return value if marked is None else marked
+
+
+def _phrases_now(value: str, lang: str):
+    """``value`` joined into phrases (see :func:`_phrases`), keeping its language."""
+    joined = join_phrases(str(value))
+    if joined == value:
+        return value
+    return Text(joined, lang, getattr(value, "fallback", False)) if isinstance(value, Text) else joined
 
 
 def _plain(env: jinja2.Environment, value):
@@ -244,11 +254,14 @@ def _lang_attr(env: jinja2.Environment, value) -> Markup:
 
 def _phrases(env: jinja2.Environment, value):
     """Japanese phrase breaking for paged output (see render/phrases.py)."""
-    if not env.globals["phrase_breaking"] or not value or env.globals.get("furigana") is not None:
-        return value  # with furigana, phrases are joined as ruby is added (ruby_markup)
+    if not env.globals["phrase_breaking"] or not value:
+        return value
     lang = str(getattr(value, "lang", env.globals["page_lang"]))
     if not lang.startswith("ja"):
         return value
+    furigana = env.globals.get("furigana")
+    if isinstance(furigana, Furigana) and furigana.level(lang) != "none" and not isinstance(value, Markup):
+        return value  # joined as its ruby is added, when it is printed (_ruby)
     joined = join_phrases(str(value))
     return Text(joined, lang, getattr(value, "fallback", False)) if isinstance(value, Text) else joined
 
