@@ -69,3 +69,41 @@ def epubcheck_reports(paths: list[Path]) -> dict[Path, tuple[dict, list[str]]]:
         ]
         reports[path] = (report, problems)
     return reports
+
+
+ACE = REPO / ".tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
+
+
+def ace_violations(epub: Path, report: Path) -> list[dict]:
+    """Ace's violations for ``epub`` (rule, impact, file), from its JSON report."""
+    import json
+    import shutil
+
+    import pytest
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not ACE.exists() or not Path(chromium).exists():
+        pytest.fail(
+            f"DAISY Ace or chromium is missing ({ACE}, {chromium}): run `make test` (scripts/setup.sh dev installs both)"
+        )
+    proc = subprocess.run(
+        [str(ACE), "--silent", "--force", "--outdir", str(report), str(epub)],
+        env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads((report / "report.json").read_text(encoding="utf-8"))
+    violations = []
+    for document in data["assertions"]:
+        for check in document.get("assertions", []):
+            if check["earl:result"]["earl:outcome"] == "fail":
+                violations.append(
+                    {
+                        "rule": check["earl:test"]["dct:title"],
+                        "impact": check["earl:test"].get("earl:impact"),
+                        "file": document["earl:testSubject"]["url"],
+                    }
+                )
+    return violations

@@ -154,19 +154,24 @@ def check_language_fonts(root: Path) -> list[Check]:
     if publication is None:
         return []
     checks = []
+    from .i18n.names import cldr_code
+
     for lang in publication.languages:
+        fc_lang = cldr_code(lang).replace("_", "-").lower()  # ja-x-easy is looked up as ja
         face = fonts.language_face(lang)
         base = fonts.base_face(lang)
         if face and base:
-            checks.append(Check(f"font for {lang}", True, f"{base} (it covers {lang}: fc-list :lang={lang})"))
+            checks.append(Check(f"font for {lang}", True, f"{base} (it covers {lang}: fc-list :lang={fc_lang})"))
         elif face:
-            checks.append(Check(f"font for {lang}", True, f"{face} (fc-match :lang={lang}, with refpub's preferences)"))
+            checks.append(
+                Check(f"font for {lang}", True, f"{face} (fc-match :lang={fc_lang}, with refpub's preferences)")
+            )
         else:
             package = fonts.font_package(lang)
             then = (
                 ""
                 if _base(lang) in fonts.SCRIPT_FONTS
-                else (f" (then {fonts.SCRIPT_FONT_PACKAGES[1]} if `fc-list :lang={lang}` still prints nothing)")
+                else (f" (then {fonts.SCRIPT_FONT_PACKAGES[1]} if `fc-list :lang={fc_lang}` still prints nothing)")
             )
             checks.append(
                 Check(

@@ -8,6 +8,7 @@ the reporter with its location, and reading continues so one run shows them all.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import difflib
 import re
@@ -35,13 +36,14 @@ from .model import (
     Source,
     Topic,
 )
-from .text import control_character_problem
+from .text import control_character_problem, has_kanji, is_kana
 from .urls import check_url, mixed_script_host
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+# BCP 47's shape: a language, then subtags (a singleton such as the private-use x of ja-x-easy).
+_LANG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _EMAIL_RE = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 _PHONE_RE = re.compile(r"^\+?[0-9()\- .]{5,30}$")
 _TIME_RE = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])$")
@@ -551,11 +553,49 @@ def load_publication(root: Path, reporter: Reporter) -> Publication | None:
     return _build(Publication, values, locations)
 
 
+def load_furigana(root: Path, reporter: Reporter) -> MappingProxyType:
+    """The project's reading dictionary (optional): {surface with kanji: reading in kana}."""
+    rel = S.FURIGANA_FILE
+    if not (root / rel).is_file():
+        return MappingProxyType({})
+    node = load_file(root, rel, reporter)
+    if node is None or _is_null(node):
+        return MappingProxyType({})
+    if not isinstance(node, yaml.MappingNode):
+        reporter.error(
+            f"the reading dictionary must be a mapping of word to reading, not {_describe(node)}", _loc(rel, node)
+        )
+        return MappingProxyType({})
+    words: dict[str, str] = {}
+    for key, value in node.value:
+        try:
+            surface = _scalar(key, "a word").strip()
+            reading = _scalar(value, "a reading", surface).strip()
+        except _Invalid as exc:
+            reporter.error(str(exc), _loc(rel, key))
+            continue
+        if not has_kanji(surface):
+            reporter.error(
+                f"'{surface}' has no kanji; the dictionary gives readings of words written in kanji", _loc(rel, key)
+            )
+        elif not is_kana(reading):
+            reporter.error(
+                f"the reading of '{surface}', '{reading}', must be hiragana or katakana only", _loc(rel, value)
+            )
+        elif surface in words:
+            reporter.error(f"'{surface}' is listed twice", _loc(rel, key))
+        else:
+            words[surface] = reading
+    return MappingProxyType(words)
+
+
 def load_content(root: Path, reporter: Reporter) -> Content | None:
     """Load ``content/`` into the model. Problems go to ``reporter``; None if nothing usable."""
     publication = load_publication(root, reporter)
     readings = _entries(root, S.READINGS_FILE, S.READING, Reading, reporter)
     organisations = _entries(root, S.ORGANISATIONS_FILE, S.ORGANISATION, Organisation, reporter)
+    furigana = load_furigana(root, reporter)
     if publication is None:
         return None
+    publication = dataclasses.replace(publication, furigana_words=furigana)
     return Content(publication, tuple(readings), tuple(organisations))

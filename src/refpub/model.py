@@ -222,7 +222,16 @@ class Publication:
     catalog_references: str = "file"
     topics: tuple[Topic, ...] = ()
     handouts: tuple[Handout, ...] = ()
+    furigana: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
+    # content/furigana.yaml, the reading dictionary: {surface: reading in kana}, for words the
+    # analyser reads wrong. A publication setting, so editing it rebuilds the outputs (manifest).
+    furigana_words: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     locations: Mapping[str, Location] = field(default_factory=lambda: _EMPTY, compare=False, repr=False)
+
+    def furigana_level(self, lang: str) -> str:
+        """How much ruby ``lang`` gets (schema.FURIGANA_LEVELS): its setting, else all for
+        Easy Japanese (ja-x-easy) and none for any other language."""
+        return self.furigana.get(lang, "all" if lang == "ja-x-easy" else "none")
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)

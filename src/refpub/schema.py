@@ -243,16 +243,24 @@ PUBLICATION = Record(
         Field("vertical_epub", BOOL, default=False),
         Field("embed_fonts_in_epub", BOOL, default=False),
         Field("catalog_references", CHOICE, choices=CATALOG_REFERENCES, default="file"),
+        # Ruby over kanji per language ({ja-x-easy: all, ja: grade-3}); see FURIGANA_LEVELS.
+        Field("furigana", LANG_MAP),
         Field("sections", RECORD_LIST, required=True, record=SECTION),
         Field("topics", RECORD_LIST, record=TOPIC),
         Field("handouts", RECORD_LIST, record=HANDOUT),
     ),
 )
 
+# How much ruby a Japanese language gets: over every kanji, none, or over the kanji beyond a
+# school grade (学年別漢字配当表) or beyond the joyo list (render/furigana.py).
+FURIGANA_LEVELS = ("all", "none", "grade-1", "grade-2", "grade-3", "grade-4", "grade-5", "grade-6", "joyo")
+
 # The content files of a project, in the order they are loaded.
 PUBLICATION_FILE = "content/publication.yaml"
 READINGS_FILE = "content/readings.yaml"
 ORGANISATIONS_FILE = "content/organisations.yaml"
+# The project's reading dictionary, {surface: reading}, for words the analyser reads wrong (optional).
+FURIGANA_FILE = "content/furigana.yaml"
 ENTRY_FILES = {READINGS_FILE: READING, ORGANISATIONS_FILE: ORGANISATION}
 
 # Bounds on input, so a hostile or broken file fails clearly instead of exhausting the machine.

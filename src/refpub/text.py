@@ -59,6 +59,22 @@ def direction_marks(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# Kanji, with the iteration mark 々, 〆 and the small ヶ of 三ヶ月 (read as part of the word), and
+# kana: what a reading in the project's furigana dictionary may hold (render/furigana.py).
+KANJI_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f々〆ヶ"
+KANJI = re.compile(f"[{KANJI_CLASS}]")
+KANA = re.compile("[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30feー]+")
+
+
+def has_kanji(text: str) -> bool:
+    return KANJI.search(text) is not None
+
+
+def is_kana(text: str) -> bool:
+    """Hiragana and katakana only (with the long-vowel mark ー): a reading."""
+    return KANA.fullmatch(text) is not None
+
+
 class Text(str):
     """A string with the language it is really in.
 

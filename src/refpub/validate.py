@@ -12,7 +12,7 @@ from typing import Any
 
 from .diagnostics import Reporter
 from .model import Content, Handout, Organisation, Reading
-from .schema import SOURCED_FIELDS
+from .schema import FURIGANA_LEVELS, SOURCED_FIELDS
 from .selection import select_organisations
 
 
@@ -65,6 +65,17 @@ def validate(content: Content, reporter: Reporter, today: _dt.date | None = None
             f"publication: source_language '{pub.source_language}' is not in languages ({', '.join(pub.languages)})",
             pub.locations.get("source_language") or pub.locations.get("languages"),
         )
+    for lang, level in pub.furigana.items():
+        if level not in FURIGANA_LEVELS:
+            reporter.error(
+                f"publication: furigana for '{lang}' is '{level}'; use one of {', '.join(FURIGANA_LEVELS)}",
+                pub.locations.get("furigana"),
+            )
+        elif lang not in pub.languages:
+            reporter.warning(
+                f"publication: furigana is set for '{lang}', which is not in languages ({', '.join(pub.languages)})",
+                pub.locations.get("furigana"),
+            )
     if not pub.sections:
         reporter.error(
             "publication: 'sections' is empty; readings need at least one section", pub.locations.get("sections")

@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,39 +11,10 @@ import pytest
 
 from refpub.build import build
 
-from support import REPO
+from support import REPO, ace_violations
 
-ACE = REPO / ".tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _ace(epub: Path, report: Path) -> list[dict]:
-    """Ace's violations for ``epub`` (rule, impact, file), from its JSON report."""
-    if not ACE.exists() or not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"DAISY Ace or chromium is missing ({ACE}, {CHROMIUM}): run `make test` (scripts/setup.sh dev installs both)"
-        )
-    proc = subprocess.run(
-        [str(ACE), "--silent", "--force", "--outdir", str(report), str(epub)],
-        env={**os.environ, "PUPPETEER_EXECUTABLE_PATH": CHROMIUM},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    data = json.loads((report / "report.json").read_text(encoding="utf-8"))
-    violations = []
-    for document in data["assertions"]:
-        for check in document.get("assertions", []):
-            if check["earl:result"]["earl:outcome"] == "fail":
-                violations.append(
-                    {
-                        "rule": check["earl:test"]["dct:title"],
-                        "impact": check["earl:test"].get("earl:impact"),
-                        "file": document["earl:testSubject"]["url"],
-                    }
-                )
-    return violations
+# DAISY Ace's violations for one EPUB (rule, impact, file): support.ace_violations.
+_ace = ace_violations
 
 
 @pytest.fixture(scope="module")

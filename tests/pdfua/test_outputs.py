@@ -147,3 +147,34 @@ def test_handout_footer_is_page_furniture_not_content(built):
                     check=True,
                 ).stdout
                 assert "Edition of" in text
+
+
+def test_no_katakana_word_is_broken_across_lines(built):
+    """JLReq: a katakana word is never broken across lines, and no line starts with ー, in the
+    repository's Japanese PDFs (the handbook and the handouts' Japanese columns)."""
+    from babel.messages.pofile import read_po
+
+    source = []
+    for path in (REPO / "locales" / "ja" / "LC_MESSAGES").glob("*.po"):
+        with path.open("rb") as f:
+            source += [m.string for m in read_po(f) if isinstance(m.string, str)]
+    words = set(re.findall("[\u30a1-\u30fa\u30fc]{2,}", "\n".join(source)))
+    assert len(words) > 20
+    pdfs = [built / "handbook-ja.pdf", *sorted(built.glob("handout-*.pdf"))]
+    for pdf in pdfs:
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        lines = [line.replace("\u2060", "").strip() for line in text.splitlines() if line.strip()]
+        for above, below in zip(lines, lines[1:]):
+            assert not below.startswith("\u30fc"), (pdf.name, above, below)
+            end = re.search("[\u30a1-\u30fa\u30fc]+$", above)
+            start = re.match("[\u30a1-\u30fa\u30fc]+", below)
+            if not (end and start):
+                continue
+            for word in words:
+                for k in range(1, len(word)):
+                    assert not (end.group().endswith(word[:k]) and start.group().startswith(word[k:])), (
+                        pdf.name,
+                        f"{word[:k]}|{word[k:]}",
+                        above,
+                        below,
+                    )

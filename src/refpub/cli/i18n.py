@@ -53,7 +53,7 @@ def cmd_init(args) -> int:
     from ..i18n.workflow import init
 
     reporter = Reporter()
-    code = _finish(reporter, init(_root(args), args.lang, reporter), args.quiet)
+    code = _finish(reporter, init(_root(args), args.lang, reporter, start_from=args.start_from), args.quiet)
     if code == EXIT_OK and not args.quiet:
         print(
             f"next: add {args.lang} to `languages` in content/publication.yaml, translate "
@@ -148,4 +148,10 @@ def register(subparsers) -> None:
     st.add_argument("--json", action="store_true", help="machine-readable output")
     add("check", cmd_check, "check the catalogs: syntax, placeholders, plurals, HTML, links, glossary")
     init = add("init", cmd_init, "create the catalogs of a new language")
-    init.add_argument("lang", help="language code, such as fr or pt-BR")
+    init.add_argument("lang", help="language code, such as fr, pt-BR or ja-x-easy (Easy Japanese)")
+    init.add_argument(
+        "--from",
+        dest="start_from",
+        metavar="LANG",
+        help="start from this language's translations, each fuzzy until reviewed (ja-x-easy --from ja)",
+    )

@@ -19,7 +19,7 @@ from ..i18n.catalogs import Translations, load_translations
 from ..model import Content
 from ..project import Project
 from ..render.context import Localizer, OrganisationView, PublicationView, ReadingView
-from ..render.environment import make_environment, page_isolation, template_dirs
+from ..render.environment import Furigana, make_environment, page_isolation, template_dirs
 from ..render.fonts import missing_glyphs
 from ..render.interface import interface_callables
 from ..render.partcache import PartCache
@@ -55,9 +55,22 @@ class RenderSession:
         key = (lang, xhtml, phrase_breaking)
         if key not in self._environments:
             self._environments[key] = make_environment(
-                self.project.root, self.translations(lang), xhtml=xhtml, phrase_breaking=phrase_breaking
+                self.project.root,
+                self.translations(lang),
+                xhtml=xhtml,
+                phrase_breaking=phrase_breaking,
+                furigana=self.furigana,
             )
         return self._environments[key]
+
+    @property
+    def furigana(self) -> Furigana | None:
+        """Ruby settings for the environments, or None when no language gets furigana."""
+        pub = self.content.publication
+        levels = {lang: pub.furigana_level(lang) for lang in pub.languages}
+        if all(level == "none" for level in levels.values()):
+            return None
+        return Furigana(levels, pub.furigana_words)
 
     @property
     def resource_roots(self) -> list[Path]:

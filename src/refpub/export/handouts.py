@@ -41,7 +41,6 @@ from ..render.pdf import render_document, write_pdf
 from ..render.qr import qr_svg
 from ..reproducible import source_datetime
 from ..selection import HandoutEntries, handout_languages, select_for_handout
-from ..text import Text
 from ..urls import is_safe_url
 from .base import Rendered, RenderSession, check_glyphs, interface_glyph_problems
 from .protocol import Inputs, Target
@@ -197,37 +196,42 @@ CONTACT_KINDS = ("phone", "email", "website", "address", "region")
 UNLABELLED = ("email", "website")
 
 
-def _organisation_contacts(views: list[OrganisationView]) -> tuple[tuple[str, str, str], ...]:
+def _organisation_contacts(views: list[OrganisationView], languages) -> tuple[tuple[str, str, str], ...]:
     """An organisation's contacts, printed once across the row: phone, e-mail and web address
     (with their links), its address in each language of the handout it is given in (once when
-    it is the same), and, for an organisation without an address, its region in every language."""
+    it is the same), and, for an organisation without an address, its region in every language
+    (with furigana where a language has them)."""
     o = views[0]
-    address = _in_every_language([view.address for view in views]) if o.address else ""
+
+    def in_every_language(texts) -> Markup:
+        return _each_once((lang.ruby(text), text.lang) for lang, text in zip(languages, texts))
+
+    address = in_every_language([view.address for view in views]) if o.address else ""
     values = {
         "phone": (o.phone, o.phone_href),
         "email": (o.email, f"mailto:{o.email}" if o.email else ""),
         "website": (o.url, o.url if is_safe_url(o.url, ("http", "https")) else ""),
         "address": (address, ""),
-        "region": (_in_every_language([view.region for view in views]) if o.region and not o.address else "", ""),
+        "region": (in_every_language([view.region for view in views]) if o.region and not o.address else "", ""),
     }
     return tuple((kind, *values[kind]) for kind in CONTACT_KINDS if values[kind][0])
 
 
-def _in_every_language(texts) -> Markup:
-    """``Tokyo / 東京``: one text in each language of the handout, each once, each with its lang."""
+def _each_once(pairs) -> Markup:
+    """(text or markup, language) pairs joined with " / ", each text once, each with its lang."""
     seen: list[str] = []
     spans = []
-    for text in texts:
-        if str(text) and str(text) not in seen:
+    for text, lang in pairs:
+        if str(text) and str(text) not in seen:  # (a text and its ruby markup differ: kept apart)
             seen.append(str(text))
-            spans.append(Markup('<span lang="{}">{}</span>').format(text.lang, text))
+            spans.append(Markup('<span lang="{}">{}</span>').format(lang, text))
     return Markup('<span class="sep"> / </span>').join(spans)
 
 
 def _bilingual_label(languages, kind: str) -> Markup:
     """``Phone / 電話``: the label of a contact in every language of the handout, once each
-    (a label without a translation is not repeated)."""
-    return _in_every_language(Text(lang.parts.label(kind).strip(), lang.lang) for lang in languages)
+    (a label without a translation is not repeated). The macro's output is markup (furigana)."""
+    return _each_once((Markup(lang.parts.label(kind)).strip(), lang.lang) for lang in languages)
 
 
 def _qr(url: str, size: float, label: str) -> Markup | None:
@@ -245,7 +249,12 @@ class _Language:
         self.views = ViewBuilder(session.content, session.translations(lang))
         env = session.environment(lang, phrase_breaking=True)
         self.parts: Any = env.get_template("_handout.html").module  # its macros: title, heading, …
+        self.env = env
         self.is_source = lang == session.project.source_language
+
+    def ruby(self, text):
+        """``text`` with furigana where this language has them (else unchanged)."""
+        return self.env.call_filter("ruby", text)
 
 
 def _missing_fields(view, names: tuple[str, ...]) -> list[str]:
@@ -428,11 +437,11 @@ class _RowRecipe:
     view_of: Callable[[ViewBuilder], Callable[[Any], Any]]  # the views' method for the entry
     translated_fields: tuple[str, ...]  # those whose fallback to the source language is warned about
     anchor_prefix: str
-    contacts_of: Callable[[list[Any]], tuple[tuple[str, str, str], ...]]  # from the views, every language
+    contacts_of: Callable[[list[Any], list[Any]], tuple[tuple[str, str, str], ...]]  # (views, languages)
     column: Callable[[Any, Any, list[Any]], Markup]  # (language's macros, its view, every view) -> column
 
 
-def _reading_contacts(views: list[ReadingView]) -> tuple[tuple[str, str, str], ...]:
+def _reading_contacts(views: list[ReadingView], languages) -> tuple[tuple[str, str, str], ...]:
     url = views[0].url
     return (("website", url, url if is_safe_url(url, ("http", "https")) else ""),) if url else ()
 
@@ -478,7 +487,7 @@ def _rows(
                 item.id,
                 f"{recipe.anchor_prefix}-{item.id}",
                 tuple(recipe.column(lang.parts, view, views) for lang, view in zip(languages, views)),
-                recipe.contacts_of(views),
+                recipe.contacts_of(views, languages),
                 _entry_qr(recipe.kind, item, languages, geometry, warnings),
                 item.location(),
             )

@@ -17,6 +17,7 @@ from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
 from ..text import Text
+from .names import cldr_code
 
 MESSAGES_DOMAIN = "messages"
 CONTENT_DOMAIN = "content"
@@ -212,7 +213,7 @@ def load_translations(root: Path, lang: str, source_lang: str) -> Translations:
     messages = usable_interface_messages(read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang))
     content = read_messages(catalog_path(root, lang, CONTENT_DOMAIN), lang)
     try:
-        plural = c2py(get_plural(lang.replace("-", "_")).plural_expr)
+        plural = c2py(get_plural(cldr_code(lang)).plural_expr)
     except (ValueError, LookupError, UnknownLocaleError):  # an unknown locale still builds, with one plural form
         plural = None
     return Translations(lang, source_lang, messages, content, plural)

@@ -40,6 +40,7 @@ from .catalogs import (
     unpublished_languages,
 )
 from .glossary import Term, load_glossary, missing_terms
+from .names import cldr_code
 from .pofile import PoFile, is_translated, message_key, read_po
 
 # --------------------------------------------------------------------------- placeholders
@@ -190,7 +191,7 @@ def url_problems(source: str, translation: str) -> tuple[list[str], list[str]]:
 
 def expected_plurals(lang: str) -> int | None:
     try:
-        return get_plural(lang.replace("-", "_")).num_plurals
+        return get_plural(cldr_code(lang)).num_plurals
     except (ValueError, LookupError, UnknownLocaleError):
         return None
 

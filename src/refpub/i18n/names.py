@@ -1,18 +1,47 @@
 """Locales and the names of languages, from CLDR through Babel: the one place that parses a
-language code."""
+language code.
+
+A publication language is a BCP 47 tag (``en``, ``pt-BR``, ``ja-x-easy``). A private-use part
+(``-x-…``) names a variety of its language that CLDR does not know: Easy Japanese (やさしい日本語,
+``ja-x-easy``) takes its CLDR data, fonts, vertical writing and line breaking from ``ja``.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 
+# Names of the private-use varieties refpub knows, in English and in the language itself.
+PRIVATE_USE_NAMES = {
+    "ja-x-easy": {"en": "Easy Japanese", "ja": "やさしい日本語"},
+}
+
+
+def cldr_code(lang: str) -> str:
+    """The code CLDR, ICU and fontconfig know for ``lang``, with underscores (``pt_BR``): the tag
+    without its private-use part (``ja-x-easy`` → ``ja``)."""
+    tag = lang.replace("_", "-")
+    lower = tag.lower()
+    if lower.startswith("x-"):
+        return tag
+    cut = lower.find("-x-")
+    if cut >= 0:
+        tag = tag[:cut]
+    return tag.replace("-", "_")
+
+
+def base_language(lang: str) -> str:
+    """The language subtag alone: ``ja`` for ``ja``, ``ja-JP`` and ``ja-x-easy``."""
+    return lang.replace("_", "-").split("-")[0].lower()
+
 
 @cache
 def babel_locale(lang: str):
-    """Babel's Locale for ``lang`` (``pt-BR`` or ``pt_BR``); English for a code CLDR does not know."""
+    """Babel's Locale for ``lang`` (``pt-BR``, ``pt_BR``, ``ja-x-easy`` as ``ja``); English for a
+    code CLDR does not know."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(lang.replace("-", "_"))
+        return Locale.parse(cldr_code(lang))
     except (UnknownLocaleError, ValueError, TypeError):
         return Locale.parse("en")
 
@@ -20,11 +49,17 @@ def babel_locale(lang: str):
 @cache
 def language_name(code: str, in_lang: str = "en") -> str:
     """The name of language ``code`` written in ``in_lang``: ``ja`` in English is "Japanese",
-    in Japanese "日本語"; ``pt-BR`` is "Portuguese (Brazil)". The code itself when CLDR has no name."""
+    in Japanese "日本語"; ``pt-BR`` is "Portuguese (Brazil)"; ``ja-x-easy`` "Easy Japanese", in
+    Japanese "やさしい日本語". The code itself when CLDR has no name."""
     from babel import Locale, UnknownLocaleError
 
+    names = PRIVATE_USE_NAMES.get(code.replace("_", "-").lower())
+    if names:
+        own = names.get(base_language(in_lang))
+        if own:
+            return own
     where = babel_locale(in_lang)
-    key = code.replace("-", "_")
+    key = cldr_code(code)
     try:
         name = Locale.parse(key).get_display_name(where)
     except (UnknownLocaleError, ValueError, TypeError):
@@ -63,14 +98,14 @@ def language_by_script(text: str, languages, default: str) -> str:
 
 @cache
 def is_known_language(code: str) -> bool:
-    """Whether Babel (CLDR) has locale data for ``code`` (``ja``, ``pt-BR``, ``zh-Hant``): a
-    language refpub can publish in. Checked once, when content is loaded."""
+    """Whether Babel (CLDR) has locale data for ``code`` (``ja``, ``pt-BR``, ``zh-Hant``; a
+    private-use part aside: ``ja-x-easy`` is ``ja``): a language refpub can publish in. Checked once, when content is loaded."""
     from babel import Locale, UnknownLocaleError
 
     if not code or not code.replace("-", "").replace("_", "").isalnum():
         return False
     try:
-        Locale.parse(code.replace("-", "_"))
+        Locale.parse(cldr_code(code))
     except (UnknownLocaleError, ValueError, TypeError):
         return False
     return True

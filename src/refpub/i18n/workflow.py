@@ -20,8 +20,8 @@ from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_pa
 from .checks import check_catalogs, plural_rule_problem, warn_stray_catalog_folders
 from .extract import content_template, messages_template, project_content_messages
 from .merge import REVIEW_MARK, merge
-from .names import is_known_language, language_name, unknown_language_message
-from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, read_po, write_po
+from .names import cldr_code, is_known_language, language_name, unknown_language_message
+from .pofile import PoFile, atomic_write, build_date, format_date, is_translated, message_key, read_po, write_po
 
 DOMAINS = (MESSAGES_DOMAIN, CONTENT_DOMAIN)
 
@@ -91,7 +91,7 @@ def extract(root: Path, reporter: Reporter, references: str | None = None) -> li
 
 def plural_forms(lang: str) -> str:
     try:
-        return get_plural(lang.replace("-", "_")).plural_forms
+        return get_plural(cldr_code(lang)).plural_forms
     except (ValueError, LookupError, UnknownLocaleError):
         return "nplurals=2; plural=(n != 1);"
 
@@ -199,10 +199,31 @@ def update(
     return written
 
 
-def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
-    """Create the catalogs of a new language from the templates (refuses to overwrite)."""
+def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = None) -> list[tuple[str, bool]]:
+    """Create the catalogs of a new language from the templates (refuses to overwrite).
+
+    ``start_from`` names a language whose translations the new catalogs start from (Easy
+    Japanese from Japanese: ``refpub i18n init ja-x-easy --from ja``), each marked fuzzy, so none
+    is published until a translator has reviewed it and removed the flag."""
     if not is_known_language(lang):
         reporter.error(unknown_language_message(lang))
+        return []
+    starts: dict[str, PoFile] = {}
+    for domain in DOMAINS:
+        if start_from is None:
+            break
+        path = catalog_path(root, start_from, domain)
+        if not path.is_file():
+            continue
+        start = read_po(path)
+        for line, problem in start.all_problems():
+            reporter.error(
+                f"{problem}; fix it before starting another language from it", Location(_rel(root, path), line)
+            )
+        starts[domain] = start
+    if start_from and not starts and not reporter.has_errors:
+        reporter.error(f"there is no catalog of '{start_from}' to start from", Location(f"locales/{start_from}"))
+    if reporter.has_errors:
         return []
     existing = [catalog_path(root, lang, d) for d in DOMAINS if catalog_path(root, lang, d).is_file()]
     if existing:
@@ -220,12 +241,29 @@ def init(root: Path, lang: str, reporter: Reporter) -> list[tuple[str, bool]]:
     if templates is None:
         return []
     written = update_language(root, lang, templates, info.title, reporter, info.references)
+    for domain, start in starts.items():
+        _start_from(catalog_path(root, lang, domain), start, f"{start_from}", info.references)
     if lang not in info.languages:
         reporter.warning(
             f"'{lang}' is not in languages yet; add it there to publish it",
             Location("content/publication.yaml"),
         )
     return written
+
+
+def _start_from(path: Path, start: PoFile, start_lang: str, references: str) -> None:
+    """Fill the untranslated messages of the catalog at ``path`` with ``start``'s translations
+    of the same messages, each fuzzy and marked for review."""
+    po = read_po(path)
+    known = {message_key(m): m for m in start.messages if is_translated(m) and not m.fuzzy}
+    for m in po.messages:
+        source = known.get(message_key(m))
+        if source is None or is_translated(m):
+            continue
+        m.string = list(source.string) if isinstance(source.string, list) else source.string
+        m.flags.add("fuzzy")
+        m.user_comments = [*m.user_comments, f"from {start_lang}: {REVIEW_MARK}"]
+    write_po(path, po, references=references)
 
 
 # --------------------------------------------------------------------------- compile

@@ -12,6 +12,8 @@ not reach Python's internals (``cycler.__init__.__globals__``): that is a locate
 from __future__ import annotations
 
 import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -22,9 +24,11 @@ from markupsafe import Markup, escape
 from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations
+from ..i18n.names import base_language
 from ..text import Text
 from ..urls import TEL_LINK, is_safe_url
 from .formats import format_number, format_partial_date, list_separator, script_language, text_direction
+from .furigana import Segment, segments
 from .interface import (
     FIRST_STRONG_ISOLATE,
     LEFT_TO_RIGHT_ISOLATE,
@@ -35,7 +39,7 @@ from .interface import (
     plain,
 )
 from .labels import LABEL_SEPARATOR
-from .phrases import break_words, join_phrases, soften_long_words
+from .phrases import WORD_JOINER, break_words, join_phrases, phrase_starts, soften_long_words
 from .resources import is_within
 
 
@@ -159,6 +163,103 @@ def display_path(filename: str, project_root: Path | None) -> str:
     return filename
 
 
+@dataclass(frozen=True)
+class Furigana:
+    """Which languages get ruby over their kanji, and the project's reading dictionary."""
+
+    levels: Mapping[str, str]  # lang -> schema.FURIGANA_LEVELS; a language not named gets none
+    words: Mapping[str, str]
+
+    def level(self, lang: str) -> str:
+        return self.levels.get(lang, "none") if base_language(lang) == "ja" else "none"
+
+
+RUBY = Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>")
+# In PDFs (WeasyPrint has no ruby layout) the reading comes first, so the stylesheets can stack
+# it above its base in an inline-block; the base is an element of its own. The structure tree
+# puts the base first again, tagged RB beside RT (render/tagging.py).
+RUBY_PAGED = Markup("<ruby><rt>{1}</rt><rb>{0}</rb></ruby>")
+
+
+def ruby_markup(text: str, level: str, words: Mapping[str, str], phrase_breaking: bool = False) -> Markup | None:
+    """``text`` with ``<ruby>`` readings over its kanji (escaped), or None when none is due.
+
+    In paged output the characters of each Japanese phrase are also joined (WORD JOINER, as
+    render/phrases.py does for text without ruby), so a line never breaks between a kanji and
+    its okurigana; a ruby group itself is one unbreakable box."""
+    segs = segments(text, words, level)
+    if all(seg.reading is None for seg in segs):
+        return None
+    starts = phrase_starts(text) if phrase_breaking else None
+    out: list[str] = []
+    pos = 0
+    for seg in segs:
+        if starts is not None and pos and pos not in starts:
+            out.append(WORD_JOINER)
+        if seg.reading is not None:
+            out.append((RUBY_PAGED if phrase_breaking else RUBY).format(seg.base, seg.reading))
+        elif starts is not None:
+            out.append(escape(_join_within(seg, pos, starts)))
+        else:
+            out.append(escape(seg.base))
+        pos += len(seg.base)
+    return Markup("".join(out))
+
+
+def _join_within(seg: Segment, pos: int, starts: frozenset[int]) -> str:
+    """The characters of a segment joined except where a phrase starts."""
+    chars = []
+    for i, char in enumerate(seg.base):
+        if i and pos + i not in starts:
+            chars.append(WORD_JOINER)
+        chars.append(char)
+    return soften_long_words("".join(chars))
+
+
+def _ruby(env: jinja2.Environment, value):
+    """``value`` with furigana when its language asks for them (content/publication.yaml's
+    ``furigana``); anything else unchanged. Text and escaped interface strings only: markup
+    made by a template (a link, an element) is never touched."""
+    furigana = env.globals.get("furigana")
+    if not isinstance(furigana, Furigana) or not value or not isinstance(value, str):
+        return value
+    if isinstance(value, UiText):
+        # an interface string: its text, unless it holds an element (an isolate on screens)
+        if "<" in value.markup:
+            return value
+        text = str.__str__(value)
+    elif isinstance(value, Markup):
+        return value  # markup made by a template (a link, an element)
+    else:
+        text = str(value)
+    lang = getattr(value, "lang", None) or env.globals["page_lang"]
+    level = furigana.level(str(lang))
+    if level == "none":
+        return value
+    marked = ruby_markup(text, level, furigana.words, bool(env.globals["phrase_breaking"]))
+    if marked is None and env.globals["phrase_breaking"] and not isinstance(value, Markup):
+        return _phrases_now(value, str(lang))  # no ruby due (kana only, or known kanji): phrases still
+    return value if marked is None else marked
+
+
+def _phrases_now(value: str, lang: str):
+    """``value`` joined into phrases (see :func:`_phrases`), keeping its language."""
+    joined = join_phrases(str(value))
+    if joined == value:
+        return value
+    return Text(joined, lang, getattr(value, "fallback", False)) if isinstance(value, Text) else joined
+
+
+def _plain(env: jinja2.Environment, value):
+    """A value printed where no element may stand (an attribute, ``<title>``): an interface
+    string's plain text (its isolates as Unicode characters, see render/interface.py), and never
+    given ruby."""
+    value = plain(value)
+    if env.globals.get("furigana") is None or isinstance(value, Markup):
+        return value
+    return Markup(escape(value))
+
+
 def _lang_attr(env: jinja2.Environment, value) -> Markup:
     """` lang="en"` (and a fallback marker) when ``value`` is not in the page's language: its
     own language, or the language of its script (a Japanese address on an English page)."""
@@ -188,6 +289,9 @@ def _phrases(env: jinja2.Environment, value):
     lang = str(getattr(value, "lang", env.globals["page_lang"]))
     if not lang.startswith("ja"):
         return value
+    furigana = env.globals.get("furigana")
+    if isinstance(furigana, Furigana) and furigana.level(lang) != "none" and not isinstance(value, Markup):
+        return value  # joined as its ruby is added, when it is printed (_ruby)
     joined = join_phrases(str(value))
     return Text(joined, lang, getattr(value, "fallback", False)) if isinstance(value, Text) else joined
 
@@ -209,6 +313,9 @@ def _finalize_paged(env: jinja2.Environment, value):
     wrapped in Unicode isolates (FSI ... PDI): WeasyPrint ignores CSS ``unicode-bidi``, and
     Pango's bidi algorithm honours the isolates, so the run cannot reorder the sentence around it.
     """
+    ruby = _ruby(env, value)
+    if ruby is not value:
+        return ruby
     if isinstance(value, str) and not isinstance(value, (Markup, UiText)):
         softened = soften_long_words(break_words(value))
         if isinstance(value, Text):
@@ -218,6 +325,12 @@ def _finalize_paged(env: jinja2.Environment, value):
                 return Text(softened, value.lang, value.fallback)
         return softened
     return value
+
+
+@jinja2.pass_environment
+def _finalize_screen(env: jinja2.Environment, value):
+    """Every printed value of the reader and the web edition: furigana where they are due."""
+    return _ruby(env, value)
 
 
 def _ltr(env: jinja2.Environment, value) -> Markup:
@@ -243,6 +356,7 @@ def make_environment(
     *,
     xhtml: bool = False,
     phrase_breaking: bool = False,
+    furigana: Furigana | None = None,
 ) -> jinja2.Environment:
     """The environment for one locale and medium; gettext callables are bound to ``translations``.
 
@@ -259,9 +373,17 @@ def make_environment(
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
-        finalize=_finalize_paged if phrase_breaking else None,
+        finalize=_finalize_paged if phrase_breaking else (_finalize_screen if furigana is not None else None),
     )
     env.globals.update(page_lang=lang, page_dir=text_direction(lang), xhtml=xhtml, phrase_breaking=phrase_breaking)
+    # Ruby over kanji where a language asks for it (None: no language does, the output is as before).
+    env.globals["furigana"] = furigana
+    # The languages whose text gets ruby: stylesheets leave room above their lines.
+    env.globals["furigana_langs"] = (
+        [] if furigana is None else [code for code in furigana.levels if furigana.level(code) != "none"]
+    )
+    env.filters["ruby"] = jinja2.pass_environment(_ruby)
+    env.filters["plain"] = jinja2.pass_environment(_plain)
     env.filters["lang_attr"] = jinja2.pass_environment(_lang_attr)
     env.filters["phrases"] = jinja2.pass_environment(_phrases)
     env.filters["safe_href"] = _safe_href
@@ -278,7 +400,6 @@ def make_environment(
     # by the call); the web edition and the e-book pass their own, counting fallbacks.
     env.globals.update(interface_callables(translations, page_isolation(env)))
     env.newstyle_gettext = True  # type: ignore[attr-defined]  # jinja2.ext.i18n's setting
-    env.filters["plain"] = plain
     return env
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from ..errors import EnvironmentProblem
+from ..i18n.names import base_language, cldr_code
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ SCRIPT_FONT_PACKAGES = ("fonts-noto-core", "fonts-noto-extra")
 
 
 def _base_lang(lang: str) -> str:
-    return lang.replace("_", "-").split("-")[0].lower()
+    return base_language(lang)
 
 
 def font_package(lang: str) -> str:
@@ -150,7 +151,7 @@ def language_face(lang: str) -> str | None:
     language (fontconfig would then fall back to any face)."""
     if not (shutil.which("fc-list") and shutil.which("fc-match")):
         return None
-    code = lang.replace("_", "-").lower()
+    code = cldr_code(lang).replace("_", "-").lower()
     covering = _families_for(code)
     if not covering:
         return None
@@ -169,7 +170,7 @@ def base_face(lang: str) -> str | None:
     for Japanese), or None when its script needs a face of its own."""
     if not shutil.which("fc-list"):
         return LATIN_SERIF.family  # nothing to ask: keep the stacks as they are
-    covering = _families_for(lang.replace("_", "-").lower())
+    covering = _families_for(cldr_code(lang).replace("_", "-").lower())
     return next((family for family in (LATIN_SERIF.family, JAPANESE_SERIF.family) if family in covering), None)
 
 

@@ -28,17 +28,50 @@ def _parser():
     return budoux.load_default_japanese_parser()
 
 
+# A katakana word (with its long-vowel marks ー): never broken across lines (JLReq; Pango breaks
+# "プロジェ|クト" where a phrase is too long to join). No line starts with ー either.
+_KATAKANA_WORD = re.compile("[\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f]{2,}")
+LONG_VOWEL = "\u30fc"
+
+
+def break_opportunities(text: str) -> list[bool]:
+    """For each character of Japanese ``text``, whether a line may break before it: only between
+    BudouX phrases (a phrase too long to join, or with a space, is left to the renderer), never
+    inside a katakana word nor before ー."""
+    allowed = [False] * len(text)
+    pos = 0
+    for phrase in _parser().parse(text):
+        allowed[pos] = True
+        if len(phrase) > _MAX_PHRASE or " " in phrase:
+            allowed[pos : pos + len(phrase)] = [True] * len(phrase)
+        pos += len(phrase)
+    for word in _KATAKANA_WORD.finditer(text):
+        allowed[word.start() + 1 : word.end()] = [False] * (len(word.group()) - 1)
+    for i, char in enumerate(text):
+        if char == LONG_VOWEL:
+            allowed[i] = False
+    if allowed:
+        allowed[0] = False
+    return allowed
+
+
 def join_phrases(text: str) -> str:
     """Text with breaks allowed only between Japanese phrases; non-Japanese text unchanged."""
     if not text or not _JAPANESE.search(text):
         return text
-    out = []
-    for phrase in _parser().parse(text):
-        if len(phrase) <= _MAX_PHRASE and " " not in phrase:
-            out.append(WORD_JOINER.join(phrase))
-        else:
-            out.append(phrase)
+    out: list[str] = []
+    for char, allowed in zip(text, break_opportunities(text)):
+        if out and not allowed:
+            out.append(WORD_JOINER)
+        out.append(char)
     return "".join(out)
+
+
+def phrase_starts(text: str) -> frozenset[int]:
+    """The offsets in ``text`` where a line may break (see :func:`break_opportunities`)."""
+    if not _JAPANESE.search(text):
+        return frozenset(range(len(text)))
+    return frozenset(i for i, allowed in enumerate(break_opportunities(text)) if allowed)
 
 
 # Runs of characters with no break opportunity of their own (no space, hyphen, slash or CJK).

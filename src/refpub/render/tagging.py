@@ -14,6 +14,9 @@ still valid, only less accessible, and the PDF/UA tests fail).
 * **Link descriptions** (7.18.5-2): WeasyPrint describes a link annotation by its target (an
   anchor id such as ``org-jar``). The description becomes the link's ``aria-label`` or else its
   text, in the output's language ("Key readings, page 3").
+* **Ruby** (furigana, render/furigana.py): WeasyPrint tags ``<ruby>``, ``<rb>`` and ``<rt>`` as
+  NonStruct; they become the standard ``Ruby``, ``RB`` and ``RT`` structure elements, the base
+  (RB) first, as HTML has it (the PDF draws the reading first: see the stylesheets).
 * **pydyf's page references** cost O(pages) per lookup: cached (see :func:`_cache_page_references`).
 * **One annotation per link** (7.18.5): WeasyPrint gives every inline box inside a link its
   own annotation, drawn over the link's (a Link annotation under a NonStruct, Tab stopping twice).
@@ -52,6 +55,8 @@ _installed = False
 _languages: dict[int, str] = {}
 # structure element (id of the pydyf dictionary) -> the HTML element it was made for
 _elements: dict[int, object] = {}
+# the HTML links whose structure is being built, innermost last
+_links: list = []
 
 
 def install() -> list[str]:
@@ -164,9 +169,12 @@ def _patch_tags() -> bool:
 
     build = getattr(wtags, "_build_box_tree", None)
     add = getattr(wpdf, "add_tags", None)
+    pdf_tag = getattr(wtags, "_get_pdf_tag", None)
     if not (
         build
         and add
+        and pdf_tag
+        and _has_parameters(pdf_tag, ("tag",))
         and _has_parameters(build, ("box", "parent", "pdf", "page_number", "nums", "annotations", "tags"))
         and _has_parameters(add, ("pdf", "document", "pdf_version", "page_streams"))
     ):
@@ -175,16 +183,39 @@ def _patch_tags() -> bool:
     def build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         annotation = getattr(box, "link_annotation", None)
         element = getattr(box, "element", None)
+        if annotation is not None and getattr(box, "element_tag", None) in RUBY_TAGS:
+            # A ruby group inside a link has a link annotation of its own: it belongs to the
+            # Link structure element around the group, not to the Ruby, RB or RT element.
+            box.link_annotation = None
+            try:
+                yield from build_box_tree(box, parent, pdf, page_number, nums, annotations, tags)
+            finally:
+                box.link_annotation = annotation
+            link_element = _links[-1] if _links else None
+            _tag_in_enclosing_link(pdf, parent, annotation, page_number, annotations, link_element)
+            return
         if annotation is not None and element is not None:
             description = link_description(element)
             if description:
                 import pydyf
 
                 annotation["Contents"] = pydyf.String(description)
-        for struct in build(box, parent, pdf, page_number, nums, annotations, tags):
-            if element is not None:
-                _elements.setdefault(id(struct), element)
-            yield struct
+        is_link = element is not None and getattr(box, "element_tag", None) == "a"
+        if is_link:
+            _links.append(element)
+        try:
+            for struct in build(box, parent, pdf, page_number, nums, annotations, tags):
+                if element is not None:
+                    _elements.setdefault(id(struct), element)
+                if struct.get("S") == "/Ruby":
+                    _base_first(pdf, struct)
+                yield struct
+        finally:
+            if is_link:
+                _links.pop()
+
+    def get_pdf_tag(tag):
+        return RUBY_TAGS.get(tag) or pdf_tag(tag)
 
     def add_tags(pdf, document, pdf_version, page_streams):
         _languages.clear()
@@ -201,14 +232,62 @@ def _patch_tags() -> bool:
             _elements.clear()
 
     wtags._build_box_tree = build_box_tree
+    wtags._get_pdf_tag = get_pdf_tag
     wpdf.add_tags = add_tags
     return True
 
 
+# HTML's ruby elements and the PDF structure types for them (ISO 32000-1, 14.8.4.3.4).
+RUBY_TAGS = {"ruby": "Ruby", "rb": "RB", "rt": "RT", "rp": "RP"}
+
+
+def _tag_in_enclosing_link(pdf, parent, annotation, page_number, annotations, link_element) -> None:
+    """Tag ``annotation`` (an OBJR) in the nearest Link structure element from ``parent`` up."""
+    import pydyf
+
+    link = parent
+    while isinstance(link, dict) and link.get("S") != "/Link":
+        link = _object(pdf, link.get("P"))
+    if not isinstance(link, dict):
+        return
+    if link_element is not None:
+        description = link_description(link_element)
+        if description:
+            annotation["Contents"] = pydyf.String(description)
+    reference = pydyf.Dictionary({"Type": "/OBJR", "Obj": annotation.reference, "Pg": pdf.page_references[page_number]})
+    pdf.add_object(reference)
+    annotations.append((link.reference, annotation))  # type: ignore[attr-defined]  # a pydyf.Dictionary
+    link["K"].append(reference.reference)
+
+
+def _base_first(pdf, ruby) -> None:
+    """The kids of a Ruby structure element with its base (RB) before its reading (RT)."""
+    kids = list(ruby.get("K", ()))
+
+    def rank(kid) -> int:
+        struct = _object(pdf, kid)
+        return 0 if isinstance(struct, dict) and struct.get("S") == "/RB" else 1
+
+    ordered = sorted(kids, key=rank)
+    if ordered != kids:
+        ruby["K"][:] = ordered
+
+
 def link_description(element) -> str:
     """What a link says to a screen reader: its ``aria-label``, else its text."""
-    label = element.get("aria-label") or "".join(element.itertext())
+    label = element.get("aria-label") or "".join(_text_without_readings(element))
     return re.sub(r"\s+", " ", _INVISIBLE.sub("", label)).strip()
+
+
+def _text_without_readings(element):
+    """An element's text, without the readings of its ruby (``<rt>``, ``<rp>``), nor its tail."""
+    if element.tag in ("rt", "rp"):
+        return
+    yield element.text or ""
+    for child in element:
+        if isinstance(child.tag, str):
+            yield from _text_without_readings(child)
+        yield child.tail or ""
 
 
 def _html_root(document):
