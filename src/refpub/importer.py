@@ -335,6 +335,8 @@ def item_from_csl(data: dict, label: str, location: Location | None = None) -> I
             f["url"] = f"https://doi.org/{item.doi}"
             used.add("DOI")
     _check_url(item)
+    if kind == "report" and data.get("genre") == "Report":
+        used.add("genre")  # what refpub writes for a report: its kind says it
     item.dropped = sorted(k for k in data if k not in used and k not in _IGNORED_CSL)
     return item
 
