@@ -8,7 +8,7 @@ refuse for ``file:`` pages).
 Layout, for each language ``<lang>``::
 
     index.html                          a language chooser
-    assets/                             stylesheet, search script, MiniSearch (vendored)
+    assets/                             stylesheet, search script, MiniSearch (vendored), favicon
     <lang>/index.html                   home: contents and search
     <lang>/section/<id>/index.html      one page per reading section
     <lang>/organisations/index.html     every organisation
@@ -40,7 +40,7 @@ KIND = "web"
 FOLDER = "web"
 # Static files copied as they are into web/assets/ (looked up like templates, so a project can
 # replace them).
-ASSETS = ("minisearch.js", "search.js", "MINISEARCH-LICENSE.txt")
+ASSETS = ("minisearch.js", "search.js", "MINISEARCH-LICENSE.txt", "favicon.svg")
 STYLESHEET = "web.css"
 
 
