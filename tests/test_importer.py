@@ -59,7 +59,7 @@ def test_zotero_csl_json_imports_cleanly_and_reexports_equal(project, monkeypatc
     zotero = json.loads((ZOTERO / "library.json").read_text(encoding="utf-8"))
     for new_id, original in zip(result.added, zotero):
         ours, theirs = kept_fields(exported[new_id]), kept_fields(original)
-        # Known limit (docs/zotero.md): readings.yaml keeps a name as one string, so a
+        # Known limit (docs/interchange.md): readings.yaml keeps a name as one string, so a
         # single-field (institutional) name of several words comes back split at its last space.
         institutional = [a for a in theirs.get("author", ()) if "literal" in a and " " in a["literal"]]
         if institutional:

@@ -432,6 +432,10 @@ def _json_records(text: str, rel: str, reporter: Reporter) -> list[tuple[object,
     decoder = json.JSONDecoder()
     ws = re.compile(r"[ \t\n\r]*")
 
+    def skip(at: int) -> int:  # past the white space at ``at``
+        found = ws.match(text, at)
+        return found.end() if found else at
+
     def decode(at: int):
         try:
             return decoder.raw_decode(text, at)
@@ -443,25 +447,25 @@ def _json_records(text: str, rel: str, reporter: Reporter) -> list[tuple[object,
             reporter.error("not valid CSL-JSON: the data is nested too deeply", Location(rel, *_position(text, at)))
         return None
 
-    at = ws.match(text).end()
+    at = skip(0)
     if text.startswith("{", at):
         decoded = decode(at)
         if decoded is None:
             return []
         data, end = decoded
-        if text[ws.match(text, end).end() :]:
-            reporter.error("not valid JSON: extra data", Location(rel, *_position(text, ws.match(text, end).end())))
+        if text[skip(end) :]:
+            reporter.error("not valid JSON: extra data", Location(rel, *_position(text, skip(end))))
             return []
-        records = data.get("items", [data])
-        if not isinstance(records, list):
+        listed = data.get("items", [data])
+        if not isinstance(listed, list):
             reporter.error("expected CSL-JSON, a list of items (Zotero: Export… → CSL JSON)", Location(rel, 1, 1))
             return []
-        return [(record, Location(rel, 1, 1)) for record in records]
+        return [(record, Location(rel, 1, 1)) for record in listed]
     records: list[tuple[object, Location]] = []
     positions = _Positions(text)
     at += 1  # the "["
     while True:
-        at = ws.match(text, at).end()
+        at = skip(at)
         if text.startswith("]", at) and not records:
             break
         decoded = decode(at)
@@ -471,7 +475,7 @@ def _json_records(text: str, rel: str, reporter: Reporter) -> list[tuple[object,
         if len(records) > MAX_ENTRIES:
             reporter.error(f"the file has more than {MAX_ENTRIES:,} items, the limit of a content file", Location(rel))
             return []
-        at = ws.match(text, decoded[1]).end()
+        at = skip(decoded[1])
         if text.startswith(",", at):
             at += 1
             continue
@@ -480,7 +484,7 @@ def _json_records(text: str, rel: str, reporter: Reporter) -> list[tuple[object,
         line, column = _position(text, at)
         reporter.error("not valid JSON: expected ',' or ']' after an item", Location(rel, line, column))
         return []
-    end = ws.match(text, at + 1).end()
+    end = skip(at + 1)
     if end < len(text):
         reporter.error("not valid JSON: extra data after the list", Location(rel, *_position(text, end)))
         return []
@@ -547,7 +551,7 @@ def read_items(path: Path) -> list[Item]:
             if not isinstance(data, dict):
                 reporter.error(f"item {n} must be a CSL-JSON item (a mapping), not {_describe(data)}", location)
                 continue
-            title = data.get("title") if isinstance(data.get("title"), str) else ""
+            title = str(data["title"]) if isinstance(data.get("title"), str) else ""
             label = f"item {n} ({plain_text(title)!r})"
             try:
                 items.append(item_from_csl(data, label, location))
@@ -689,7 +693,9 @@ def _scalar(key: str, value):
         items = []
         for v in value:
             if isinstance(v, dict):
-                name = CommentedMap((k, v[k]) for k in ("family", "given") if v.get(k))
+                # Written in the order the name is shown: family first in CJK characters.
+                order = ("family", "given") if Name.family_first_in(v["family"] + v["given"]) else ("given", "family")
+                name = CommentedMap((k, v[k]) for k in order if v.get(k))
                 name.fa.set_flow_style()
                 items.append(name)
             else:
@@ -836,13 +842,13 @@ def plan_import(
                 f.pop("kind", None)
             reading_id = str(entry.get("id"))
             changes = []
-            for key in FIELD_ORDER:
-                if key not in f or key == "id":
+            for name in FIELD_ORDER:
+                if name not in f or name == "id":
                     continue
-                current = entry.get(key)
-                if not _same(key, current, f[key]):
-                    changes.append(f"{key}: {_shown(current)} -> {_shown(f[key])}")
-                    entry[key] = _scalar(key, f[key])
+                current = entry.get(name)
+                if not _same(name, current, f[name]):
+                    changes.append(f"{name}: {_shown(current)} -> {_shown(f[name])}")
+                    entry[name] = _scalar(name, f[name])
             if changes:
                 result.updated.append(reading_id)
                 result.changes[reading_id] = changes

@@ -335,7 +335,8 @@ class _FieldReader:
         return tuple(items)
 
     def _name(self, node: yaml.Node, name: str) -> Name:
-        # A name as one string ("Naoko Obi"), or in parts: {family: Iwasaki, given: Atsuko}.
+        # A name as one string ("Naoko Obi"), or in parts: {family: Iwasaki, given: Atsuko},
+        # shown in the order the parts are written.
         if not isinstance(node, yaml.MappingNode):
             value = _text(_scalar(node, "a name", name), name)
             if not value:
@@ -349,7 +350,7 @@ class _FieldReader:
             parts[part] = _text(_scalar(value, "text", f"{name}.{part}"), f"{name}.{part}")
         if not parts.get("family"):
             raise _Invalid(f"a name in '{name}' needs 'family' (write a name of one part as text)")
-        return Name.from_parts(parts["family"], parts.get("given", ""))
+        return Name.from_parts(parts["family"], parts.get("given", ""), family_first=next(iter(parts)) == "family")
 
     def _lang_map(self, f: S.Field, node: yaml.Node) -> MappingProxyType:
         if not isinstance(node, yaml.MappingNode):

@@ -90,8 +90,8 @@ class Name(str):
     """An author as shown (the text), with its family and given parts when the content gives them.
 
     readings.yaml writes a name as one string (``"Naoko Obi"``) or in parts (``{family: Iwasaki,
-    given: Atsuko}``); the parts are shown given name first in Latin script, family name first in
-    Chinese or Japanese characters. Being a string, a name prints as itself everywhere.
+    given: Atsuko}``); the parts are shown in the order they are written (so a Japanese name in
+    Latin script keeps its Japanese order). Being a string, a name prints as itself everywhere.
     """
 
     family: str
@@ -104,10 +104,18 @@ class Name(str):
         return name
 
     @classmethod
-    def from_parts(cls, family: str, given: str = "") -> Name:
-        cjk = re.search(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]", family + given)
-        text = " ".join(p for p in ((family, given) if cjk else (given, family)) if p)
+    def from_parts(cls, family: str, given: str = "", family_first: bool | None = None) -> Name:
+        """The name shown family name first if ``family_first`` (by default: in Chinese, Japanese
+        or Korean characters), else given name first."""
+        if family_first is None:
+            family_first = cls.family_first_in(family + given)
+        text = " ".join(p for p in ((family, given) if family_first else (given, family)) if p)
         return cls(text, family, given)
+
+    @staticmethod
+    def family_first_in(text: str) -> bool:
+        """Whether a name in ``text``'s script is written family name first (Chinese, Japanese, Korean)."""
+        return bool(re.search(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]", text))
 
     def __repr__(self) -> str:  # the build's digest of an entry includes the parts
         return f"Name({str(self)!r}, {self.family!r}, {self.given!r})" if self.family else repr(str(self))

@@ -20,7 +20,9 @@ Search: MiniSearch (npm ``minisearch``, MIT), vendored in ``templates/web/assets
 the browser from a script file, offers fuzzy matching for misspelt words and prefix search, and
 takes a custom tokenizer: runs of Han, kana and Hangul (written without spaces) are split into
 overlapping two-character pieces, so a two-character Japanese query finds its word anywhere in
-a name. Pagefind was not chosen because its index is fetched with ``fetch()`` at run time,
+a name (and a one-character query every piece it begins). Queries and documents are normalised
+alike (NFKC: full-width ＪＡＲ is JAR; then lower case); every match is listed and counted in
+the page's live status. Pagefind was not chosen because its index is fetched with ``fetch()`` at run time,
 which does not work for a site opened from a folder.
 """
 
