@@ -15,7 +15,7 @@ import pytest
 from refpub.build import build
 from refpub.diagnostics import Reporter
 from refpub.errors import ContentError
-from refpub.importer import import_zotero, read_items
+from refpub.importer import ImportProblem, import_zotero, read_items
 from refpub.project import check_project
 
 from support import REPO, run_cli
@@ -310,3 +310,16 @@ def test_import_help_points_to_a_document_that_exists():
     done = run_cli("import", "--help")
     docs = set(re.findall(r"docs/[a-z-]+\.md", done.stdout))
     assert docs and all((REPO / doc).is_file() for doc in docs)
+
+
+def test_an_update_that_would_reindent_other_readings_is_refused(project, tmp_path):
+    path = project / "content" / "readings.yaml"
+    text = readings_text(project)
+    indented = "\n".join(
+        ("  " + line if line.strip() and not line.startswith("#") else line) for line in text.split("\n")
+    )
+    path.write_text(indented, encoding="utf-8")
+    item = {"type": "article-newspaper", "title": "Japan's closed-door refugee policy", "abstract": "New."}
+    with pytest.raises(ImportProblem, match="cannot rewrite this file without changing lines"):
+        import_zotero(project, _write_json(tmp_path / "u.json", [item]))
+    assert readings_text(project) == indented

@@ -659,7 +659,7 @@ def _yaml():
 
 
 def _load_readings(text: str):
-    """readings.yaml as round-trip data, and whether dumping it again gives the same text."""
+    """readings.yaml as round-trip data (a list), with the YAML object that reads and writes it."""
     from ruamel.yaml.error import YAMLError
 
     yaml = _yaml()
@@ -675,14 +675,33 @@ def _load_readings(text: str):
         data = []
     if not isinstance(data, list):
         raise ImportProblem(f"{READINGS}:1:1: must be a list of readings; run `refpub check` and fix it first")
-    if not data:  # nothing to rewrite: new readings are appended to the text
-        return yaml, data, True
+    return yaml, data
+
+
+def _dump_keeping_layout(yaml, data, edited: set[int], text: str) -> str | None:
+    """The text of ``data``, whose entries at the positions ``edited`` changed; None if writing it
+    would change a line of another entry (the file has a layout other than refpub's)."""
     out = io.StringIO()
     try:
         yaml.dump(data, out)
     except Exception:  # ruamel cannot write some hand-made layouts back; then it is not kept
-        return yaml, data, False
-    return yaml, data, out.getvalue() == text
+        return None
+    new_text = out.getvalue()
+    # Every line outside the edited entries must be as it was: compare the text without them.
+    lines_before, lines_after = (
+        _without_entries(text, data, edited),
+        _without_entries(new_text, yaml.load(new_text), edited),
+    )
+    return new_text if lines_before == lines_after else None
+
+
+def _without_entries(text: str, data, positions: set[int]) -> list[str]:
+    lines = text.splitlines(True)
+    starts = [data.lc.item(position)[0] for position in range(len(data))] + [len(lines)]
+    drop: set[int] = set()
+    for position in positions:
+        drop.update(range(starts[position], starts[position + 1]))
+    return [line for number, line in enumerate(lines) if number not in drop]
 
 
 def _scalar(key: str, value):
@@ -693,9 +712,7 @@ def _scalar(key: str, value):
         items = []
         for v in value:
             if isinstance(v, dict):
-                # Written in the order the name is shown: family first in CJK characters.
-                order = ("family", "given") if Name.family_first_in(v["family"] + v["given"]) else ("given", "family")
-                name = CommentedMap((k, v[k]) for k in order if v.get(k))
+                name = CommentedMap((k, v[k]) for k in _name_order(v) if v.get(k))
                 name.fa.set_flow_style()
                 items.append(name)
             else:
@@ -713,16 +730,44 @@ def comment_text(text: str) -> str:
     return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
-def _new_entries_text(entries: list[dict], source: str) -> str:
-    from ruamel.yaml.comments import CommentedMap
+class _Quoted(str):
+    """A value written in double quotes (a date stays text, whatever YAML 1.1 tools think)."""
 
-    yaml = _yaml()
-    out = io.StringIO()
-    yaml.dump([CommentedMap((k, _scalar(k, entry[k])) for k in FIELD_ORDER if k in entry) for entry in entries], out)
-    # One dump for all (ruamel's setup per dump costs more than an entry); every entry starts at
-    # column 0 with "- " (its values are indented), so the comments go before those lines.
+
+class _Flow(list):
+    """A list written on one line, ``[a, b]``."""
+
+
+def _new_entries_text(entries: list[dict], source: str) -> str:
+    """New readings as YAML in refpub's layout, each under a comment naming the imported file.
+
+    Written with PyYAML's C emitter (new entries have no comments or layout to keep; ruamel's
+    pure-Python one takes a second per thousand entries); ruamel reads the result back as it is.
+    """
+    import yaml
+
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+        pass
+
+    Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"'))
+    Dumper.add_representer(_Flow, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", list(v), flow_style=True))
+
+    def value(key: str, v):
+        if isinstance(v, list):
+            return _Flow({k: n[k] for k in _name_order(n) if n.get(k)} if isinstance(n, dict) else n for n in v)
+        return _Quoted(v) if key == "date" else v
+
+    data = [{k: value(k, entry[k]) for k in FIELD_ORDER if k in entry} for entry in entries]
+    text = yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=4096, default_flow_style=False)
+    # Every entry starts at column 0 with "- " (its values are indented): the comments go there.
     comment = f"\n# imported from {comment_text(source)}\n"
-    return "".join(comment + line if line.startswith("- ") else line for line in out.getvalue().splitlines(True))
+    return "".join(comment + line if line.startswith("- ") else line for line in text.splitlines(True))
+
+
+def _name_order(name: dict) -> tuple[str, str]:
+    # A name in parts is written in the order it is shown: family first in CJK characters.
+    family_first = Name.family_first_in(name.get("family", "") + name.get("given", ""))
+    return ("family", "given") if family_first else ("given", "family")
 
 
 def _same(key: str, current, new) -> bool:
@@ -778,7 +823,8 @@ def plan_import(
     else:
         source_language = "en"
 
-    yaml, data, layout_kept = _load_readings(text) if text.strip() else (None, [], True)
+    yaml, data = _load_readings(text) if text.strip() else (None, [])
+    edited: set[int] = set()
     index: dict[tuple[str, str], list[int]] = {}
     ids = set()
     for position, entry in enumerate(data):
@@ -794,7 +840,6 @@ def plan_import(
     result = ImportResult()
     new_entries: list[dict] = []
     seen: dict[tuple[str, str], Item] = {}  # what identifies each item of this file -> the first such item
-    changed_existing = False
     for item in items:
         f = dict(item.fields)
         if item.dropped:
@@ -852,7 +897,7 @@ def plan_import(
             if changes:
                 result.updated.append(reading_id)
                 result.changes[reading_id] = changes
-                changed_existing = True
+                edited.add(match)
             else:
                 result.unchanged.append(reading_id)
             continue
@@ -876,17 +921,16 @@ def plan_import(
     if not data and text.strip() and new_entries:
         # An empty list (`[]`): keep the comments, drop the empty flow list the entries replace.
         new_text = "".join(line for line in text.splitlines(True) if line.lstrip().startswith("#") or not line.strip())
-    if changed_existing:
-        if not layout_kept:
+    if edited:
+        assert yaml is not None
+        kept = _dump_keeping_layout(yaml, data, edited, text)
+        if kept is None:
             raise ImportProblem(
                 f"{READINGS}: refpub cannot rewrite this file without changing lines the import does not "
                 "touch (its indentation differs from refpub's: a list item's '- ' at the column of its key, "
                 "as `refpub init` writes it); nothing was changed"
             )
-        assert yaml is not None
-        out = io.StringIO()
-        yaml.dump(data, out)
-        new_text = out.getvalue()
+        new_text = kept
     if new_entries:
         if new_text and not new_text.endswith("\n"):
             new_text += "\n"
