@@ -826,6 +826,7 @@ def plan_import(
     yaml, data = _load_readings(text) if text.strip() else (None, [])
     edited: set[int] = set()
     index: dict[tuple[str, str], list[int]] = {}
+    titles: dict[str, list[tuple[str, str]]] = {}  # a title without its year -> its keys
     ids = set()
     for position, entry in enumerate(data):
         if not hasattr(entry, "get"):
@@ -835,6 +836,8 @@ def plan_import(
         doi = _norm_url(url)[len("doi.org/") :] if _norm_url(url).startswith("doi.org/") else ""
         for key in _keys(url, doi, str(entry.get("title") or ""), entry.get("date")):
             index.setdefault(key, []).append(position)
+            if key[0] == "title" and key not in titles.setdefault(key[1].rsplit("|", 1)[0], []):
+                titles[key[1].rsplit("|", 1)[0]].append(key)
     new_ids = _Ids(ids)
 
     result = ImportResult()
@@ -847,9 +850,7 @@ def plan_import(
         result.report.extend(f"{item.where}: {note}" for note in item.notes)
         keys = _keys(f.get("url", ""), item.doi, f.get("title", ""), f.get("date"))
         if not f.get("date"):  # no year: the title alone, if it names one reading
-            keys = [k for k in keys if k[0] != "title"] + [
-                k for k in index if k[0] == "title" and k[1].rsplit("|", 1)[0] == _norm_title(f.get("title", ""))
-            ][:1]
+            keys = [k for k in keys if k[0] != "title"] + titles.get(_norm_title(f.get("title", "")), [])[:1]
         twin = next(((key, seen[key]) for key in keys if key in seen), None)
         if twin is not None:
             key, first = twin
