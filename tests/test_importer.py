@@ -6,16 +6,19 @@ Fixtures: tests/data/zotero/ (see its README for the formats they follow).
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from refpub.build import build
 from refpub.diagnostics import Reporter
-from refpub.importer import import_zotero, read_items
+from refpub.errors import ContentError
+from refpub.importer import ImportProblem, import_zotero, read_items
 from refpub.project import check_project
 
-from support import run_cli
+from support import REPO, run_cli
 
 ZOTERO = Path(__file__).parent / "data" / "zotero"
 EPOCH = "1767225600"
@@ -56,7 +59,7 @@ def test_zotero_csl_json_imports_cleanly_and_reexports_equal(project, monkeypatc
     zotero = json.loads((ZOTERO / "library.json").read_text(encoding="utf-8"))
     for new_id, original in zip(result.added, zotero):
         ours, theirs = kept_fields(exported[new_id]), kept_fields(original)
-        # Known limit (docs/zotero.md): readings.yaml keeps a name as one string, so a
+        # Known limit (docs/interchange.md): readings.yaml keeps a name as one string, so a
         # single-field (institutional) name of several words comes back split at its last space.
         institutional = [a for a in theirs.get("author", ()) if "literal" in a and " " in a["literal"]]
         if institutional:
@@ -158,7 +161,7 @@ def test_cli_dry_run_prints_the_diff_and_writes_nothing(project):
     assert "+- id: find-a-lawyer\n" in done.stdout
     assert "+  section: detention\n" in done.stdout
     assert "would add 6" in done.stderr
-    assert "warning: library.json: item 1 ('A café where asylum seekers find their feet')" in done.stderr
+    assert "library.json:2:2: item 1 ('A café where asylum seekers find their feet')" in done.stderr
     assert readings_text(project) == before
 
 
@@ -172,3 +175,151 @@ def test_cli_errors(project):
     bad.write_text("[{", encoding="utf-8")
     done = run_cli("import", "zotero", str(bad), str(project), "--section", "general", env={"CI": "1"})
     assert done.returncode == 1 and "not valid JSON" in done.stderr
+
+
+# ----------------------------------------------------------------------------- a merge that loses nothing
+
+
+def _write_json(path: Path, items) -> Path:
+    path.write_text(json.dumps(items, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
+
+
+def test_a_duplicate_in_the_file_changes_no_existing_reading(project, tmp_path):
+    before = readings_text(project)
+    item = {"type": "report", "title": "Twice exported", "URL": "https://example.org/twice", "abstract": "One."}
+    twice = _write_json(tmp_path / "twice.json", [item, {**item, "title": "Twice exported, again"}])
+    result = import_zotero(project, twice, section="general")
+    assert result.added == ["twice-exported"] and result.updated == []
+    (line,) = [line for line in result.report if "the same reading as" in line]
+    assert "twice.json:8:2: item 2 ('Twice exported, again')" in line and "twice.json:2:2: item 1" in line
+    after = readings_text(project)
+    assert after.startswith(before) and after.count("https://example.org/twice") == 1
+
+
+def test_reimporting_the_repository_and_a_new_project_changes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    for folder in ("content", "locales"):
+        shutil.copytree(REPO / folder, repository / folder)
+    assert run_cli("init", str(tmp_path / "fresh"), env={"CI": "1"}).returncode == 0
+    for root, count in ((repository, 70), (tmp_path / "fresh", 2)):
+        assert build(root, only=["citations"], jobs=1).ok
+        before = readings_text(root)
+        for export in ("readings.csl.json", "readings.ris"):
+            done = run_cli("import", "zotero", str(root / "build" / export), str(root), "--dry-run", env={"CI": "1"})
+            assert done.returncode == 0, done.stderr
+            assert f"would add 0, would update 0, unchanged {count} reading(s)" in done.stderr
+            assert done.stdout == ""
+        assert readings_text(root) == before
+
+
+def test_dry_run_shows_what_changes_per_reading(project, tmp_path):
+    item = {"type": "article-newspaper", "title": "Japan's closed-door refugee policy", "abstract": "New."}
+    done = run_cli(
+        "import", "zotero", str(_write_json(tmp_path / "u.json", [item])), str(project), "--dry-run", env={"CI": "1"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert (
+        "would update 'closed-door-policy': summary: \"An overview of Japan's refugee acceptance policy.\" -> 'New.'"
+        in (done.stderr)
+    )
+    assert "would update 1" in done.stderr
+
+
+HOSTILE = {
+    "author.json": ('[{"type": "book", "title": "A", "author": 5}]', ":1:2: error: item 1 ('A'): 'author' must be"),
+    "cut.json": ('[{"type": "book", "title": "X"', ":1:31: error: not valid JSON: the file ends in the middle"),
+    "deep.json": ("[" * 100_000, ":1:2: error: not valid CSL-JSON: the data is nested too deeply"),
+    "title.json": ('[\n {"title": ["a list"]}]', ":2:2: error: item 1 (''): 'title' must be text, not a list"),
+    "no-end.ris": ("TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\n", ":1:1: error: the record starting on line 1"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_exports_give_a_located_error_and_change_nothing(project, tmp_path, name):
+    text, expected = HOSTILE[name]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    before = readings_text(project)
+    done = run_cli("import", "zotero", str(tmp_path / name), str(project), "--section", "general", env={"CI": "1"})
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert f"{tmp_path / name}{expected}" in done.stderr, done.stderr
+    assert readings_text(project) == before
+
+
+def test_readings_yaml_holding_an_empty_list_under_a_comment(project):
+    (project / "content" / "readings.yaml").write_text("# none yet\n[]\n", encoding="utf-8")
+    result = import_zotero(project, ZOTERO / "library.json", section="general")
+    assert len(result.added) == 6
+    text = readings_text(project)
+    assert text.startswith("# none yet\n") and "[]" not in text.splitlines()
+
+
+def test_an_import_past_the_content_limits_is_refused_before_writing(project, tmp_path, monkeypatch):
+    import refpub.importer as importer
+
+    before = readings_text(project)
+    monkeypatch.setattr(importer, "MAX_FILE_BYTES", len(before.encode()) + 1000)
+    items = [{"type": "report", "title": f"Report {n}", "abstract": "A." * 50} for n in range(12)]
+    with pytest.raises(importer.ImportProblem, match="a content file holds at most"):
+        import_zotero(project, _write_json(tmp_path / "many.json", items), section="general")
+    assert readings_text(project) == before
+
+
+def test_ids_from_many_equal_titles(project, tmp_path):
+    items = [{"type": "report", "title": f"Report 日本 {chr(0x4E00 + n)}", "abstract": "A."} for n in range(3000)]
+    result = import_zotero(project, _write_json(tmp_path / "same.json", items), section="general", dry_run=True)
+    assert result.added[:3] == ["report", "report-2", "report-3"] and len(set(result.added)) == 3000
+
+
+def test_a_file_name_cannot_write_into_readings_yaml(project, tmp_path):
+    name = tmp_path / "x\n- id: injected\n  title: x\r.json"
+    shutil.copy(ZOTERO / "library.json", name)
+    import_zotero(project, name, section="general")
+    text = readings_text(project)
+    assert "\n- id: injected" not in text and "# imported from x\\u000a- id: injected\\u000a" in text
+    reporter = Reporter()
+    check_project(project, reporter)
+    assert not [d for d in reporter.sorted() if d.severity.value == "error"]
+
+
+def test_ris_without_er_is_an_error(project, tmp_path):
+    ris = tmp_path / "no-er.ris"
+    ris.write_text("TY  - JOUR\nTI  - One\nER  - \nTY  - JOUR\nTI  - Two\n", encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        read_items(ris)
+    assert [str(d.location) for d in caught.value.diagnostics] == [f"{ris}:4:1"]
+
+
+def test_rich_text_titles_become_plain_text_and_date_ranges_say_so(project, tmp_path):
+    item = {
+        "type": "article-journal",
+        "title": 'The <i>Eruption</i> of <b>H<sub>2</sub>O</b> in <span class="nocase">iPhone</span> use',
+        "abstract": "A.",
+        "issued": {"date-parts": [[2019, 3], [2020, 5]]},
+    }
+    result = import_zotero(project, _write_json(tmp_path / "rich.json", [item]), section="general")
+    assert result.added == ["the-eruption-of-h2o-in-iphone-use"]
+    assert "title: The Eruption of H2O in iPhone use\n" in readings_text(project)
+    assert any("the date is a range (2019-03 to 2020-05); only its start, 2019-03, is kept" in r for r in result.report)
+
+
+def test_import_help_points_to_a_document_that_exists():
+    done = run_cli("import", "--help")
+    docs = set(re.findall(r"docs/[a-z-]+\.md", done.stdout))
+    assert docs and all((REPO / doc).is_file() for doc in docs)
+
+
+def test_an_update_that_would_reindent_other_readings_is_refused(project, tmp_path):
+    path = project / "content" / "readings.yaml"
+    text = readings_text(project)
+    indented = "\n".join(
+        ("  " + line if line.strip() and not line.startswith("#") else line) for line in text.split("\n")
+    )
+    path.write_text(indented, encoding="utf-8")
+    item = {"type": "article-newspaper", "title": "Japan's closed-door refugee policy", "abstract": "New."}
+    with pytest.raises(ImportProblem, match="cannot rewrite this file without changing lines"):
+        import_zotero(project, _write_json(tmp_path / "u.json", [item]))
+    assert readings_text(project) == indented

@@ -25,6 +25,7 @@ from .i18n.names import is_known_language, unknown_language_message
 from .model import (
     Content,
     Handout,
+    Name,
     OpeningHours,
     Organisation,
     OrganisationSelection,
@@ -282,7 +283,7 @@ class _FieldReader:
             if value not in f.choices:
                 raise _Invalid(self._unknown_choice(f, value))
             return value
-        if kind in (S.TEXT_LIST, S.SLUG_LIST, S.LANG_LIST, S.CHOICE_LIST):
+        if kind in (S.TEXT_LIST, S.NAME_LIST, S.SLUG_LIST, S.LANG_LIST, S.CHOICE_LIST):
             return self._list(f, node)
         if kind == S.TIME:
             value = _scalar(node, "a time", f.name).strip()
@@ -341,6 +342,8 @@ class _FieldReader:
                     value = _text(_scalar(item, "text", f.name), f.name)
                     if not value:
                         raise _Invalid(f"'{f.name}' has an empty item")
+                elif f.kind == S.NAME_LIST:
+                    value = self._name(item, f.name)
                 elif f.kind == S.SLUG_LIST:
                     value = self._slug(_scalar(item, "an id", f.name), f.name)
                 elif f.kind == S.LANG_LIST:
@@ -357,6 +360,24 @@ class _FieldReader:
                 continue
             items.append(value)
         return tuple(items)
+
+    def _name(self, node: yaml.Node, name: str) -> Name:
+        # A name as one string ("Naoko Obi"), or in parts: {family: Iwasaki, given: Atsuko},
+        # shown in the order the parts are written.
+        if not isinstance(node, yaml.MappingNode):
+            value = _text(_scalar(node, "a name", name), name)
+            if not value:
+                raise _Invalid(f"'{name}' has an empty item")
+            return Name(value)
+        parts: dict[str, str] = {}
+        for key, value in node.value:
+            part = _scalar(key, "a part of a name", name)
+            if part not in ("family", "given"):
+                raise _Invalid(f"a name in '{name}' has the part '{part}'; a name has 'family' and 'given'")
+            parts[part] = _text(_scalar(value, "text", f"{name}.{part}"), f"{name}.{part}")
+        if not parts.get("family"):
+            raise _Invalid(f"a name in '{name}' needs 'family' (write a name of one part as text)")
+        return Name.from_parts(parts["family"], parts.get("given", ""), family_first=next(iter(parts)) == "family")
 
     def _lang_map(self, f: S.Field, node: yaml.Node) -> MappingProxyType:
         if not isinstance(node, yaml.MappingNode):

@@ -86,6 +86,44 @@ class Source:
         return f"{where} (stored {self.stored})" if self.stored else where
 
 
+class Name(str):
+    """An author as shown (the text), with its family and given parts when the content gives them.
+
+    readings.yaml writes a name as one string (``"Naoko Obi"``) or in parts (``{family: Iwasaki,
+    given: Atsuko}``); the parts are shown in the order they are written (so a Japanese name in
+    Latin script keeps its Japanese order). Being a string, a name prints as itself everywhere.
+    """
+
+    family: str
+    given: str
+
+    def __new__(cls, text: str, family: str = "", given: str = "") -> Name:
+        name = super().__new__(cls, text)
+        name.family = family
+        name.given = given
+        return name
+
+    @classmethod
+    def from_parts(cls, family: str, given: str = "", family_first: bool | None = None) -> Name:
+        """The name shown family name first if ``family_first`` (by default: in Chinese, Japanese
+        or Korean characters), else given name first."""
+        if family_first is None:
+            family_first = cls.family_first_in(family + given)
+        text = " ".join(p for p in ((family, given) if family_first else (given, family)) if p)
+        return cls(text, family, given)
+
+    @staticmethod
+    def family_first_in(text: str) -> bool:
+        """Whether a name in ``text``'s script is written family name first (Chinese, Japanese, Korean)."""
+        return bool(re.search(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]", text))
+
+    def __repr__(self) -> str:  # the build's digest of an entry includes the parts
+        return f"Name({str(self)!r}, {self.family!r}, {self.given!r})" if self.family else repr(str(self))
+
+    def __reduce__(self):
+        return (Name, (str(self), self.family, self.given))
+
+
 @dataclass(frozen=True)
 class OpeningHours:
     """One line of opening hours: the same times on each of ``days`` (``mon`` … ``sun``)."""
@@ -106,7 +144,7 @@ class Reading(Entry):
     topics: tuple[str, ...] = ()
     language: str = "en"
     date: PartialDate | None = None
-    authors: tuple[str, ...] = ()
+    authors: tuple[Name, ...] = ()
     url: str = ""
     note: str = ""
     sources: tuple[Source, ...] = ()

@@ -24,6 +24,7 @@ INT = "int"
 BOOL = "bool"
 CHOICE = "choice"  # one of ``choices``
 TEXT_LIST = "text-list"
+NAME_LIST = "name-list"  # people: "Given Family" text, or {family: …, given: …}
 SLUG_LIST = "slug-list"
 LANG_LIST = "lang-list"
 CHOICE_LIST = "choice-list"
@@ -145,7 +146,7 @@ READING = Record(
         Field("topics", SLUG_LIST, required=True),
         Field("language", LANG, required=True),
         Field("date", DATE),
-        Field("authors", TEXT_LIST),
+        Field("authors", NAME_LIST),
         Field("url", URL),
         Field("sources", RECORD_LIST, record=SOURCE),
         Field("note", OPTIONAL_TEXT, translatable=True),

@@ -176,7 +176,8 @@ def test_biblatex_reads_back_with_bibtexparser(built, items):
     entries = {e.key: e for e in library.entries}
     assert list(entries) == [i["id"] for i in items]
     assert entries["review-of-assistance"].entry_type == "report"
-    assert entries["review-of-assistance"]["title"] == r"A review of assistance programmes: 50\% \& more\_"
+    # Words with a capital letter are braced, so no style lower-cases them.
+    assert entries["review-of-assistance"]["title"] == r"{A} review of assistance programmes: 50\% \& more\_"
     assert entries["closed-door-policy"]["url"] == "https://www.example.org/news/closed_door?id=100%25&x=1"
     assert entries["nanmin-no-koe"]["langid"] == "japanese"
     assert entries["closed-door-policy"]["titleaddon"] == "[日本の閉ざされた難民政策]"
@@ -257,3 +258,84 @@ def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
     assert len(theirs) == 9
     # pandoc turns English BibLaTeX titles into sentence case.
     assert theirs["a-book"]["title"].lower() == " ".join(hostile_title.split()).lower()
+
+
+def _reading(**fields):
+    from refpub.model import Reading
+
+    base = dict(id="r", title="T", summary="S", section="s", kind="book", topics=(), language="en")
+    return Reading(**{**base, **fields}, locations={})
+
+
+@needs_pandoc
+def test_biblatex_names_and_lists_read_as_intended(tmp_path):
+    from refpub.export.citations import biblatex_fields, csl_item, ris_record
+    from refpub.model import Name
+
+    authors = (
+        Name("佐藤花子"),
+        Name.from_parts("Iwasaki", "Atsuko"),
+        Name("Anna Maria de Vries"),
+        Name.from_parts("Smith and Sons", "Jo"),
+    )
+    reading = _reading(title="Refugees in Japan and the UN", authors=authors, publisher="Asylum Access and CDR")
+    fields = dict(biblatex_fields(reading, {}))
+    assert fields["author"] == "{佐藤花子} and Iwasaki, Atsuko and Vries, Anna Maria de and {Smith and Sons}, Jo"
+    assert fields["publisher"] == "{Asylum Access and CDR}"
+    assert fields["title"] == "{Refugees} in {Japan} and the {UN}"
+    bib = tmp_path / "one.bib"
+    bib.write_text("@book{r,\n" + "".join(f"  {k} = {{{v}}},\n" for k, v in fields.items()) + "}\n", encoding="utf-8")
+    out = subprocess.run(["pandoc", "-f", "biblatex", "-t", "csljson", str(bib)], capture_output=True, text=True)
+    (theirs,) = json.loads(out.stdout)
+    assert theirs["author"] == [
+        {"literal": "佐藤花子"},
+        {"family": "Iwasaki", "given": "Atsuko"},
+        {"family": "Vries", "given": "Anna Maria", "dropping-particle": "de"},
+        {"family": "Smith and Sons", "given": "Jo"},
+    ]
+    assert theirs["publisher"] == "Asylum Access and CDR"
+    # A name in parts goes to CSL-JSON and RIS in those parts.
+    assert csl_item(reading, {})["author"][:2] == [{"literal": "佐藤花子"}, {"family": "Iwasaki", "given": "Atsuko"}]
+    assert ris_record(reading, {})["authors"][:2] == ["佐藤花子", "Iwasaki, Atsuko"]
+
+
+@needs_pandoc
+def test_pandoc_renders_the_repository_the_same_from_biblatex_and_csl_json(tmp_path, monkeypatch):
+    """The 70 readings of the repository, as pandoc --citeproc prints them (Chicago author-date):
+    the .bib gives the same text as the CSL-JSON, so no proper noun is lower-cased and no
+    publisher split at " and ". The translated titles (BibLaTeX `titleaddon`, which CSL-JSON
+    carries where pandoc does not print it) are left out of the comparison."""
+    repo = Path(__file__).resolve().parents[2]
+    root = tmp_path / "repository"
+    root.mkdir()
+    for folder in ("content", "locales"):
+        shutil.copytree(repo / folder, root / folder)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    assert build(root, only=["citations"], jobs=1).ok
+    bib = (root / "build" / "readings.bib").read_text(encoding="utf-8")
+    (tmp_path / "plain.bib").write_text(
+        "".join(line for line in bib.splitlines(True) if not line.startswith("\ttitleaddon = ")), encoding="utf-8"
+    )
+    (tmp_path / "doc.md").write_text('---\nnocite: "@*"\n---\n', encoding="utf-8")
+
+    def rendered(bibliography: Path) -> list[str]:
+        out = subprocess.run(
+            [
+                "pandoc",
+                str(tmp_path / "doc.md"),
+                "--citeproc",
+                f"--bibliography={bibliography}",
+                "-t",
+                "plain",
+                "--wrap=none",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return [line for line in out.stdout.splitlines() if line.strip()]
+
+    from_csl = rendered(root / "build" / "readings.csl.json")
+    assert len(from_csl) == 70
+    assert rendered(tmp_path / "plain.bib") == from_csl
+    assert any("Iwasaki, Atsuko" in line for line in from_csl)

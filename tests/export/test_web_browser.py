@@ -361,3 +361,85 @@ def test_the_site_works_from_a_folder(site, browser):
     page.click("nav.languages a[hreflang=en]")
     page.wait_for_url((folder / "en" / "org" / "ushiku-no-kai" / "index.html").as_uri(), timeout=30_000)
     page.context.close()
+
+
+# ----------------------------------------------------------------------------- the repository's search
+
+
+@pytest.fixture(scope="module")
+def repository_site(tmp_path_factory):
+    """The repository's own web edition (its 70 readings), built once and served."""
+    project = tmp_path_factory.mktemp("repository") / "repository"
+    project.mkdir()
+    for folder in ("content", "locales"):
+        shutil.copytree(REPO / folder, project / folder)
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        result = build(project, only=["web"], jobs=1)
+    finally:
+        if old is None:
+            os.environ.pop("SOURCE_DATE_EPOCH")
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    assert result.ok, [o.errors for o in result.outputs]
+    folder = project / "build" / "web"
+    with _serve(folder) as base:
+        yield folder, base
+
+
+def _documents_containing(folder: Path, lang: str, query: str) -> set[str]:
+    """The pages whose title or text holds ``query`` (NFKC, any case), read from the site's index."""
+    import json
+    import unicodedata
+
+    def norm(text: str) -> str:
+        return unicodedata.normalize("NFKC", text).casefold()
+
+    script = (folder / lang / "search-index.js").read_text(encoding="utf-8")
+    docs = json.loads(script[script.index("=") + 1 :].strip().rstrip(";"))
+    return {d["url"] for d in docs if norm(query) in norm(d["title"] + " " + d["text"])}
+
+
+@pytest.mark.parametrize(("lang", "query"), [("en", "refugee"), ("ja", "難"), ("ja", "ＪＡＲ"), ("ja", "ｊａｒ")])
+def test_search_reaches_every_match_and_announces_their_number(repository_site, browser, lang, query):
+    folder, base = repository_site
+    expected = _documents_containing(folder, lang, query)
+    assert expected, f"the repository has no {lang} page with {query!r}"
+    page = new_page(browser)
+    found = search(page, base, lang, query)
+    status = page.inner_text(".search-status")
+    assert len(found) == len(set(found)) and set(found) >= expected
+    assert status.endswith(f": {len(found)}"), status
+    if query == "refugee":
+        assert len(found) > 20  # more than one screenful of old: every match is listed
+    page.context.close()
+
+
+def test_enter_in_the_search_box_moves_to_the_first_result(repository_site, browser):
+    _, base = repository_site
+    page = new_page(browser)
+    search(page, base, "en", "detention")
+    page.press("#search-input", "Enter")
+    assert page.evaluate("document.activeElement.closest('.search-results') !== null")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == page.eval_on_selector(
+        ".search-results a", "a => a.getAttribute('href')"
+    )
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_the_home_page_does_not_shift_when_the_search_appears(repository_site, browser, lang):
+    _, base = repository_site
+    page = new_page(browser, width=320)
+    page.add_init_script(
+        "window.__shifts = 0; new PerformanceObserver(list => { for (const e of list.getEntries())"
+        " if (!e.hadRecentInput) window.__shifts += e.value; }).observe({type: 'layout-shift', buffered: true});"
+    )
+    page.goto(f"{base}{lang}/index.html")
+    page.wait_for_function("!document.querySelector('section.search').hidden")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__shifts") == 0
+    icon = page.eval_on_selector("link[rel=icon]", "l => l.href")
+    assert page.request.get(icon).ok
+    page.context.close()

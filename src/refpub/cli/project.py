@@ -84,8 +84,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     result = import_zotero(root, Path(args.file), section=args.section, topics=args.topics, dry_run=args.dry_run)
     if args.dry_run:
         sys.stdout.write(result.diff)
-    for line in result.report:  # "FILE: item N ('title'): what was not kept"
+    for line in result.report:  # "FILE:LINE: item N ('title'): what was not kept"
         print(f"warning: {line}", file=sys.stderr)
+    for reading_id, changes in result.changes.items():  # per reading, what the import changes
+        for change in changes:
+            print(f"{'would update' if args.dry_run else 'updated'} '{reading_id}': {change}", file=sys.stderr)
     verb = "would add" if args.dry_run else "added"
     print(
         f"{verb} {len(result.added)}, {'would update' if args.dry_run else 'updated'} {len(result.updated)}, "
@@ -135,7 +138,7 @@ def register(sub) -> None:
 
     imports = sub.add_parser("import", help="add or update readings from a reference manager's export")
     sources = imports.add_subparsers(dest="source", metavar="SOURCE", required=True)
-    zotero = sources.add_parser("zotero", help="CSL JSON or RIS, as Zotero exports it (see docs/zotero.md)")
+    zotero = sources.add_parser("zotero", help="CSL JSON or RIS, as Zotero exports it (see docs/interchange.md)")
     zotero.add_argument("file", metavar="FILE", help="a .json (CSL JSON) or .ris file")
     add_project(zotero)
     zotero.add_argument(

@@ -16,7 +16,8 @@ a bibliography shows a translated title.
 
 Authors are written ``Given Family`` in readings.yaml (``Family Given`` for names in Chinese or
 Japanese characters): the last word is the family name, or the first for CJK names; a name of
-one word, or one that cannot be split, is given as written (CSL ``literal``).
+one word, or one that cannot be split, is given as written (CSL ``literal``). A name written in
+parts (``{family: Iwasaki, given: Atsuko}``) is exported in those parts.
 """
 
 from __future__ import annotations
@@ -96,6 +97,9 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 def split_name(name: str) -> dict:
     """A CSL name object for a name as readings.yaml writes it (see the module docstring)."""
+    family, given = getattr(name, "family", ""), getattr(name, "given", "")
+    if family:  # written in parts: {family: Iwasaki, given: Atsuko}
+        return {"family": family, "given": given} if given else {"family": family}
     words = name.split()
     if len(words) < 2:
         return {"literal": name}
@@ -146,6 +150,8 @@ def csl_item(reading: Reading, translations: dict[str, str]) -> dict:
         item["issued"] = {"date-parts": [[p for p in (d.year, d.month, d.day) if p is not None]]}
     if reading.url:
         item["URL"] = reading.url
+    if reading.kind == "report":
+        item["genre"] = "Report"  # as BibLaTeX's `type`: styles print it (APA: "[Report]")
     if reading.summary:
         item["abstract"] = reading.summary
     if reading.note:
@@ -196,7 +202,7 @@ def _family_first(name: str) -> str:
     parts = split_name(name)
     if "literal" in parts:
         return parts["literal"]
-    return f"{parts['family']}, {parts['given']}"
+    return f"{parts['family']}, {parts['given']}" if parts.get("given") else parts["family"]
 
 
 # RIS tags that may repeat (rispy's list tags, plus TT: one translated title per language).
@@ -229,6 +235,11 @@ def ris(content: Content, session: RenderSession) -> bytes:
 
 def _bib_escape(text: str) -> str:
     # Characters special to (La)TeX in a braced field; bibtexparser writes values as given.
+    # "--" and "---" are TeX's dashes: "-{}-" keeps the hyphens the title has.
+    return re.sub(r"-(?=-)", "-{}", _tex_escape(text))
+
+
+def _tex_escape(text: str) -> str:
     return re.sub(
         r"([\\{}%&$#_^~])",
         lambda m: {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}.get(
@@ -238,40 +249,67 @@ def _bib_escape(text: str) -> str:
     )
 
 
+# Name lists (biblatex manual, 2.3.3) and literal lists (2.3.4): " and " separates their items.
+_BIB_LIST_FIELDS = ("publisher", "institution", "organization")
+
+
+def _bib_name(name: str) -> str:
+    """A name for a BibLaTeX name list: ``Family, Given`` (each part escaped and, if it holds
+    " and " or a comma, braced), or a name of one part (a corporate or one-word name) in braces,
+    so biber never splits it."""
+    parts = split_name(name)
+    if "literal" in parts or not parts.get("given"):
+        return "{" + _bib_escape(parts.get("literal") or parts["family"]) + "}"
+
+    def part(text: str) -> str:
+        escaped = _bib_escape(text)
+        return "{" + escaped + "}" if re.search(r",|\sand\s", text, re.IGNORECASE) else escaped
+
+    return f"{part(parts['family'])}, {part(parts['given'])}"
+
+
+def _bib_protect_case(text: str) -> str:
+    """Escaped text whose words with a capital letter are in braces: BibTeX styles and pandoc
+    lower-case the words of an English title (sentence case) except those in braces. Only the
+    letters are braced (``'{If}``, ``{Asylum}-seekers``), so quotes and hyphens still read as such."""
+    # A straight quote opening a quotation is TeX's opening quote (`), as a reader of TeX expects.
+    text = re.sub(r"(?:(?<=^)|(?<=[\s(\[]))'(?=\w)", "`", _bib_escape(text))
+    return re.sub(
+        r"(?<!\\)[^\W_]+",
+        lambda m: "{" + m.group(0) + "}" if any(c.isupper() for c in m.group(0)) else m.group(0),
+        text,
+    )
+
+
 def biblatex_fields(reading: Reading, translations: dict[str, str]) -> list[tuple[str, str]]:
-    fields = [("title", reading.title)]
+    fields = [("title", _bib_protect_case(reading.title))]
     if reading.authors:
-        fields.append(
-            (
-                "author",
-                " and ".join(
-                    _family_first(a) if "literal" not in split_name(a) else "{" + a + "}" for a in reading.authors
-                ),
-            )
-        )
+        fields.append(("author", " and ".join(_bib_name(a) for a in reading.authors)))
     if reading.publisher:
         if reading.kind in ("article", "journal-article"):
-            fields.append(("journaltitle", reading.publisher))
+            fields.append(("journaltitle", _bib_escape(reading.publisher)))
         elif reading.kind == "report":
-            fields.append(("institution", reading.publisher))
+            fields.append(("institution", "{" + _bib_escape(reading.publisher) + "}"))
         elif reading.kind in ("blog", "website"):
-            fields.append(("organization", reading.publisher))
+            fields.append(("organization", "{" + _bib_escape(reading.publisher) + "}"))
         else:
-            fields.append(("publisher", reading.publisher))
+            fields.append(("publisher", "{" + _bib_escape(reading.publisher) + "}"))
+    if reading.kind == "article":
+        fields.append(("entrysubtype", "newspaper"))  # biblatex-apa and pandoc: a newspaper article
     if reading.kind == "report":
         fields.append(("type", "Report"))
     if reading.date:
         fields.append(("date", reading.date.isoformat()))
     if reading.url:
-        fields.append(("url", reading.url))
+        fields.append(("url", _bib_url(reading.url)))
     if reading.summary:
-        fields.append(("abstract", reading.summary))
+        fields.append(("abstract", _bib_escape(reading.summary)))
     if reading.note:
-        fields.append(("note", reading.note))
+        fields.append(("note", _bib_escape(reading.note)))
     fields.append(("langid", _BABEL_NAMES.get(reading.language.split("-")[0], reading.language)))
     if translations:
-        fields.append(("titleaddon", " ".join(f"[{translations[k]}]" for k in sorted(translations))))
-    return [(k, _bib_url(v) if k == "url" else _bib_escape(v)) for k, v in fields]
+        fields.append(("titleaddon", " ".join(f"[{_bib_protect_case(translations[k])}]" for k in sorted(translations))))
+    return fields
 
 
 def _bib_url(url: str) -> str:

@@ -8,7 +8,7 @@ refuse for ``file:`` pages).
 Layout, for each language ``<lang>``::
 
     index.html                          a language chooser
-    assets/                             stylesheet, search script, MiniSearch (vendored)
+    assets/                             stylesheet, search script, MiniSearch (vendored), favicon
     <lang>/index.html                   home: contents and search
     <lang>/section/<id>/index.html      one page per reading section
     <lang>/organisations/index.html     every organisation
@@ -20,7 +20,9 @@ Search: MiniSearch (npm ``minisearch``, MIT), vendored in ``templates/web/assets
 the browser from a script file, offers fuzzy matching for misspelt words and prefix search, and
 takes a custom tokenizer: runs of Han, kana and Hangul (written without spaces) are split into
 overlapping two-character pieces, so a two-character Japanese query finds its word anywhere in
-a name. Pagefind was not chosen because its index is fetched with ``fetch()`` at run time,
+a name (and a one-character query every piece it begins). Queries and documents are normalised
+alike (NFKC: full-width ＪＡＲ is JAR; then lower case); every match is listed and counted in
+the page's live status. Pagefind was not chosen because its index is fetched with ``fetch()`` at run time,
 which does not work for a site opened from a folder.
 """
 
@@ -40,7 +42,7 @@ KIND = "web"
 FOLDER = "web"
 # Static files copied as they are into web/assets/ (looked up like templates, so a project can
 # replace them).
-ASSETS = ("minisearch.js", "search.js", "MINISEARCH-LICENSE.txt")
+ASSETS = ("minisearch.js", "search.js", "MINISEARCH-LICENSE.txt", "favicon.svg")
 STYLESHEET = "web.css"
 
 

@@ -1,38 +1,48 @@
 // Search of the web edition: MiniSearch over the titles, summaries and organisation names of
-// one language (search-index.js defines window.refpubSearch). Text without word spaces (Han,
-// kana, Hangul) is cut into overlapping two-character pieces, so a two-character query finds a
-// Japanese name anywhere; other text is cut into words, with fuzzy and prefix matching.
+// one language (search-index.js defines window.refpubSearch). Queries and documents are read the
+// same way: NFKC (full-width ＪＡＲ is JAR, half-width ｶﾅ is カナ), then lower case. Text without
+// word spaces (Han, kana, Hangul) is cut into overlapping two-character pieces, so a two-character
+// query finds a Japanese name anywhere, and a one-character query finds every piece it begins
+// (each run's last character is a piece of its own); other text is cut into words, with fuzzy
+// and prefix matching. Every match is listed, and the status announces how many there are.
 (function () {
   "use strict";
   var section = document.querySelector("section.search");
   if (!section || !window.MiniSearch || !window.refpubSearch) return;
-  var CJK = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]+/gu;
+  var CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f";
+  var CJK = new RegExp("[" + CJK_CHARS + "]+", "gu");
   var SEPARATORS = /[\s\p{P}\p{S}]+/u;
 
-  function tokenize(text) {
-    var tokens = [];
-    var rest = String(text).replace(CJK, function (run) {
-      if (run.length === 1) tokens.push(run);
-      for (var i = 0; i + 1 < run.length; i++) tokens.push(run.slice(i, i + 2));
-      return " ";
-    });
-    rest.split(SEPARATORS).forEach(function (word) { if (word) tokens.push(word); });
-    return tokens;
+  function normalise(text) { return String(text).normalize("NFKC").toLowerCase(); }
+
+  function tokenizer(indexing) {
+    return function (text) {
+      var tokens = [];
+      var rest = normalise(text).replace(CJK, function (run) {
+        if (run.length === 1 || indexing) tokens.push(run.slice(-1));
+        for (var i = 0; i + 1 < run.length; i++) tokens.push(run.slice(i, i + 2));
+        return " ";
+      });
+      rest.split(SEPARATORS).forEach(function (word) { if (word) tokens.push(word); });
+      return tokens;
+    };
   }
 
-  function isCjk(term) { return /^[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9f]+$/u.test(term); }
+  var isCjk = new RegExp("^[" + CJK_CHARS + "]+$", "u");
 
   var index = new MiniSearch({
     fields: ["title", "text"],
     storeFields: ["title", "url", "lang"],
-    tokenize: tokenize,
-    processTerm: function (term) { return term.toLowerCase(); },
+    tokenize: tokenizer(true),
+    processTerm: normalise,
     searchOptions: {
+      tokenize: tokenizer(false),
       boost: { title: 3 },
       combineWith: "AND",
-      // Words may be misspelt or unfinished; two-character pieces of Japanese must match exactly.
-      fuzzy: function (term) { return isCjk(term) || term.length < 4 ? false : 0.25; },
-      prefix: function (term) { return !isCjk(term) && term.length > 2; }
+      // Words may be misspelt or unfinished; two-character pieces of Japanese must match exactly,
+      // one character matches every piece it begins.
+      fuzzy: function (term) { return isCjk.test(term) || term.length < 4 ? false : 0.25; },
+      prefix: function (term) { return isCjk.test(term) ? term.length === 1 : term.length > 2; }
     }
   });
   index.addAll(window.refpubSearch);
@@ -46,8 +56,9 @@
     var query = input.value.trim();
     list.textContent = "";
     if (!query) { status.textContent = ""; return; }
-    var results = index.search(query).slice(0, 20);
+    var results = index.search(query);
     status.textContent = results.length ? section.dataset.found + ": " + results.length : section.dataset.none;
+    var items = document.createDocumentFragment();
     results.forEach(function (result) {
       var item = document.createElement("li");
       var link = document.createElement("a");
@@ -55,9 +66,17 @@
       link.textContent = result.title;
       if (result.lang && result.lang !== document.documentElement.lang) link.lang = result.lang;
       item.appendChild(link);
-      list.appendChild(item);
+      items.appendChild(item);
     });
+    list.appendChild(items);
   }
   input.addEventListener("input", show);
+  // Enter: to the first result (Tab and the arrow keys go on from there).
+  input.form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    show();
+    var first = list.querySelector("a");
+    if (first) first.focus();
+  });
   if (input.value) show();
 })();
