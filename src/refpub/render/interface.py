@@ -89,15 +89,25 @@ class Isolation:
         self.elements = elements
         self.xhtml = xhtml
 
-    def value(self, value) -> tuple[str, Markup]:
-        """A placeholder's value: (plain, markup), isolated when the line needs it."""
+    def value(self, value, lang: str | None = None) -> tuple[str, Markup]:
+        """A placeholder's value: (plain, markup), isolated when the line needs it. ``lang``: the
+        value's language when the string around it is in another one (a date in Burmese digits
+        inside an English fallback), marked so that it is read by the page's voice (on screens
+        on its ``<bdi>``, in PDFs a Span with its /Lang: WeasyPrint tags ``<bdi>`` NonStruct)."""
         text = _plain_text(value)
         markup = escape(value)
+        attrs = Markup("")
+        if lang and text:
+            attrs = Markup(' lang="{}"').format(lang)
+            if self.xhtml:
+                attrs += Markup(' xml:lang="{}"').format(lang)
         if self.page_dir == "ltr" and not has_right_to_left(text):
-            return text, markup
+            return text, (Markup("<span{}>{}</span>").format(attrs, markup) if attrs else markup)
         isolated = f"{FIRST_STRONG_ISOLATE}{text}{POP_DIRECTIONAL_ISOLATE}"
         if self.elements:
-            return isolated, Markup("<bdi>{}</bdi>").format(markup)
+            return isolated, Markup("<bdi{}>{}</bdi>").format(attrs, markup)
+        if attrs:
+            return isolated, Markup("<span{}>{}</span>").format(attrs, isolated)
         return isolated, escape(isolated)
 
     def fallback(self, text: str, markup: Markup, lang: str) -> tuple[str, Markup]:
@@ -129,7 +139,7 @@ def interface_callables(
         fallback = not translations.is_source and message in translations.missing_messages
         plain_values, markup_values = {}, {}
         for name, value in variables.items():
-            plain_values[name], markup_values[name] = isolation.value(value)
+            plain_values[name], markup_values[name] = isolation.value(value, translations.lang if fallback else None)
         # Always formatted, as Jinja does: "%%" is a per cent sign with or without values.
         text = translated % plain_values
         markup = escape(translated) % markup_values
