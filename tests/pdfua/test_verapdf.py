@@ -1,7 +1,7 @@
 """veraPDF, the validator the PDF/UA world trusts, on every PDF refpub makes: both handbooks and
-every handout of the repository, and every handbook and handout of the right-to-left and
-complex-script test publications (tests/roots/rtl, tests/roots/scripts), with its PDF/UA-1
-profile: 0 failed rules.
+every handout of the repository, and every handbook and handout of every test publication that
+builds (tests/roots/: right to left, complex scripts, the café handout, Easy Japanese, hostile
+text), with its PDF/UA-1 profile: 0 failed rules.
 
 veraPDF is a Java application from Maven Central, installed by ``scripts/setup.sh dev`` at the
 version pinned in scripts/verapdf/verapdf.txt. It is started once per test session for all the
@@ -25,8 +25,25 @@ from support import REPO, ROOTS
 TOOL = REPO / ".tools" / "verapdf"
 JAR = TOOL / "verapdf.jar"
 PINNED = REPO / "scripts" / "verapdf" / "verapdf.txt"
-# The publications built: the repository's own, and the test roots in other scripts.
-SOURCES = {"repository": None, "rtl": "rtl", "scripts": "scripts"}
+# The publications built: the repository's own, and every test root that builds (right to left,
+# complex scripts, the café handout, Easy Japanese with ruby, hostile text that still builds).
+SOURCES: dict[str, str | None] = {
+    "repository": None,
+    **{
+        root: root
+        for root in (
+            "rtl",
+            "scripts",
+            "good",
+            "handout-basic",
+            "handout-cafe",
+            "handout-ja-my",
+            "easy-japanese",
+            "hostile-inject",
+            "hostile-rtl",
+        )
+    },
+}
 BROKEN = "broken-no-lang.pdf"
 pytestmark = GROUP
 
