@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from refpub.build import build
+from refpub.building.loading import check_project
+from refpub.commands.importer import import_zotero, read_items
 from refpub.diagnostics import Reporter
-from refpub.importer import import_zotero, read_items
-from refpub.project import check_project
 
 from support import run_cli
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from refpub.scaffold import scaffold_files
+from refpub.commands.scaffold import scaffold_files
 
 from support import run_cli
 

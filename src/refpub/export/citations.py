@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 import re
 
+from ..content.model import Content, Reading
 from ..i18n.catalogs import content_context
-from ..model import Content, Reading
 from .base import Rendered, RenderSession
 from .protocol import Inputs, Target, book_settings
 
@@ -276,7 +276,7 @@ def biblatex_fields(reading: Reading, translations: dict[str, str]) -> list[tupl
 
 def _bib_url(url: str) -> str:
     # biblatex reads `url` verbatim, so braces and backslashes cannot be escaped: percent-encode
-    # them (validate.py refuses them in links already; this keeps the file sound regardless).
+    # them (content/validate.py refuses them in links already; this keeps the file sound regardless).
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
-from ..text import Text
+from ..content.text import Text
 from .names import cldr_code
 
 MESSAGES_DOMAIN = "messages"
@@ -189,7 +189,7 @@ def usable_interface_messages(messages: dict) -> dict:
     """The interface translations a page can be rendered with. One with a stray '%', or a
     placeholder its msgid does not have (``refpub check`` reports both as errors), is left out,
     so the source text is shown rather than the build stopping."""
-    from .checks import placeholders, stray_percent
+    from .placeholders import placeholders, stray_percent
 
     def usable(msgid: str, translated) -> bool:
         forms = translated if isinstance(translated, tuple) else (translated,)

@@ -14,8 +14,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 
+from ..content.load import load_publication
 from ..diagnostics import Location, Reporter
-from ..load import load_publication
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
 from .checks import check_catalogs, plural_rule_problem, warn_stray_catalog_folders
 from .extract import content_template, messages_template, project_content_messages
