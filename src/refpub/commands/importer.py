@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.model import PartialDate
+from ..content.schema import CONTAINER_KINDS, READING_KIND_TABLE
 from ..errors import RefpubError
 from ..export.citations import CSL_TYPES, join_name
 
@@ -48,23 +49,19 @@ KINDS_FROM_CSL.update(
         "paper-conference": "journal-article",
     }
 )
-KINDS_FROM_RIS = {
-    "NEWS": "article",
-    "MGZN": "article",
-    "JOUR": "journal-article",
-    "RPRT": "report",
-    "VIDEO": "video",
-    "MPCT": "video",
-    "SOUND": "audio",
-    "BOOK": "book",
-    "CHAP": "book",
-    "BLOG": "blog",
-    "DATA": "data",
-    "ELEC": "website",
-    "WEB": "website",
-}
+# RIS type -> refpub kind: the inverse of the kinds' RIS types, plus the types Zotero writes for
+# items refpub would file under the same kind.
+KINDS_FROM_RIS = {kind.ris: kind.id for kind in READING_KIND_TABLE}
+KINDS_FROM_RIS.update(
+    {
+        "MGZN": "article",
+        "MPCT": "video",
+        "CHAP": "book",
+        "WEB": "website",
+    }
+)
 # Kinds whose `publisher` is the periodical or site (CSL container-title, RIS T2/JO).
-_CONTAINER_KINDS = {"article", "journal-article", "blog", "website"}
+_CONTAINER_KINDS = CONTAINER_KINDS
 # CSL fields that carry nothing a reader of the publication needs (Zotero writes them always).
 _IGNORED_CSL = {"id", "citation-key"}
 _IGNORED_RIS = {"type_of_reference", "end_of_reference", "id"}

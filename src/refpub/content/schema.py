@@ -52,17 +52,49 @@ SERVICES = (
     "resettlement",
     "self-help",
 )
-READING_KINDS = (
-    "article",
-    "report",
-    "video",
-    "audio",
-    "book",
-    "blog",
-    "journal-article",
-    "data",
-    "website",
+
+
+def N_(message: str) -> str:
+    """Mark an interface string for extraction; it is translated when a page is rendered."""
+    return message
+
+
+@dataclass(frozen=True)
+class ReadingKind:
+    """A kind of reading (the ``kind`` of readings.yaml): its label and its types in the citation
+    formats refpub writes (export/citations.py) and reads (``refpub import``)."""
+
+    id: str
+    label: str  # an interface string, printed before the reading's publisher and date
+    csl: str  # CSL 1.0.2 type
+    ris: str  # RIS reference type
+    biblatex: str  # BibLaTeX entry type (biblatex manual, section 2.1)
+    container: bool = False  # its `publisher` is the periodical or site it appeared in (CSL container-title)
+
+
+# The one table of reading kinds: labels, citation types and reverse maps are made from it.
+READING_KIND_TABLE = (
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("article", N_("Article"), "article-newspaper", "NEWS", "article", container=True),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("report", N_("Report"), "report", "RPRT", "report"),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("video", N_("Video"), "motion_picture", "VIDEO", "video"),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("audio", N_("Audio"), "broadcast", "SOUND", "audio"),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("book", N_("Book"), "book", "BOOK", "book"),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("blog", N_("Blog post"), "post-weblog", "BLOG", "online", container=True),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("journal-article", N_("Journal article"), "article-journal", "JOUR", "article", container=True),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("data", N_("Data"), "dataset", "DATA", "dataset"),
+    # Translators: the kind of a reading, printed before its publisher and date
+    ReadingKind("website", N_("Website"), "webpage", "ELEC", "online", container=True),
 )
+READING_KINDS = tuple(kind.id for kind in READING_KIND_TABLE)
+CONTAINER_KINDS = frozenset(kind.id for kind in READING_KIND_TABLE if kind.container)
 PAPER_SIZES = ("A4", "A5", "Letter")
 # Days of the week as opening hours name them (the keys of OpenStreetMap's opening_hours,
 # HSDS schedule's byday in lower case), Monday first.

@@ -6,6 +6,8 @@ translated with the rest of the interface.
 
 from __future__ import annotations
 
+from ..content.schema import READING_KIND_TABLE
+
 
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated later, at render time."""
@@ -51,23 +53,5 @@ SERVICE_LABELS = {
     "self-help": N_("Self-help groups"),
 }
 
-KIND_LABELS = {
-    # Translators: the kind of a reading, printed before its publisher and date
-    "article": N_("Article"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "report": N_("Report"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "video": N_("Video"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "audio": N_("Audio"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "book": N_("Book"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "blog": N_("Blog post"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "journal-article": N_("Journal article"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "data": N_("Data"),
-    # Translators: the kind of a reading, printed before its publisher and date
-    "website": N_("Website"),
-}
+# The kinds of reading: their labels are declared with the kinds (content/schema.py).
+KIND_LABELS = {kind.id: kind.label for kind in READING_KIND_TABLE}
