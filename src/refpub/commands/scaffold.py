@@ -1,7 +1,8 @@
 """``refpub init DIR``: a new publication that passes ``refpub check`` and builds at once.
 
 The files come from ``refpub/scaffold/`` (shipped as package data): two example readings, two
-example organisations, a handout, Japanese catalogs with translations, a ``templates/`` folder
+example organisations, a handout, the Japanese catalog of its content (the interface catalog
+starts from refpub's own translation, ``refpub/locale/``), a ``templates/`` folder
 with a README on overriding, and a ``.gitignore`` for ``build/``. After copying, the translation
 templates (``locales/*.pot``) are extracted and the catalogs updated, so they list exactly the
 strings of the refpub that is installed.
@@ -77,6 +78,6 @@ def _refresh_catalogs(root: Path) -> None:
     reporter = Reporter()
     extract(root, reporter)
     if not reporter.has_errors:
-        update(root, reporter)
+        update(root, reporter, new_interface=True)  # the interface from refpub/locale/, none from the scaffold
     if reporter.has_errors:  # a bug in the scaffold, not in anything the user did
         raise RefpubError("the new project's catalogs could not be prepared:\n" + format_text(reporter.errors))

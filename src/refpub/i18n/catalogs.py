@@ -27,6 +27,21 @@ def catalog_path(root: Path, lang: str, domain: str) -> Path:
     return root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
+def shipped_catalog_path(lang: str) -> Path:
+    """refpub's own translation of its interface into ``lang`` (``refpub/locale/<lang>/LC_MESSAGES/
+    messages.po``, shipped with the package; it may not exist): a new project's messages.po starts
+    from it."""
+    from importlib.resources import files
+
+    return Path(str(files("refpub"))) / "locale" / lang / "LC_MESSAGES" / f"{MESSAGES_DOMAIN}.po"
+
+
+def shipped_languages() -> tuple[str, ...]:
+    """The languages refpub's interface is translated into."""
+    folder = shipped_catalog_path("xx").parent.parent.parent
+    return tuple(sorted(d.name for d in folder.iterdir() if shipped_catalog_path(d.name).is_file()))
+
+
 def _catalog_folders(root: Path) -> list[str]:
     """The folders under locales/ that hold a catalog."""
     folder = root / "locales"
