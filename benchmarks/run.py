@@ -301,7 +301,7 @@ def _versions() -> dict:
     if pandoc:
         found["pandoc"] = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     try:
-        from refpub.render.fonts import slow_subsetting_reason
+        from refpub.pdf.fonts import slow_subsetting_reason
 
         found["harfbuzz_subsetting"] = slow_subsetting_reason() is None
     except ImportError:

@@ -14,7 +14,7 @@ import random
 import shutil
 from pathlib import Path
 
-from refpub import schema
+from refpub.content import schema
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20261126

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from refpub import manifest
 from refpub.build import build
-from refpub.manifest import MANIFEST_NAME
+from refpub.building import manifest
+from refpub.building.manifest import MANIFEST_NAME
 
 from support import REPO, ROOTS
 
@@ -140,7 +140,7 @@ def test_refpub_code_and_default_templates_are_inputs(tmp_path, monkeypatch):
 
 
 def test_template_edit_reaches_the_outputs(project):
-    from refpub.render.environment import default_templates_dir
+    from refpub.views.environment import default_templates_dir
 
     templates = project / "templates"
     templates.mkdir()
@@ -253,8 +253,8 @@ def test_each_output_reports_only_its_own_missing_interface_strings(make_project
     """A handout rendered after a handbook in the same session (a worker renders several outputs)
     must not list the handbook's untranslated strings as its own."""
     from refpub.build import _build_one, exporters, plan
+    from refpub.building.loading import load_project
     from refpub.export.base import RenderSession
-    from refpub.project import load_project
 
     project = load_project(make_project("good"))  # no Japanese interface catalog: every string falls back
     session = RenderSession(project)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from refpub.fsio import TEMP_MARK, remove_stray_temporaries
-from refpub.outlock import LOCK_NAME
+from refpub.building.fsio import TEMP_MARK, remove_stray_temporaries
+from refpub.building.outlock import LOCK_NAME
 
 from support import ROOTS
 

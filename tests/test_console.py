@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from refpub.build import BuildResult, OutputResult
-from refpub.console import (
+from refpub.cli.console import (
     NORMAL,
     QUIET,
     VERBOSE,

@@ -123,8 +123,8 @@ def test_japanese_names_are_the_seed_own(project):
 def test_every_contact_and_link_names_its_source():
     """Facts in content come from a source a person can check: no url, e-mail, phone or address
     without a `sources` entry that supports it (refpub check -v lists them)."""
+    from refpub.content.load import load_content
     from refpub.diagnostics import Reporter
-    from refpub.load import load_content
 
     content = load_content(REPO, Reporter())
     entries = [*content.readings, *content.organisations]
@@ -164,8 +164,8 @@ def test_the_seed_typos_are_fixed_in_content_and_catalogs():
 def test_languages_and_hours_name_their_source():
     """Like contacts, the languages an organisation works in and its hours come from a source that
     gives them (its own page, or the seed list for what the seed says)."""
+    from refpub.content.load import load_content
     from refpub.diagnostics import Reporter
-    from refpub.load import load_content
 
     content = load_content(REPO, Reporter())
     stating = [o for o in content.organisations if o.languages]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from refpub.fsio import TEMP_MARK, atomic_write_bytes, remove_stray_temporaries
+from refpub.building.fsio import TEMP_MARK, atomic_write_bytes, remove_stray_temporaries
 
 from support import ROOTS
 
@@ -200,7 +200,7 @@ def test_sigkill_between_write_and_rename_keeps_the_old_file(tmp_path):
     target = tmp_path / "handbook-en.pdf"
     target.write_bytes(b"old output")
     _run_until_written(
-        "from refpub.fsio import atomic_write_bytes\n"
+        "from refpub.building.fsio import atomic_write_bytes\n"
         f"atomic_write_bytes(Path({str(target)!r}), b'new output' * 100000)",
         tmp_path,
     )
@@ -257,7 +257,7 @@ def test_every_output_is_written_through_atomic_write():
                 ):
                     writers.append(f"{path.relative_to(src)}: {stripped}")
     # fsio itself; the build's write probe; `refpub init` creating a new project's files.
-    allowed = ("fsio.py", "build.py: probe.write_bytes", "scaffold.py:")
+    allowed = ("building/fsio.py", "build.py: probe.write_bytes", "commands/scaffold.py:")
     unexpected = [w for w in writers if not w.startswith(allowed) and 'open(path, "rb")' not in w]
     # Reading (open(..., "rb"), urlopen, zipfile) is fine; report anything that might write.
     suspicious = [
@@ -313,7 +313,7 @@ def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
 def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tmp_path, monkeypatch, capsys):
     import errno
 
-    from refpub import fsio
+    from refpub.building import fsio
     from refpub.cli import main
 
     root = tmp_path / "project"

@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
-from refpub import doctor
-from refpub.render import fonts
+from refpub.commands import doctor
+from refpub.pdf import fonts
 
 from support import ROOTS
 

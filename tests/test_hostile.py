@@ -31,7 +31,7 @@ import pytest
 from lxml import etree
 
 from refpub import check
-from refpub import schema as S
+from refpub.content import schema as S
 
 from support import ROOTS, has_colour
 
@@ -302,13 +302,13 @@ def test_unsafe_links_stop_the_build_before_anything_is_written(tmp_path):
     ],
 )
 def test_content_urls_the_loader_refuses(url):
-    from refpub.urls import check_url
+    from refpub.content.urls import check_url
 
     assert check_url(url.strip()) is not None
 
 
 def test_tel_links_only_where_the_handout_makes_them():
-    from refpub.urls import SAFE_SCHEMES, check_url
+    from refpub.content.urls import SAFE_SCHEMES, check_url
 
     assert "tel" not in SAFE_SCHEMES
     assert check_url("tel:+81300000000", ("http", "https", "mailto", "tel")) is None
@@ -515,7 +515,7 @@ def test_reader_packages_only_the_files_it_generates(tmp_path):
     manifest = {item.get("href") for item in opf.iter("{http://www.idpf.org/2007/opf}item")}
     assert set(docs) == {"mimetype", "META-INF/container.xml", "EPUB/content.opf"} | {f"EPUB/{h}" for h in manifest}
     assert all(h.endswith((".xhtml", ".css", ".ncx")) for h in manifest)
-    from refpub.render.resources import foreign_references
+    from refpub.views.resources import foreign_references
 
     own = set(manifest)
     for name, data in docs.items():
@@ -537,7 +537,7 @@ def test_reader_template_referencing_outside_resources_fails(tmp_path):
 
 
 def test_foreign_references_finds_every_way_a_document_loads_something():
-    from refpub.render.resources import foreign_references
+    from refpub.views.resources import foreign_references
 
     doc = (
         b'<html xmlns="http://www.w3.org/1999/xhtml"><head><link rel="stylesheet" href="reader.css"/>'
@@ -693,7 +693,7 @@ def test_text_length_limit(tmp_path, monkeypatch):
 
 # WeasyPrint's grid layout and margin boxes measure text at a cost that grows with the square of
 # its break opportunities; the handbook and handouts therefore use no grid, the running header
-# is shortened, and paged output softens unbreakable runs (render/phrases.py). Handout rows
+# is shortened, and paged output softens unbreakable runs (views/phrases.py). Handout rows
 # are fixed-layout tables: a single 10,000-character row still takes minutes to paginate there.
 
 
@@ -740,7 +740,7 @@ def test_a_handout_row_that_cannot_fit_a_page_is_reported_at_once(tmp_path):
 
 
 def test_a_huge_word_in_a_paragraph_is_broken_quickly(tmp_path):
-    from refpub.render.pdf import render_document
+    from refpub.pdf.writer import render_document
 
     word = "Supercalifragilistic" * 500
     css = (Path(__file__).parent.parent / "templates" / "handbook.css").read_text(encoding="utf-8")

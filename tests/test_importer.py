@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from refpub.build import build
+from refpub.building.loading import check_project
+from refpub.commands.importer import ImportProblem, import_zotero, read_items
 from refpub.diagnostics import Reporter
 from refpub.errors import ContentError
-from refpub.importer import ImportProblem, import_zotero, read_items
-from refpub.project import check_project
 
 from support import REPO, run_cli
 
@@ -258,7 +258,7 @@ def test_readings_yaml_holding_an_empty_list_under_a_comment(project):
 
 
 def test_an_import_past_the_content_limits_is_refused_before_writing(project, tmp_path, monkeypatch):
-    import refpub.importer as importer
+    import refpub.commands.importer as importer
 
     before = readings_text(project)
     monkeypatch.setattr(importer, "MAX_FILE_BYTES", len(before.encode()) + 1000)

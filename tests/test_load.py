@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from refpub.content.load import load_content, parse_yaml, read_text
+from refpub.content.model import PartialDate
 from refpub.diagnostics import Location, Reporter
-from refpub.load import load_content, parse_yaml, read_text
-from refpub.model import PartialDate
 
 
 def _messages(reporter: Reporter) -> list[str]:

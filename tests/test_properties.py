@@ -18,11 +18,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from refpub.content.load import load_content
+from refpub.content.project import Project
+from refpub.content.text import HIDDEN_FORMAT  # invisible characters the loader refuses (tested apart)
 from refpub.diagnostics import Reporter
 from refpub.export.base import RenderSession, Target
-from refpub.load import load_content
-from refpub.project import Project
-from refpub.text import HIDDEN_FORMAT  # invisible characters the loader refuses (tested apart)
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -249,7 +249,7 @@ def test_handbook_html_shows_arbitrary_text_only_as_text(f):
 @given(FIELDS)
 def test_reader_xhtml_shows_arbitrary_text_only_as_text(f):
     from refpub.export.reader import ReaderExporter
-    from refpub.render.context import ViewBuilder
+    from refpub.views.context import ViewBuilder
 
     def documents(root, content):
         session = RenderSession(Project(root, content))

@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from refpub.serve import LISTEN_BACKLOG, READ_TIMEOUT_SECONDS, BuildCounter, make_server
+from refpub.commands.serve import LISTEN_BACKLOG, READ_TIMEOUT_SECONDS, BuildCounter, make_server
 
 from support import run_cli
 

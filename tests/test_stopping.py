@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from refpub.fsio import TEMP_MARK
+from refpub.building.fsio import TEMP_MARK
 
 DEADLINE = 20.0
 

@@ -12,7 +12,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from refpub.build import build
-from refpub.render.environment import default_templates_dir
+from refpub.views.environment import default_templates_dir
 
 from support import run_cli
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from refpub.building.loading import check_project
 from refpub.diagnostics import Reporter
-from refpub.project import check_project
 
 
 def _check(root, today=dt.date(2026, 6, 1), under: str = "content/") -> list[str]:

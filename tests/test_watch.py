@@ -13,8 +13,8 @@ import time
 
 import pytest
 
-from refpub.console import PlainConsole
-from refpub.watch import EVERYTHING, Affected, affected_by, combine, is_relevant, watch
+from refpub.building.watch import EVERYTHING, Affected, affected_by, combine, is_relevant, watch
+from refpub.cli.console import PlainConsole
 
 from support import REPO
 

@@ -12,15 +12,17 @@ from pathlib import Path
 
 # After the submodule is imported, the package's `build` names the function, not the module.
 from .build import BuildResult, OutputResult, build  # light: no WeasyPrint, no Jinja
+from .building.loading import load_project
+from .content.project import Project
 from .diagnostics import Diagnostic, Location, Reporter
 from .errors import BuildError, ContentError, EnvironmentProblem, ProjectNotFound, RefpubError
-from .project import Project, load_project
 from .version import __version__ as __version__  # refpub.__version__
 
 
 def check(path: str | Path = ".") -> list[Diagnostic]:
     """Every problem of the project at ``path``, sorted by file and line."""
-    from .project import check_project, find_root
+    from .building.loading import check_project
+    from .content.project import find_root
 
     reporter = Reporter()
     check_project(find_root(path), reporter)

@@ -4,7 +4,7 @@ each atomically into the output folder.
 Problems are collected across all outputs and reported together; an output that fails leaves
 the previous file of the same name untouched.
 
-Skipping (see manifest.py): a build whose inputs have not changed at all is recognised from
+Skipping (see building/manifest.py): a build whose inputs have not changed at all is recognised from
 file digests alone, before the content is parsed or any renderer is imported. Otherwise the
 content is loaded once, each output's inputs are digested, and only outputs whose digest
 changed (or whose file is missing or was replaced) are rendered.
@@ -24,28 +24,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Diagnostic
-from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
-
-# re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
-from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters  # noqa: E402
-from .fsio import WriteFailed, atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
-from .manifest import (  # light: digests and a JSON file (the no-op build needs it first)
+from .building.fsio import WriteFailed, atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
+from .building.manifest import (  # light: digests and a JSON file (the no-op build needs it first)
     Manifest,
     diagnostic_from_record,
     diagnostic_record,
     output_digests,
     target_record,
 )
-from .manifest import environment as inputs_environment
-from .manifest import fingerprint as inputs_fingerprint
-from .outlock import output_lock
-from .project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
-from .stopping import die_with_parent, stop_pool
+from .building.manifest import environment as inputs_environment
+from .building.manifest import fingerprint as inputs_fingerprint
+from .building.outlock import output_lock
+from .building.stopping import die_with_parent, stop_pool
+from .content.project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
+from .diagnostics import Diagnostic
+from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
+
+# re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
+from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters  # noqa: E402
 
 if TYPE_CHECKING:
-    from .manifest import Environment
-    from .project import Project
+    from .building.manifest import Environment
+    from .content.project import Project
 
 
 @dataclass
@@ -136,13 +136,13 @@ def build(
     ``jobs`` is the number of worker processes (default: one per core; 1 renders in this
     process). ``force`` rebuilds every output even if it is up to date. While another build
     writes into the same output folder, this one waits (``on_wait`` is told), or with ``wait``
-    False raises OutputBusy (see outlock.py).
+    False raises OutputBusy (see building/outlock.py).
 
     The recipe: resolve and prepare the output folder; answer at once if nothing changed since
     the last build (the no-op shortcut); load the content and digest each output's inputs;
     render what changed; record the build in the manifest.
     """
-    from .project import check_out_dir, find_root
+    from .content.project import check_out_dir, find_root
 
     started = time.perf_counter()
     check_names("--only", only, OUTPUT_KINDS, "output")  # before the no-op shortcut can answer
@@ -234,7 +234,7 @@ def _load_and_digest(
 ) -> _Work:
     """Load and check the content once, plan the targets and digest each one's inputs: those
     whose digest differs from the manifest's are to be rendered."""
-    from .project import load_project
+    from .building.loading import load_project
 
     project = load_project(root)
     registry = exporters()
@@ -250,7 +250,7 @@ def _require_fonts(todo: list[Target]) -> list[Diagnostic]:
     if not (todo and _needs_fonts(todo)):
         return []
     from .diagnostics import Severity
-    from .render.fonts import require_faces, slow_subsetting_warning
+    from .pdf.fonts import require_faces, slow_subsetting_warning
 
     require_faces()
     slow = slow_subsetting_warning()
@@ -351,12 +351,13 @@ def build_custom_handout(
 ) -> CustomHandoutResult:
     """Check, render and write an ad-hoc handout (`refpub handout`); raises ContentError or
     BuildError. Like :func:`build`, the exporter renders and this writes, atomically."""
+    from .building.loading import load_project
+    from .content.project import check_out_dir, find_root
     from .diagnostics import Severity
     from .errors import ContentError
     from .export.base import RenderSession
     from .export.handouts import check_custom_handout, render_handout
-    from .project import check_out_dir, find_root, load_project
-    from .render.fonts import require_faces
+    from .pdf.fonts import require_faces
 
     root = find_root(project_path)
     path = Path(out).absolute() if out else root / DEFAULT_OUT / f"handout-{handout.id}.pdf"
@@ -387,18 +388,18 @@ def _render_all(project, targets: list, out_dir: Path, finished: Callable[[Outpu
     try:
         _render_targets(project, targets, out_dir, finished, jobs)
     finally:
-        from .render.partcache import CACHE_DIR, prune
+        from .pdf.partcache import CACHE_DIR, prune
 
         prune(out_dir / CACHE_DIR, since=started - 1)
 
 
 def _part_cache(out_dir: Path, targets: list):
-    """The cache of laid-out handbook parts in the output folder (render/partcache.py)."""
+    """The cache of laid-out handbook parts in the output folder (pdf/partcache.py)."""
     if not _needs_fonts(targets):
         return None
-    from .manifest import code_digest
-    from .render.fonts import installed_fonts_digest
-    from .render.partcache import CACHE_DIR, PartCache
+    from .building.manifest import code_digest
+    from .pdf.fonts import installed_fonts_digest
+    from .pdf.partcache import CACHE_DIR, PartCache
 
     return PartCache(out_dir / CACHE_DIR, salt=f"{code_digest()}:{installed_fonts_digest()}")
 
@@ -428,7 +429,7 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
     for lang in project.languages:
         session.translations(lang)
     if _needs_fonts(targets):
-        from .render.fonts import missing_glyphs
+        from .pdf.fonts import missing_glyphs
 
         missing_glyphs("")
     import gc
@@ -522,7 +523,7 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
     except BuildError as exc:
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[exc.error_line()])
     except jinja2.TemplateError as exc:  # a project's template that is broken or reaches outside
-        from .render.environment import template_problem
+        from .views.environment import template_problem
 
         problem = template_problem(exc, session.project.root)
         return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[problem.error_line()])
@@ -551,12 +552,12 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
 def _layout_warnings(session) -> list[str]:
     """WeasyPrint's warnings while this output was laid out (a CSS property it ignores, say),
     which would otherwise vanish: most come from a project's own templates."""
-    from .render.pdf import take_layout_warnings
+    from .pdf.writer import take_layout_warnings
 
     taken = take_layout_warnings()
     if not taken:
         return []
-    from .render.environment import template_dirs
+    from .views.environment import template_dirs
 
     overrides = template_dirs(session.project.root)[:-1]  # the last is refpub's own
     hint = " (the project's own templates/ override refpub's: check them)" if overrides else ""

@@ -1,4 +1,4 @@
-"""The handbook laid out in parts (render/book.py) is the book one document would have been.
+"""The handbook laid out in parts (pdf/book.py) is the book one document would have been.
 
 A fixture of 60 readings and 12 organisations is built twice: in parts of 7 entries (chapters
 cut between entries, the cut pages laid out again) and in one part. Pages, text, outline,
@@ -17,11 +17,11 @@ from pypdf import PdfReader
 from pypdf.generic import IndirectObject
 
 import refpub.export.handbook as handbook
-import refpub.render.book as book
+import refpub.pdf.book as book
 from refpub.build import build
+from refpub.building.loading import load_project
 from refpub.export.base import RenderSession, Target
-from refpub.project import load_project
-from refpub.render.pdf import html_to_pdf
+from refpub.pdf.writer import html_to_pdf
 
 EPOCH = "1767225600"
 WORDS = "refugee asylum support legal advice housing language lessons detention visit report policy".split()

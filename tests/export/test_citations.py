@@ -261,7 +261,7 @@ def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
 
 
 def _reading(**fields):
-    from refpub.model import Reading
+    from refpub.content.model import Reading
 
     base = dict(id="r", title="T", summary="S", section="s", kind="book", topics=(), language="en")
     return Reading(**{**base, **fields}, locations={})
@@ -269,8 +269,8 @@ def _reading(**fields):
 
 @needs_pandoc
 def test_biblatex_names_and_lists_read_as_intended(tmp_path):
+    from refpub.content.model import Name
     from refpub.export.citations import biblatex_fields, csl_item, ris_record
-    from refpub.model import Name
 
     authors = (
         Name("佐藤花子"),

@@ -17,7 +17,7 @@ import pytest
 from lxml import etree
 
 from refpub.build import build
-from refpub.render.formats import text_direction
+from refpub.views.formats import text_direction
 
 from support import ROOTS
 
@@ -157,9 +157,9 @@ def test_japanese_arabic_handout_columns_each_in_their_direction(built):
 
 
 def test_fallback_in_a_right_to_left_pdf_is_isolated():
+    from refpub.content.text import Text
     from refpub.i18n.catalogs import Translations
-    from refpub.render.environment import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, make_environment
-    from refpub.text import Text
+    from refpub.views.environment import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, make_environment
 
     env = make_environment(None, Translations("ar", "en"), phrase_breaking=True)
     html = env.from_string("<p{{ t|lang_attr }}>{{ t }} ١٢</p>").render(t=Text("Ushiku no Kai", "en", True))

@@ -226,7 +226,7 @@ def test_language_names_and_locale_data():
 
 
 def test_ruby_is_escaped():
-    from refpub.render.environment import ruby_markup
+    from refpub.views.environment import ruby_markup
 
     marked = ruby_markup('<script>難民</script> & "東京"', "all", {})
     assert marked is not None
@@ -251,7 +251,7 @@ def test_latin_in_japanese_text_is_set_in_the_cjk_faces(built):
 
 
 def test_katakana_words_and_long_vowels_are_never_broken():
-    from refpub.render.phrases import WORD_JOINER, join_phrases
+    from refpub.views.phrases import WORD_JOINER, join_phrases
 
     text = "難民支援協会のコミュニティ・プロジェクトマネージャーがインターナショナルスクールで話します。すごーい"
     joined = join_phrases(text)
@@ -264,8 +264,8 @@ def test_katakana_words_and_long_vowels_are_never_broken():
 def test_paged_ruby_keeps_phrases_whole():
     """In PDFs, a line breaks only between phrases with ruby as without: the characters of a
     phrase are joined (WORD JOINER), and a ruby group is one box."""
-    from refpub.render.environment import ruby_markup
-    from refpub.render.phrases import WORD_JOINER
+    from refpub.views.environment import ruby_markup
+    from refpub.views.phrases import WORD_JOINER
 
     marked = ruby_markup("難民が東京の学校に行く", "grade-3", {}, True)
     assert marked is not None

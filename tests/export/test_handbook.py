@@ -171,7 +171,7 @@ def test_reproducible_with_source_date_epoch(built, tmp_path, monkeypatch):
 def test_project_template_overrides_the_default(make_project):
     root = make_project("good")
     (root / "templates").mkdir()
-    default_css = Path(__import__("refpub.render.environment", fromlist=["x"]).default_templates_dir()) / "handbook.css"
+    default_css = Path(__import__("refpub.views.environment", fromlist=["x"]).default_templates_dir()) / "handbook.css"
     (root / "templates" / "handbook.css").write_text(
         default_css.read_text(encoding="utf-8")
         .replace("@page {", "@page { size: A5; } @page {", 1)

@@ -18,10 +18,10 @@ import pytest
 from PIL import Image
 from pyzbar import pyzbar
 
+from refpub.content.model import OpeningHours
+from refpub.content.urls import tel_href
 from refpub.i18n.names import language_name
-from refpub.model import OpeningHours
-from refpub.render.formats import format_hours
-from refpub.urls import tel_href
+from refpub.views.formats import format_hours
 
 from support import ROOTS, run_cli
 
@@ -226,10 +226,10 @@ def _lines(document, tag: str) -> list[str]:
 
 
 def test_names_are_never_hyphenated_body_text_may_be(tmp_path):
+    from refpub.building.loading import load_project
     from refpub.export.base import RenderSession
     from refpub.export.handouts import handout_html
-    from refpub.project import load_project
-    from refpub.render.pdf import render_document
+    from refpub.pdf.writer import render_document
 
     root = tmp_path / "project"
     shutil.copytree(ROOTS / "handout-cafe", root)

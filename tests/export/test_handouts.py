@@ -13,14 +13,14 @@ from babel.dates import format_date, format_skeleton
 from lxml import html as lxml_html
 from pypdf import PdfReader
 
+from refpub.building.loading import check_project, load_project
+from refpub.content.model import Handout, OrganisationSelection, ReadingSelection
+from refpub.content.selection import select_for_handout
 from refpub.diagnostics import Reporter
 from refpub.errors import BuildErrors
 from refpub.export.base import RenderSession
 from refpub.export.handouts import HandoutExporter, handout_html, render_handout
-from refpub.model import Handout, OrganisationSelection, ReadingSelection
-from refpub.project import check_project, load_project
-from refpub.render.qr import make_qr, svg_path
-from refpub.selection import select_for_handout
+from refpub.views.qr import make_qr, svg_path
 
 from support import ROOTS, has_colour
 

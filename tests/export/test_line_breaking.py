@@ -7,7 +7,7 @@ Thai passes: Pango breaks it with libthai's dictionary. Burmese and Khmer do not
 Pango 1.50): Pango finds no break opportunity in them except after the sentence mark, so the
 column is broken anywhere, inside words and even inside syllables, and lines still overflow by
 a few points. ICU's dictionary breaks them between words: refpub marks ICU's break opportunities
-with ZERO WIDTH SPACE in every printed value of paged output (render/phrases.py, break_words),
+with ZERO WIDTH SPACE in every printed value of paged output (views/phrases.py, break_words),
 and the tests lay the paragraph out as the handbook prints it.
 """
 
@@ -19,8 +19,8 @@ import subprocess
 
 import pytest
 
-from refpub.render import fonts
-from refpub.render.phrases import ZERO_WIDTH_SPACE, break_words
+from refpub.pdf import fonts
+from refpub.views.phrases import ZERO_WIDTH_SPACE, break_words
 
 MM = 96 / 25.4  # CSS pixels per millimetre (WeasyPrint's layout unit)
 PT = 72 / 25.4  # PDF points per millimetre

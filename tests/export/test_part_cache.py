@@ -1,4 +1,4 @@
-"""The part cache (render/partcache.py) never serves a stale page.
+"""The part cache (pdf/partcache.py) never serves a stale page.
 
 A handbook of 60 readings and 14 organisations is laid out in parts of 7 entries (about a dozen
 parts). After each kind of edit (an entry in the middle of the book, one that adds a page, a
@@ -18,7 +18,7 @@ from test_book import _organisation, _reading
 
 import refpub.export.handbook as handbook
 from refpub.build import build
-from refpub.render.partcache import CACHE_DIR, prune
+from refpub.pdf.partcache import CACHE_DIR, prune
 
 EPOCH = "1767225600"
 

@@ -19,9 +19,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from refpub.build import build
+from refpub.building.loading import load_project
 from refpub.errors import ContentError
 from refpub.export.reader import ReaderExporter
-from refpub.project import load_project
 
 from support import ROOTS, epubcheck_reports
 
@@ -547,7 +547,7 @@ def test_package_declares_the_book_language(built):
 
 def test_lists_and_labels_use_the_language_s_punctuation(built):
     """CLDR's list separator ('、' in Japanese, ', ' in English); the label colon from the catalog."""
-    from refpub.render.formats import list_separator
+    from refpub.views.formats import list_separator
 
     for name, sep in (("reader-ja.epub", list_separator("ja")), ("reader-en.epub", list_separator("en"))):
         book = built[2][name]

@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from refpub.build import build
-from refpub.render import fonts
+from refpub.pdf import fonts
 
 from support import ROOTS, epubcheck_reports
 
@@ -269,7 +269,7 @@ def test_languages_whose_default_digits_are_latin_keep_them(built, lang):
 
 def test_counts_in_plural_strings_use_the_language_s_digits():
     from refpub.i18n.catalogs import Translations
-    from refpub.render.interface import Isolation, interface_callables
+    from refpub.views.interface import Isolation, interface_callables
 
     ngettext = interface_callables(Translations("fa", "en"), Isolation("rtl", elements=False))["ngettext"]
     # Persian digits, isolated (FSI … PDI) on a right-to-left page, in an English fallback (LRI … PDI)

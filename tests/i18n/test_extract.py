@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from refpub import schema as S
+from refpub.content import schema as S
+from refpub.content.load import load_content
 from refpub.diagnostics import Reporter
 from refpub.i18n.catalogs import content_context
 from refpub.i18n.extract import content_template, messages_template, project_content_messages
 from refpub.i18n.pofile import read_po
 from refpub.i18n.workflow import extract
-from refpub.load import load_content
 
 
 def _expected(root: Path) -> dict[tuple[str, str], tuple[str, int]]:
@@ -84,7 +84,7 @@ def test_interface_strings_from_project_templates_and_code(project):
     heading = by_id["Support organisations"]
     assert "the heading of the organisations list" in heading.auto_comments
     # refpub's own code: the service labels marked with N_()
-    assert any(loc[0].endswith("render/labels.py") for loc in by_id["Legal advice"].locations)
+    assert any(loc[0].endswith("views/labels.py") for loc in by_id["Legal advice"].locations)
 
 
 def test_extract_is_deterministic(project, monkeypatch):

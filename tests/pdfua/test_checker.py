@@ -241,10 +241,10 @@ def test_weasyprint_baseline_passes(good_bytes):
 
 def test_element_lang_is_kept_with_refpub_s_tagging(tmp_path):
     """WeasyPrint 70 writes /Lang only on the catalog (<p lang=ja> is tagged as the document's
-    language, which no rule of the veraPDF profile can see); refpub.render.tagging adds it. Run in
+    language, which no rule of the veraPDF profile can see); refpub.pdf.tagging adds it. Run in
     a fresh process, so that whether the patch is installed does not depend on the tests before."""
     script = (
-        "import sys, weasyprint; from refpub.render.tagging import install; "
+        "import sys, weasyprint; from refpub.pdf.tagging import install; "
         "install() if sys.argv[1] == 'patched' else None; "
         "sys.stdout.buffer.write(weasyprint.HTML(string=sys.argv[2]).write_pdf(pdf_variant='pdf/ua-1', pdf_tags=True))"
     )

@@ -16,7 +16,7 @@ from .conftest import GROUP
 from .readout import Passage, passages
 from support import REPO
 
-# Kana and CJK ideographs (the Japanese script), as refpub.render.tagging has them
+# Kana and CJK ideographs (the Japanese script), as refpub.pdf.tagging has them
 JAPANESE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -186,7 +186,7 @@ def test_a_passage_in_japanese_script_is_japanese_in_every_output(good):
 def test_a_paragraph_reads_as_its_source_however_its_lines_break(tmp_path, width):
     """Lines broken at spaces, by hyphenation (once or more inside a long word), and inside a
     word at a hard hyphen: the tags read the paragraph's text, each word whole and once."""
-    from refpub.render.pdf import html_to_pdf
+    from refpub.pdf.writer import html_to_pdf
 
     source = (
         "Refugees and Asylum Seekers in Japan: applicants in detention centres, "

@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ..building.stopping import describe as describe_stop
+from ..building.stopping import exit_code_of, stop_on_signals
 from ..errors import ContentError, EnvironmentProblem, RefpubError, UsageError
-from ..stopping import describe as describe_stop
-from ..stopping import exit_code_of, stop_on_signals
 from ..version import __version__
 from . import build, handout, i18n, project, serve
 from .common import EXIT_BUSY, EXIT_CONTENT, EXIT_OK, EXIT_USAGE
@@ -47,7 +47,7 @@ def _run(argv: Sequence[str] | None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    from ..outlock import OutputBusy
+    from ..building.outlock import OutputBusy
 
     try:
         return args.func(args)
@@ -58,7 +58,7 @@ def _run(argv: Sequence[str] | None) -> int:
         print(f"refpub: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except ContentError as exc:
-        from ..console import make_console, verbosity_of
+        from .console import make_console, verbosity_of
 
         make_console(verbosity_of(args)).diagnostics(exc.diagnostics)  # --quiet: errors only
         print(f"refpub: {exc}", file=sys.stderr)
@@ -73,7 +73,7 @@ def _run(argv: Sequence[str] | None) -> int:
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"refpub: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (see stopping.py)
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM, SIGHUP (see building/stopping.py)
         after = "; unfinished outputs keep their previous version" if args.command == "build" else ""
         print(f"refpub: {describe_stop(exc)}{after}", file=sys.stderr)
         return exit_code_of(exc)

@@ -11,8 +11,8 @@ from .common import EXIT_CONTENT, EXIT_OK, add_no_wait, add_project, add_verbosi
 
 def _source_language(project: str) -> str:
     """The project's source language, for the summary's "fell back to English"."""
-    from ..load import load_publication
-    from ..project import find_root
+    from ..content.load import load_publication
+    from ..content.project import find_root
 
     publication = load_publication(find_root(project), Reporter())
     return publication.source_language if publication else "en"
@@ -21,8 +21,8 @@ def _source_language(project: str) -> str:
 def _published(project: str, langs: list[str] | None) -> list[str] | None:
     """Of the languages a change affects (watch mode), those the publication has: a catalog of
     a language not (yet) in `languages` changes no output."""
-    from ..load import load_publication
-    from ..project import find_root
+    from ..content.load import load_publication
+    from ..content.project import find_root
 
     if langs is None:
         return None
@@ -68,18 +68,18 @@ def check_out_option(project: str, out: str | None) -> None:
     """A usage error for an ``--out`` inside the project's sources (see project.check_out_dir)."""
     from pathlib import Path
 
-    from ..project import DEFAULT_OUT, check_out_dir, find_root
+    from ..content.project import DEFAULT_OUT, check_out_dir, find_root
 
     root = find_root(project)
     check_out_dir(root, Path(out).absolute() if out is not None else root / DEFAULT_OUT)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ..console import make_console, verbosity_of
+    from .console import make_console, verbosity_of
 
     console = make_console(verbosity_of(args))
     if getattr(args, "watch", False):
-        from ..watch import watch
+        from ..building.watch import watch
 
         check_out_option(args.project, args.out)  # before watching: a rebuild's errors do not stop it
         return watch(args.project, lambda only, langs: run_build(args, console, only, langs), console)

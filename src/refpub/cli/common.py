@@ -10,7 +10,7 @@ from ..diagnostics import format_json, format_text
 # The exit codes of every command (the one table): 0 success (warnings allowed); 1 problems in
 # the project's content or catalogs, a failed build, or a missing tool; 2 a usage error (an
 # unknown option, output kind or language); 3 another build is writing into the output folder
-# and --no-wait was given (see outlock.py); 128 + N stopped by signal N (see stopping.py).
+# and --no-wait was given (see building/outlock.py); 128 + N stopped by signal N (see building/stopping.py).
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 

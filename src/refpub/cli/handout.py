@@ -48,7 +48,7 @@ def cmd_handout(args: argparse.Namespace) -> int:
 
 
 def register(sub) -> None:
-    from ..schema import PAPER_SIZES
+    from ..content.schema import PAPER_SIZES
 
     p = sub.add_parser("handout", help="build a bilingual handout of chosen entries, without editing YAML")
     add_project(p)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
+from ..content.schema import CATALOG_REFERENCES
 from ..diagnostics import Reporter, format_text
-from ..schema import CATALOG_REFERENCES
 from .common import EXIT_CONTENT, EXIT_OK
 
 
@@ -23,7 +23,7 @@ def _finish(reporter: Reporter, written: list[tuple[str, bool]] | None = None, q
 
 
 def _root(args):
-    from ..project import find_root
+    from ..content.project import find_root
 
     return find_root(args.project)
 

@@ -10,18 +10,19 @@ from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, add_project, add_verbosit
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from ..console import check_summary, make_console, plural, verbosity_of
-    from ..coverage import coverage, coverage_lines
-    from ..project import check_project, direction_mark_notes, find_root
-    from ..provenance import provenance, provenance_lines
+    from ..building.loading import check_project, direction_mark_notes
+    from ..content.coverage import coverage, coverage_lines
+    from ..content.project import find_root
+    from ..content.provenance import provenance, provenance_lines
+    from .console import check_summary, make_console, plural, verbosity_of
 
     root = find_root(args.project)
     reporter = Reporter()
     content = check_project(root, reporter)
     if content is not None and not reporter.has_errors:
         # What the printed outputs would show untranslated (an error with --strict).
+        from ..content.project import Project
         from ..export.untranslated import untranslated_warnings
-        from ..project import Project
 
         reporter.extend(untranslated_warnings(Project(root, content)))
     diagnostics = reporter.sorted()
@@ -57,8 +58,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from ..console import make_console, verbosity_of
-    from ..scaffold import TargetNotEmpty, init_project
+    from ..commands.scaffold import TargetNotEmpty, init_project
+    from .console import make_console, verbosity_of
 
     console = make_console(verbosity_of(args))
     try:
@@ -77,8 +78,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..importer import import_zotero
-    from ..project import find_root
+    from ..commands.importer import import_zotero
+    from ..content.project import find_root
 
     root = find_root(args.project)
     result = import_zotero(root, Path(args.file), section=args.section, topics=args.topics, dry_run=args.dry_run)
@@ -99,8 +100,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    from ..console import make_console, verbosity_of
-    from ..doctor import run_checks
+    from ..commands.doctor import run_checks
+    from .console import make_console, verbosity_of
 
     console = make_console(verbosity_of(args))
     checks = run_checks(args.project, out=args.out)

@@ -1,5 +1,5 @@
 """`refpub serve`: build the web edition, serve it on this computer, rebuild and reload on change
-(the server itself is refpub/serve.py)."""
+(the server itself is refpub/commands/serve.py)."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import argparse
 import threading
 from pathlib import Path
 
-from ..serve import BuildCounter, make_server
+from ..commands.serve import BuildCounter, make_server
 from .build import check_out_option, run_build
 from .common import add_project, add_verbosity, port_number
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from ..console import make_console, verbosity_of
+    from ..building.watch import watch
+    from ..content.project import DEFAULT_OUT, find_root
     from ..errors import EnvironmentProblem
-    from ..project import DEFAULT_OUT, find_root
-    from ..watch import watch
+    from .console import make_console, verbosity_of
 
     console = make_console(verbosity_of(args))
     root = find_root(args.project)

@@ -13,16 +13,16 @@ from typing import Protocol
 
 import jinja2
 
+from ..content.model import Content
+from ..content.project import Project
 from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations, load_translations
-from ..model import Content
-from ..project import Project
-from ..render.context import Localizer, OrganisationView, PublicationView, ReadingView
-from ..render.environment import Furigana, make_environment, page_isolation, template_dirs
-from ..render.fonts import missing_glyphs
-from ..render.interface import interface_callables
-from ..render.partcache import PartCache
+from ..pdf.fonts import missing_glyphs
+from ..pdf.partcache import PartCache
+from ..views.context import Localizer, OrganisationView, PublicationView, ReadingView
+from ..views.environment import Furigana, make_environment, page_isolation, template_dirs
+from ..views.interface import interface_callables
 from .protocol import Rendered, Target  # re-exported: exporters import them from here too
 
 
@@ -33,7 +33,7 @@ class RenderSession:
         self.project = project
         self._translations: dict[str, Translations] = {}
         self._environments: dict[tuple, jinja2.Environment] = {}
-        self.part_cache: PartCache | None = None  # set by the build (render/partcache.py)
+        self.part_cache: PartCache | None = None  # set by the build (pdf/partcache.py)
         self.part_workers = 1  # processes a handbook may lay its parts out in (set by the build)
 
     @property
@@ -170,6 +170,6 @@ def publication_glyph_problems(pub: PublicationView) -> list[BuildError]:
 
 def ui_callables(localizer: Localizer, env: jinja2.Environment) -> dict:
     """``_``/``gettext``/``ngettext``/``pgettext`` for one output's templates, as the
-    environment's (render/interface.py: isolated, knowing their language), that also count the
+    environment's (views/interface.py: isolated, knowing their language), that also count the
     strings not yet translated among the output's fallbacks."""
     return interface_callables(localizer.translations, page_isolation(env), localizer.fallbacks.add)

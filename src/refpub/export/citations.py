@@ -25,8 +25,9 @@ from __future__ import annotations
 import json
 import re
 
+from ..content.model import Content, Reading
+from ..content.schema import CONTAINER_KINDS, READING_KIND_TABLE
 from ..i18n.catalogs import content_context
-from ..model import Content, Reading
 from .base import Rendered, RenderSession
 from .protocol import Inputs, Target, book_settings
 
@@ -35,46 +36,12 @@ CSL_JSON = "readings.csl.json"
 RIS = "readings.ris"
 BIBLATEX = "readings.bib"
 
-# refpub kind -> CSL type (CSL 1.0.2 types).
-CSL_TYPES = {
-    "article": "article-newspaper",
-    "journal-article": "article-journal",
-    "report": "report",
-    "video": "motion_picture",
-    "audio": "broadcast",
-    "book": "book",
-    "blog": "post-weblog",
-    "data": "dataset",
-    "website": "webpage",
-}
+# refpub kind -> CSL type, RIS type, BibLaTeX entry type: from the one table of kinds.
+CSL_TYPES = {kind.id: kind.csl for kind in READING_KIND_TABLE}
+RIS_TYPES = {kind.id: kind.ris for kind in READING_KIND_TABLE}
+BIBLATEX_TYPES = {kind.id: kind.biblatex for kind in READING_KIND_TABLE}
 # Kinds whose `publisher` is the periodical or site the reading appeared in.
-_CONTAINER_KINDS = {"article", "journal-article", "blog", "website"}
-
-# refpub kind -> RIS type (RIS specification reference types).
-RIS_TYPES = {
-    "article": "NEWS",
-    "journal-article": "JOUR",
-    "report": "RPRT",
-    "video": "VIDEO",
-    "audio": "SOUND",
-    "book": "BOOK",
-    "blog": "BLOG",
-    "data": "DATA",
-    "website": "ELEC",
-}
-
-# refpub kind -> BibLaTeX entry type (biblatex manual, section 2.1).
-BIBLATEX_TYPES = {
-    "article": "article",
-    "journal-article": "article",
-    "report": "report",
-    "video": "video",
-    "audio": "audio",
-    "book": "book",
-    "blog": "online",
-    "data": "dataset",
-    "website": "online",
-}
+_CONTAINER_KINDS = CONTAINER_KINDS
 
 # BibLaTeX's `langid` takes babel/polyglossia language names.
 _BABEL_NAMES = {
@@ -314,7 +281,7 @@ def biblatex_fields(reading: Reading, translations: dict[str, str]) -> list[tupl
 
 def _bib_url(url: str) -> str:
     # biblatex reads `url` verbatim, so braces and backslashes cannot be escaped: percent-encode
-    # them (validate.py refuses them in links already; this keeps the file sound regardless).
+    # them (content/validate.py refuses them in links already; this keeps the file sound regardless).
     return url.replace("\\", "%5C").replace("{", "%7B").replace("}", "%7D")
 
 

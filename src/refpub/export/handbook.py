@@ -1,6 +1,6 @@
 """The printable handbook: one PDF per language, every reading and organisation.
 
-The book is laid out in parts by render/book.py (bounded memory, linear time); this module
+The book is laid out in parts by pdf/book.py (bounded memory, linear time); this module
 says what its chapters are and renders a part with the project's handbook.html.
 """
 
@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from jinja2.filters import do_truncate
 
+from ..building.clock import source_datetime
+from ..content.model import Content
 from ..diagnostics import Location
 from ..errors import BuildError, BuildErrors
-from ..model import Content
-from ..render.book import BookRenderer, Chapter, Part, Slice
-from ..render.context import PublicationView, ViewBuilder
-from ..render.environment import display_path
-from ..render.fonts import font_stacks
-from ..reproducible import source_datetime
+from ..pdf.book import BookRenderer, Chapter, Part, Slice
+from ..pdf.fonts import font_stacks
+from ..views.context import PublicationView, ViewBuilder
+from ..views.environment import display_path
 from .base import Rendered, RenderSession, interface_glyph_problems, publication_glyph_problems
 from .protocol import Inputs, Target, whole_book
 

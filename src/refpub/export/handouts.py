@@ -30,18 +30,18 @@ from jinja2 import Template
 from markupsafe import Markup
 from segno.encoder import DataOverflowError
 
+from ..building.clock import source_datetime
+from ..content.model import Content, Handout, OrganisationSelection, Publication, ReadingSelection
+from ..content.selection import HandoutEntries, handout_languages, select_for_handout
+from ..content.urls import is_safe_url
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..errors import BuildError, BuildErrors
 from ..i18n.names import language_name
-from ..model import Content, Handout, OrganisationSelection, Publication, ReadingSelection
-from ..render.context import OrganisationView, ReadingView, ViewBuilder, edition_date
-from ..render.fonts import font_stacks
-from ..render.furniture import furnish
-from ..render.pdf import render_document, write_pdf
-from ..render.qr import qr_svg
-from ..reproducible import source_datetime
-from ..selection import HandoutEntries, handout_languages, select_for_handout
-from ..urls import is_safe_url
+from ..pdf.fonts import font_stacks
+from ..pdf.furniture import furnish
+from ..pdf.writer import render_document, write_pdf
+from ..views.context import OrganisationView, ReadingView, ViewBuilder, edition_date
+from ..views.qr import qr_svg
 from .base import Rendered, RenderSession, check_glyphs, interface_glyph_problems
 from .protocol import Inputs, Target
 
@@ -922,7 +922,7 @@ def custom_handout_from_options(
 def check_custom_handout(content: Content, handout: Handout) -> list[Diagnostic]:
     """The checks `refpub check` makes of a declared handout (unknown ids, languages, staleness),
     made of an ad-hoc one."""
-    from ..validate import validate
+    from ..content.validate import validate
 
     reporter = Reporter()
     pub = dataclasses.replace(content.publication, handouts=(handout,))

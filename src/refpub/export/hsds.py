@@ -43,10 +43,10 @@ import uuid
 from importlib.resources import files
 from typing import Any
 
+from ..content.model import Content, Organisation
 from ..i18n.catalogs import content_context
 from ..i18n.names import language_name
-from ..model import Content, Organisation
-from ..render.labels import SERVICE_LABELS
+from ..views.labels import SERVICE_LABELS
 from .base import Rendered, RenderSession
 from .protocol import Inputs, Target, book_settings
 

@@ -3,7 +3,7 @@
 An output is one module under ``refpub/export/`` with an exporter class, and one line in
 :data:`REGISTRY` below. The exporter says which files it makes for some content
 (:meth:`Exporter.targets`), what each of them shows (:meth:`Exporter.inputs`: the build hashes
-exactly that to decide whether the file is up to date, see ``manifest.py``), and renders one
+exactly that to decide whether the file is up to date, see ``building/manifest.py``), and renders one
 target (:meth:`Exporter.render`) without writing anything: the build writes every file
 atomically. The registry line gives the module, a first guess of the output's cost (for
 ordering work before any build has been timed) and the template names that belong to it alone
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Content
+    from ..content.model import Content
 
 
 @dataclass(frozen=True)

@@ -31,14 +31,14 @@ from dataclasses import dataclass, field
 from ebooklib import epub
 from lxml import etree
 
+from ..building.clock import source_datetime
+from ..content.model import Content
 from ..diagnostics import Diagnostic, Severity
 from ..errors import BuildError, BuildErrors
-from ..model import Content
-from ..render.context import PublicationView, ViewBuilder
-from ..render.formats import text_direction
-from ..render.labels import N_
-from ..render.resources import foreign_references
-from ..reproducible import source_datetime
+from ..views.context import PublicationView, ViewBuilder
+from ..views.formats import text_direction
+from ..views.labels import N_
+from ..views.resources import foreign_references
 from .base import Rendered, RenderSession, ui_callables
 from .base import _organisation_texts as organisation_texts
 from .base import _reading_texts as reading_texts

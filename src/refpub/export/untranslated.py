@@ -14,14 +14,14 @@ from functools import partial
 
 import jinja2
 
+from ..content.project import Project
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..errors import BuildError, BuildErrors
 from ..i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path
 from ..i18n.extract import project_content_messages
 from ..i18n.names import language_name
 from ..i18n.pofile import read_po
-from ..project import Project
-from ..render.context import ViewBuilder
+from ..views.context import ViewBuilder
 from .base import RenderSession
 from .protocol import Target
 

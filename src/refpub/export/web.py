@@ -31,10 +31,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from ..model import Content
-from ..render.context import PublicationView, ViewBuilder
-from ..render.environment import template_dirs
-from ..render.formats import babel_locale, language_name
+from ..content.model import Content
+from ..views.context import PublicationView, ViewBuilder
+from ..views.environment import template_dirs
+from ..views.formats import babel_locale, language_name
 from .base import Rendered, RenderSession, ui_callables
 from .protocol import Inputs, Target, whole_book
 
@@ -136,8 +136,8 @@ def read_asset(session: RenderSession, name: str) -> bytes:
     A project's copy that is a link to a file outside the project is refused (a build error)."""
     from ..diagnostics import Location
     from ..errors import BuildError
-    from ..render.environment import default_templates_dir
-    from ..render.resources import is_within
+    from ..views.environment import default_templates_dir
+    from ..views.resources import is_within
 
     root = session.project.root
     allowed = [root.resolve(), default_templates_dir().resolve()]

@@ -16,7 +16,7 @@ from pathlib import Path
 from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
-from ..text import Text
+from ..content.text import Text
 from .names import cldr_code
 
 MESSAGES_DOMAIN = "messages"
@@ -25,6 +25,21 @@ CONTENT_DOMAIN = "content"
 
 def catalog_path(root: Path, lang: str, domain: str) -> Path:
     return root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def shipped_catalog_path(lang: str) -> Path:
+    """refpub's own translation of its interface into ``lang`` (``refpub/locale/<lang>/LC_MESSAGES/
+    messages.po``, shipped with the package; it may not exist): a new project's messages.po starts
+    from it."""
+    from importlib.resources import files
+
+    return Path(str(files("refpub"))) / "locale" / lang / "LC_MESSAGES" / f"{MESSAGES_DOMAIN}.po"
+
+
+def shipped_languages() -> tuple[str, ...]:
+    """The languages refpub's interface is translated into."""
+    folder = shipped_catalog_path("xx").parent.parent.parent
+    return tuple(sorted(d.name for d in folder.iterdir() if shipped_catalog_path(d.name).is_file()))
 
 
 def _catalog_folders(root: Path) -> list[str]:
@@ -189,7 +204,7 @@ def usable_interface_messages(messages: dict) -> dict:
     """The interface translations a page can be rendered with. One with a stray '%', or a
     placeholder its msgid does not have (``refpub check`` reports both as errors), is left out,
     so the source text is shown rather than the build stopping."""
-    from .checks import placeholders, stray_percent
+    from .placeholders import placeholders, stray_percent
 
     def usable(msgid: str, translated) -> bool:
         forms = translated if isinstance(translated, tuple) else (translated,)

@@ -4,7 +4,7 @@ Two templates, one per gettext domain:
 
 * ``locales/messages.pot``: interface strings of the Jinja templates (refpub's defaults and the
   project's own ``templates/``) and of refpub's Python code, extracted with Babel.
-* ``locales/content.pot``: every field that :mod:`refpub.schema` marks ``translatable``, with a
+* ``locales/content.pot``: every field that :mod:`refpub.content.schema` marks ``translatable``, with a
   ``msgctxt`` naming the entry and field (``reading:<id>:title``) and a ``#:`` reference to the
   YAML file and line.
 
@@ -24,9 +24,9 @@ import yaml
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import extract_from_dir
 
-from .. import schema as S
+from ..content import schema as S
+from ..content.load import load_file, parse_yaml
 from ..diagnostics import Reporter
-from ..load import load_file, parse_yaml
 from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, content_context
 from .pofile import PoFile, build_date, format_date
 
@@ -44,7 +44,7 @@ KEYWORDS = {
 }
 COMMENT_TAGS = ["Translators:"]
 TEMPLATE_PATTERNS = ("**.html", "**.xhtml", "**.xml", "**.svg", "**.txt", "**.j2", "**.jinja", "**.jinja2")
-# Must match the environment of render/environment.py, or whitespace in {% trans %} differs.
+# Must match the environment of views/environment.py, or whitespace in {% trans %} differs.
 JINJA_OPTIONS = {
     "extensions": "jinja2.ext.i18n",
     "trim_blocks": "true",
@@ -270,7 +270,7 @@ def content_template(root: Path, reporter: Reporter, project: str = "refpub") ->
 
 def _display_path(path: Path, root: Path) -> str:
     """A reference for ``#:``: relative to the project, or to refpub for its own files."""
-    from ..render.environment import default_templates_dir
+    from ..content.project import default_templates_dir
 
     path = path.resolve()
     bases = (
@@ -288,7 +288,7 @@ def _display_path(path: Path, root: Path) -> str:
 
 def interface_sources(root: Path) -> list[tuple[Path, str, list[tuple[str, str]], dict]]:
     """(folder, method map, options) for every place interface strings live."""
-    from ..render.environment import template_dirs
+    from ..content.project import template_dirs
 
     sources = []
     for folder in template_dirs(root):

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from ..content.load import read_text
 from ..diagnostics import Location, Reporter
-from ..load import read_text
 
 
 @dataclass(frozen=True)

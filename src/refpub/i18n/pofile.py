@@ -16,9 +16,9 @@ from textwrap import TextWrapper
 
 from babel.messages.catalog import Message
 
-from ..fsio import atomic_write_bytes
-from ..reproducible import source_datetime
-from ..schema import CATALOG_REFERENCES, MAX_FILE_BYTES, MAX_TEXT_CHARS
+from ..building.clock import source_datetime
+from ..building.fsio import atomic_write_bytes
+from ..content.schema import CATALOG_REFERENCES, MAX_FILE_BYTES, MAX_TEXT_CHARS
 from .wrap import PAGE_WIDTH, gnu_string
 
 DATE_FORMAT = "%Y-%m-%d %H:%M+0000"
@@ -469,7 +469,7 @@ def parse_po(data: bytes) -> PoFile:
     return po
 
 
-# Limits like those of content files (schema.py), checked before a catalog is parsed: a catalog
+# Limits like those of content files (content/schema.py), checked before a catalog is parsed: a catalog
 # holds each content string twice (msgid and msgstr) with its context and comments.
 MAX_CATALOG_BYTES = 4 * MAX_FILE_BYTES
 MAX_STRING_CHARS = MAX_TEXT_CHARS

@@ -14,9 +14,16 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 
+from ..content.load import load_publication
 from ..diagnostics import Location, Reporter
-from ..load import load_publication
-from .catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, template_path, unpublished_languages
+from .catalogs import (
+    CONTENT_DOMAIN,
+    MESSAGES_DOMAIN,
+    catalog_path,
+    shipped_catalog_path,
+    template_path,
+    unpublished_languages,
+)
 from .checks import check_catalogs, plural_rule_problem, warn_stray_catalog_folders
 from .extract import content_template, messages_template, project_content_messages
 from .merge import REVIEW_MARK, merge
@@ -145,13 +152,26 @@ def _templates(root: Path, reporter: Reporter) -> dict[str, PoFile] | None:
 
 
 def update_language(
-    root: Path, lang: str, templates: dict[str, PoFile], project: str, reporter: Reporter, references: str = "file"
+    root: Path,
+    lang: str,
+    templates: dict[str, PoFile],
+    project: str,
+    reporter: Reporter,
+    references: str = "file",
+    new_interface: bool = False,
 ) -> list[tuple[str, bool]]:
+    """Merge the templates into ``lang``'s catalogs, creating missing ones. A messages.po created
+    with ``new_interface`` (``refpub init``, ``refpub i18n init``) for a language refpub
+    translates its interface into (refpub/locale/) starts with refpub's translations."""
     written = []
     names = own_names(root, lang, Reporter())
+    shipped = shipped_catalog_path(lang)
     for domain in DOMAINS:
         path = catalog_path(root, lang, domain)
         old = None
+        seed = None
+        if new_interface and domain == MESSAGES_DOMAIN and not path.is_file() and shipped.is_file():
+            seed = read_po(shipped)
         if path.is_file():
             old = read_po(path)
             problems = old.all_problems()
@@ -170,6 +190,8 @@ def update_language(
             by_context=domain == CONTENT_DOMAIN,
             prefill=names if domain == CONTENT_DOMAIN else None,
         )
+        if seed is not None:
+            _fill(merged, seed)
         if not merged.header_value("Language"):
             merged.set_header("Language", lang)
         if not merged.header_value("Plural-Forms"):
@@ -179,7 +201,11 @@ def update_language(
 
 
 def update(
-    root: Path, reporter: Reporter, languages: tuple[str, ...] = (), references: str | None = None
+    root: Path,
+    reporter: Reporter,
+    languages: tuple[str, ...] = (),
+    references: str | None = None,
+    new_interface: bool = False,
 ) -> list[tuple[str, bool]]:
     """Merge both templates into every target language's catalogs (creating missing ones)."""
     info = project_languages(root, reporter)
@@ -195,7 +221,9 @@ def update(
     if reporter.has_errors:
         return []
     for lang in languages or info.catalogs:
-        written += update_language(root, lang, templates, info.title, reporter, references or info.references)
+        written += update_language(
+            root, lang, templates, info.title, reporter, references or info.references, new_interface
+        )
     return written
 
 
@@ -240,7 +268,7 @@ def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = Non
     templates = _templates(root, reporter)
     if templates is None:
         return []
-    written = update_language(root, lang, templates, info.title, reporter, info.references)
+    written = update_language(root, lang, templates, info.title, reporter, info.references, new_interface=True)
     for domain, start in starts.items():
         _start_from(catalog_path(root, lang, domain), start, f"{start_from}", info.references)
     if lang not in info.languages:
@@ -249,6 +277,15 @@ def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = Non
             Location("content/publication.yaml"),
         )
     return written
+
+
+def _fill(po: PoFile, start: PoFile) -> None:
+    """Give the untranslated messages of ``po`` refpub's own translations of the same messages."""
+    known = {message_key(m): m for m in start.messages if is_translated(m) and not m.fuzzy}
+    for m in po.messages:
+        source = known.get(message_key(m))
+        if source is not None and not is_translated(m):
+            m.string = list(source.string) if isinstance(source.string, list) else source.string
 
 
 def _start_from(path: Path, start: PoFile, start_lang: str, references: str) -> None:
