@@ -68,11 +68,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The fixture project's web edition, built once and served on 127.0.0.1."""
-    project = tmp_path_factory.mktemp("web") / "good"
-    shutil.copytree(ROOTS / "good", project)
+def _built_and_served(project: Path):
+    """``project``'s web edition built with the tests' clock, then served on 127.0.0.1: yields
+    (folder, base URL) while it is served."""
     old = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
@@ -86,6 +84,14 @@ def site(tmp_path_factory):
     folder = project / "build" / "web"
     with _serve(folder) as base:
         yield folder, base
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The fixture project's web edition, built once and served on 127.0.0.1."""
+    project = tmp_path_factory.mktemp("web") / "good"
+    shutil.copytree(ROOTS / "good", project)
+    yield from _built_and_served(project)
 
 
 class _serve:
@@ -373,19 +379,7 @@ def repository_site(tmp_path_factory):
     project.mkdir()
     for folder in ("content", "locales"):
         shutil.copytree(REPO / folder, project / folder)
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        result = build(project, only=["web"], jobs=1)
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    assert result.ok, [o.errors for o in result.outputs]
-    folder = project / "build" / "web"
-    with _serve(folder) as base:
-        yield folder, base
+    yield from _built_and_served(project)
 
 
 def _documents_containing(folder: Path, lang: str, query: str) -> set[str]:
