@@ -7,7 +7,8 @@ anything (a missing value is not a problem in the content, only a gap to fill).
 
 from __future__ import annotations
 
-from .model import Content, Organisation, Source
+from .model import Content, Organisation
+from .provenance import source_json
 
 # (label in the report, the organisation's field): what a person holding a handout needs.
 COVERAGE_FIELDS = (
@@ -22,13 +23,7 @@ _REACH = ("phone", "email", "address")  # a way to reach the organisation beside
 
 
 def _given(org: Organisation, field: str) -> bool:
-    return bool(getattr(org, field, None))  # `hours` only exists once the schema has it
-
-
-def _source_json(source: Source) -> dict:
-    data: dict[str, str | None] = {"url": source.url} if source.url else {"document": source.document}
-    data["stored"] = str(source.stored) if source.stored else None
-    return data
+    return bool(getattr(org, field))
 
 
 def coverage(content: Content) -> list[dict]:
@@ -38,7 +33,7 @@ def coverage(content: Content) -> list[dict]:
         fields = {}
         for label, field in COVERAGE_FIELDS:
             given = _given(org, field)
-            sources = [_source_json(s) for s in org.sources if s.supports(field)] if given else []
+            sources = [source_json(s) for s in org.sources if s.supports(field)] if given else []
             fields[label] = {"given": given, "sources": sources}
         report.append({"id": org.id, "checked": str(org.checked) if org.checked else None, "fields": fields})
     return report

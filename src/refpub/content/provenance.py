@@ -23,7 +23,8 @@ def _fact_text(value) -> str:
     return ", ".join(value)
 
 
-def _source_json(source: Source) -> dict:
+def source_json(source: Source) -> dict:
+    """A source as `refpub check --format json` lists it: its page (or document) and when it was stored."""
     data: dict[str, str | None] = {"url": source.url} if source.url else {"document": source.document}
     data["stored"] = str(source.stored) if source.stored else None
     return data
@@ -46,7 +47,7 @@ def provenance(content: Content) -> list[dict]:
                         {
                             "field": name,
                             "value": value,
-                            "sources": [_source_json(s) for s in entry.sources if s.supports(name)],
+                            "sources": [source_json(s) for s in entry.sources if s.supports(name)],
                         }
                         for name, value in facts.items()
                     ],
