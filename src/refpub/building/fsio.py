@@ -66,8 +66,13 @@ def _owner_alive(name: str) -> bool:
     return True
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` as ``path``, atomically; :class:`WriteFailed` (old file kept) if it cannot."""
+def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Write ``data`` as ``path``, atomically; :class:`WriteFailed` (old file kept) if it cannot.
+
+    ``durable``: the data is on the disk before the file takes its name (fsync), so a crash
+    leaves the old file or the new one, never an empty one. A cache whose entries are checked
+    against their digests when read (pdf/partcache.py) does without: a damaged entry is a miss.
+    """
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path.name), dir=path.parent)
@@ -76,8 +81,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException as exc:

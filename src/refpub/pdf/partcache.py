@@ -136,8 +136,9 @@ class PartCache:
                 "read": [list(item) for item in part.read],
             }
             record_path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(pdf_path, part.data)
-            atomic_write_bytes(record_path, json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            atomic_write_bytes(pdf_path, part.data, durable=False)  # checked by its digest when read
+            record_data = json.dumps(record, ensure_ascii=False).encode("utf-8")
+            atomic_write_bytes(record_path, record_data, durable=False)
         except OSError:
             pass  # a cache that cannot be written only costs time
 

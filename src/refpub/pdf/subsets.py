@@ -92,7 +92,7 @@ class FontSources:
         elif digest not in self._stored:
             if file_digest(path) != digest:  # absent or damaged
                 try:
-                    atomic_write_bytes(path, data)
+                    atomic_write_bytes(path, data, durable=False)  # checked by its digest when read
                 except OSError:
                     self._data.setdefault(digest, data)  # a cache that cannot be written
                     return digest
