@@ -41,7 +41,7 @@ from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 
 # re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
-from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters  # noqa: E402
+from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters
 
 if TYPE_CHECKING:
     from .building.manifest import Environment

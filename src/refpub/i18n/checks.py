@@ -407,7 +407,7 @@ def check_glossary(catalog: CatalogToCheck, message: Message) -> list[Diagnostic
         return []
     strings, sources = _strings(message), _sources(message)
     context = message.context or ""
-    if strings[0] == sources[0] or context.startswith("organisation:") and context.endswith(":name"):
+    if strings[0] == sources[0] or (context.startswith("organisation:") and context.endswith(":name")):
         return []
     return [
         _warning(
