@@ -352,11 +352,12 @@ def build_custom_handout(
     """Check, render and write an ad-hoc handout (`refpub handout`); raises ContentError or
     BuildError. Like :func:`build`, the exporter renders and this writes, atomically."""
     from .building.loading import load_project
+    from .content.adhoc import check_custom_handout
     from .content.project import check_out_dir, find_root
     from .diagnostics import Severity
     from .errors import ContentError
     from .export.base import RenderSession
-    from .export.handouts import check_custom_handout, render_handout
+    from .export.handouts import render_handout
     from .pdf.fonts import require_faces
 
     root = find_root(project_path)
