@@ -132,7 +132,7 @@ def measure(cmd: list[str], cwd: Path | None = None, env: dict | None = None, me
     sampler = threading.Thread(target=sample, daemon=True)
     if memory:
         sampler.start()
-    out, err = proc.communicate()
+    _, err = proc.communicate()
     seconds = time.perf_counter() - started
     stop.set()
     if memory:
@@ -269,7 +269,8 @@ def bench_size(n: int, repeat: int, work: Path, peers: bool, log, save) -> dict:
             for i in range(repeat):
                 out = work / f"p{n}-parts"
                 shutil.rmtree(out, ignore_errors=True)
-                cmd = _refpub_build(project) + [
+                cmd = [
+                    *_refpub_build(project),
                     "--only",
                     "handbook",
                     "--lang",

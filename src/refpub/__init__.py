@@ -30,17 +30,17 @@ def check(path: str | Path = ".") -> list[Diagnostic]:
 
 
 __all__ = [
-    "build",
-    "BuildResult",
-    "OutputResult",
     "BuildError",
+    "BuildResult",
     "ContentError",
     "Diagnostic",
     "EnvironmentProblem",
     "Location",
+    "OutputResult",
     "Project",
     "ProjectNotFound",
     "RefpubError",
+    "build",
     "check",
     "load_project",
 ]

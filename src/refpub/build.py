@@ -41,7 +41,7 @@ from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 
 # re-exported: refpub.build.OUTPUT_KINDS, refpub.build.exporters
-from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters  # noqa: E402
+from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters
 
 if TYPE_CHECKING:
     from .building.manifest import Environment
@@ -352,11 +352,12 @@ def build_custom_handout(
     """Check, render and write an ad-hoc handout (`refpub handout`); raises ContentError or
     BuildError. Like :func:`build`, the exporter renders and this writes, atomically."""
     from .building.loading import load_project
+    from .content.adhoc import check_custom_handout
     from .content.project import check_out_dir, find_root
     from .diagnostics import Severity
     from .errors import ContentError
     from .export.base import RenderSession
-    from .export.handouts import check_custom_handout, render_handout
+    from .export.handouts import render_handout
     from .pdf.fonts import require_faces
 
     root = find_root(project_path)

@@ -402,7 +402,7 @@ def test_rows_are_packed_so_every_page_but_the_last_is_filled(cli, make_project,
 
 
 def test_packing_keeps_the_declared_order_when_everything_fits():
-    from refpub.export.handouts import pack
+    from refpub.pdf.fitting import pack
 
     heights = {"a": 40.0, "b": 40.0, "c": 30.0, "d": 10.0}
     orders, pages = pack(10.0, [(5.0, list("abcd"))], heights.get, 200.0)

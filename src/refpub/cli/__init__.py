@@ -18,7 +18,7 @@ from ..version import __version__
 from . import build, handout, i18n, project, serve
 from .common import EXIT_BUSY, EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
-__all__ = ["main", "build_parser", "EXIT_OK", "EXIT_CONTENT", "EXIT_USAGE", "EXIT_BUSY"]
+__all__ = ["EXIT_BUSY", "EXIT_CONTENT", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
 # The order of `refpub --help`.
 COMMAND_GROUPS = (project, build, handout, i18n, serve)

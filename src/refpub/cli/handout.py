@@ -1,6 +1,6 @@
 """`refpub handout`: an ad-hoc bilingual handout from command-line options, without editing YAML.
 
-The work is done by build.py (`build_custom_handout`), which renders with export/handouts.py.
+The handout is content/adhoc.py's; build.py (`build_custom_handout`) renders it with export/handouts.py.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from .common import EXIT_CONTENT, EXIT_OK, add_no_wait, add_project, print_diagn
 
 def cmd_handout(args: argparse.Namespace) -> int:
     from ..build import build_custom_handout
+    from ..content.adhoc import custom_handout_from_options
     from ..errors import BuildErrors
-    from ..export.handouts import custom_handout_from_options
 
     handout = custom_handout_from_options(
         orgs=args.orgs,

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..content.model import Name, PartialDate
 from ..content.schema import CONTAINER_KINDS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_TEXT_CHARS, READING_KIND_TABLE
@@ -262,79 +263,119 @@ def _check_url(item: Item, key: str = "url") -> None:
 
 def item_from_csl(data: dict, label: str, location: Location | None = None) -> Item:
     item = Item(label, location or Location(""), {})
-    f = item.fields
-    csl_type = _text(data, "type")
-    kind = KINDS_FROM_CSL.get(csl_type)
-    if kind is None:
-        kind, item.kind_guessed = "article", True
-        item.notes.append(f"CSL type {csl_type!r} has no refpub kind: filed as 'article'; change `kind` if needed")
-    f["kind"] = kind
+    kind = _csl_kind(data, item)
     used = {"type"}
-    for source, target in (("title", "title"), ("abstract", "summary"), ("URL", "url"), ("note", "note")):
-        value = _text(data, source)
-        if value:
-            f[target] = plain_text(value) if target != "note" else _RICH_TEXT.sub("", value).strip()
-            used.add(source)
-    container, publisher = plain_text(_text(data, "container-title")), plain_text(_text(data, "publisher"))
-    if kind in _CONTAINER_KINDS and container:
-        f["publisher"] = container
-        used.add("container-title")
-    elif publisher:
-        f["publisher"] = publisher
-        used.add("publisher")
-    elif container:
-        f["publisher"] = container
-        used.add("container-title")
-    authors = data.get("author")
-    if authors:
-        if not isinstance(authors, list):
-            raise _Bad(f"'author' must be a list of names, not {_describe(authors)}")
-        names: list = []
-        for name in authors:
-            if not isinstance(name, dict):
-                raise _Bad(f"each name in 'author' must be a mapping (family, given or literal), not {_describe(name)}")
-            parts = {
-                k: _text(name, k) for k in ("literal", "family", "given", "non-dropping-particle", "dropping-particle")
-            }
-            if parts["literal"]:
-                names.append(plain_text(parts["literal"]))
-                continue
-            family = " ".join(p for p in (parts["non-dropping-particle"], parts["family"]) if p)
-            given = " ".join(p for p in (parts["given"], parts["dropping-particle"]) if p)
-            if family or given:
-                names.append(_name_value(family, given) if family else plain_text(given))
-        if names:
-            f["authors"] = names
-        used.add("author")
-    issued = data.get("issued")
-    if issued not in (None, "", {}):
-        if not isinstance(issued, dict):
-            raise _Bad(f"'issued' must be a mapping (date-parts), not {_describe(issued)}")
-        if issued.get("date-parts"):
-            date, end = _date_from_parts(issued["date-parts"])
-        else:
-            date, end = _date_from_text(_text(issued, "raw") or _text(issued, "literal"))
-        _set_date(item, date, end)
-        if date:
-            used.add("issued")
-    language = _text(data, "language")
-    if language:
-        lang = _language(language, item)
-        if lang:
-            f["language"] = lang
-            used.add("language")
-    doi = _text(data, "DOI").strip()
-    if doi:
-        # Matched on always; kept (as a doi.org link) only when the item has no URL of its own.
-        item.doi = doi
-        if "url" not in f:
-            f["url"] = f"https://doi.org/{item.doi}"
-            used.add("DOI")
+    used |= _csl_texts(data, item)
+    used |= _csl_publisher(data, item, kind)
+    used |= _csl_authors(data, item)
+    used |= _csl_issued(data, item)
+    used |= _csl_language(data, item)
+    used |= _csl_doi(data, item)
     _check_url(item)
     if kind == "report" and data.get("genre") == "Report":
         used.add("genre")  # what refpub writes for a report: its kind says it
     item.dropped = sorted(k for k in data if k not in used and k not in _IGNORED_CSL)
     return item
+
+
+# Each step of item_from_csl sets the item's fields from some CSL fields and gives back the
+# names of the CSL fields it used (the rest are reported as dropped).
+
+
+def _csl_kind(data: dict, item: Item) -> str:
+    csl_type = _text(data, "type")
+    kind = KINDS_FROM_CSL.get(csl_type)
+    if kind is None:
+        kind, item.kind_guessed = "article", True
+        item.notes.append(f"CSL type {csl_type!r} has no refpub kind: filed as 'article'; change `kind` if needed")
+    item.fields["kind"] = kind
+    return kind
+
+
+def _csl_texts(data: dict, item: Item) -> set[str]:
+    used = set()
+    for source, target in (("title", "title"), ("abstract", "summary"), ("URL", "url"), ("note", "note")):
+        value = _text(data, source)
+        if value:
+            item.fields[target] = plain_text(value) if target != "note" else _RICH_TEXT.sub("", value).strip()
+            used.add(source)
+    return used
+
+
+def _csl_publisher(data: dict, item: Item, kind: str) -> set[str]:
+    """The periodical or site for a kind that has one (container-title), else the publisher."""
+    container, publisher = plain_text(_text(data, "container-title")), plain_text(_text(data, "publisher"))
+    if kind in _CONTAINER_KINDS and container:
+        item.fields["publisher"] = container
+        return {"container-title"}
+    if publisher:
+        item.fields["publisher"] = publisher
+        return {"publisher"}
+    if container:
+        item.fields["publisher"] = container
+        return {"container-title"}
+    return set()
+
+
+def _csl_authors(data: dict, item: Item) -> set[str]:
+    authors = data.get("author")
+    if not authors:
+        return set()
+    if not isinstance(authors, list):
+        raise _Bad(f"'author' must be a list of names, not {_describe(authors)}")
+    names = [name for name in map(_csl_name, authors) if name is not None]
+    if names:
+        item.fields["authors"] = names
+    return {"author"}
+
+
+def _csl_name(name) -> str | dict | None:
+    """One CSL name as readings.yaml writes it; None when it has no parts."""
+    if not isinstance(name, dict):
+        raise _Bad(f"each name in 'author' must be a mapping (family, given or literal), not {_describe(name)}")
+    parts = {k: _text(name, k) for k in ("literal", "family", "given", "non-dropping-particle", "dropping-particle")}
+    if parts["literal"]:
+        return plain_text(parts["literal"])
+    family = " ".join(p for p in (parts["non-dropping-particle"], parts["family"]) if p)
+    given = " ".join(p for p in (parts["given"], parts["dropping-particle"]) if p)
+    if family or given:
+        return _name_value(family, given) if family else plain_text(given)
+    return None
+
+
+def _csl_issued(data: dict, item: Item) -> set[str]:
+    issued = data.get("issued")
+    if issued in (None, "", {}):
+        return set()
+    if not isinstance(issued, dict):
+        raise _Bad(f"'issued' must be a mapping (date-parts), not {_describe(issued)}")
+    if issued.get("date-parts"):
+        date, end = _date_from_parts(issued["date-parts"])
+    else:
+        date, end = _date_from_text(_text(issued, "raw") or _text(issued, "literal"))
+    _set_date(item, date, end)
+    return {"issued"} if date else set()
+
+
+def _csl_language(data: dict, item: Item) -> set[str]:
+    language = _text(data, "language")
+    lang = _language(language, item) if language else ""
+    if lang:
+        item.fields["language"] = lang
+        return {"language"}
+    return set()
+
+
+def _csl_doi(data: dict, item: Item) -> set[str]:
+    doi = _text(data, "DOI").strip()
+    if not doi:
+        return set()
+    # Matched on always; kept (as a doi.org link) only when the item has no URL of its own.
+    item.doi = doi
+    if "url" not in item.fields:
+        item.fields["url"] = f"https://doi.org/{item.doi}"
+        return {"DOI"}
+    return set()
 
 
 def item_from_ris(record: dict, label: str, location: Location | None = None) -> Item:
@@ -423,66 +464,89 @@ class _Positions:
         return self.line, offset - self.line_start + 1
 
 
-def _json_records(text: str, rel: str, reporter: Reporter) -> list[tuple[object, Location]]:
-    """The items of a CSL-JSON file, each with the line it starts on."""
-    decoder = json.JSONDecoder()
-    ws = re.compile(r"[ \t\n\r]*")
+class _JsonScanner:
+    """Decodes the values of a CSL-JSON file one at a time; a problem is reported at its line."""
 
-    def skip(at: int) -> int:  # past the white space at ``at``
-        found = ws.match(text, at)
+    _WHITE_SPACE = re.compile(r"[ \t\n\r]*")
+
+    def __init__(self, text: str, rel: str, reporter: Reporter):
+        self.text, self.rel, self.reporter = text, rel, reporter
+        self.decoder = json.JSONDecoder()
+
+    def skip(self, at: int) -> int:
+        """The offset past the white space at ``at``."""
+        found = self._WHITE_SPACE.match(self.text, at)
         return found.end() if found else at
 
-    def decode(at: int):
+    def decode(self, at: int) -> tuple[Any, int] | None:
+        """The value at ``at`` and the offset after it; None (reported) when it is not JSON."""
         try:
-            return decoder.raw_decode(text, at)
+            return self.decoder.raw_decode(self.text, at)
         except json.JSONDecodeError as exc:
-            cut = exc.pos >= len(text.rstrip())
+            cut = exc.pos >= len(self.text.rstrip())
             problem = "the file ends in the middle of an item (is it cut off?)" if cut else exc.msg
-            reporter.error(f"not valid JSON: {problem}", Location(rel, exc.lineno, exc.colno))
+            self.reporter.error(f"not valid JSON: {problem}", Location(self.rel, exc.lineno, exc.colno))
         except RecursionError:
-            reporter.error("not valid CSL-JSON: the data is nested too deeply", Location(rel, *_position(text, at)))
+            self.reporter.error("not valid CSL-JSON: the data is nested too deeply", self.location(at))
         return None
 
-    at = skip(0)
+    def location(self, offset: int) -> Location:
+        return Location(self.rel, *_position(self.text, offset))
+
+
+def _json_records(text: str, rel: str, reporter: Reporter) -> list[tuple[object, Location]]:
+    """The items of a CSL-JSON file, each with the line it starts on."""
+    scanner = _JsonScanner(text, rel, reporter)
+    at = scanner.skip(0)
     if text.startswith("{", at):
-        decoded = decode(at)
-        if decoded is None:
-            return []
-        data, end = decoded
-        if text[skip(end) :]:
-            reporter.error("not valid JSON: extra data", Location(rel, *_position(text, skip(end))))
-            return []
-        listed = data.get("items", [data])
-        if not isinstance(listed, list):
-            reporter.error("expected CSL-JSON, a list of items (Zotero: Export… → CSL JSON)", Location(rel, 1, 1))
-            return []
-        return [(record, Location(rel, 1, 1)) for record in listed]
+        return _json_object_records(scanner, at)
+    return _json_list_records(scanner, at + 1)  # past the "["
+
+
+def _json_object_records(scanner: _JsonScanner, at: int) -> list[tuple[object, Location]]:
+    """The items of a file that is one object: one item, or ``{"items": [...]}``."""
+    rel, reporter = scanner.rel, scanner.reporter
+    decoded = scanner.decode(at)
+    if decoded is None:
+        return []
+    data, end = decoded
+    if scanner.text[scanner.skip(end) :]:
+        reporter.error("not valid JSON: extra data", scanner.location(scanner.skip(end)))
+        return []
+    listed = data.get("items", [data])
+    if not isinstance(listed, list):
+        reporter.error("expected CSL-JSON, a list of items (Zotero: Export… → CSL JSON)", Location(rel, 1, 1))
+        return []
+    return [(record, Location(rel, 1, 1)) for record in listed]
+
+
+def _json_list_records(scanner: _JsonScanner, at: int) -> list[tuple[object, Location]]:
+    """The items of a file that is a list, decoded one by one so each has its own line."""
+    text, rel, reporter = scanner.text, scanner.rel, scanner.reporter
     records: list[tuple[object, Location]] = []
     positions = _Positions(text)
-    at += 1  # the "["
     while True:
-        at = skip(at)
+        at = scanner.skip(at)
         if text.startswith("]", at) and not records:
             break
-        decoded = decode(at)
+        decoded = scanner.decode(at)
         if decoded is None:
             return []
         records.append((decoded[0], Location(rel, *positions(at))))
         if len(records) > MAX_ENTRIES:
             reporter.error(f"the file has more than {MAX_ENTRIES:,} items, the limit of a content file", Location(rel))
             return []
-        at = skip(decoded[1])
+        at = scanner.skip(decoded[1])
         if text.startswith(",", at):
             at += 1
             continue
         if text.startswith("]", at):
             break
-        line, column = _position(text, at)
-        reporter.error("not valid JSON: expected ',' or ']' after an item", Location(rel, line, column))
+        reporter.error("not valid JSON: expected ',' or ']' after an item", scanner.location(at))
         return []
-    end = skip(at + 1)
+    end = scanner.skip(at + 1)
     if end < len(text):
-        reporter.error("not valid JSON: extra data after the list", Location(rel, *_position(text, end)))
+        reporter.error("not valid JSON: extra data after the list", scanner.location(end))
         return []
     return records
 
@@ -795,34 +859,76 @@ def plan_import(
     topics: list[str] | None = None,
 ) -> ImportResult:
     """What importing ``items`` does to content/readings.yaml: the new text, the diff, the report."""
-    from ..content.load import load_publication
+    text = _read_readings_text(root)
+    options = _import_options(root, section, topics)
+    readings = _index_readings(text)
+    result = ImportResult()
+    seen: dict[tuple[str, str], Item] = {}  # what identifies each item of this file -> the first such item
+    new_entries = [entry for item in items if (entry := _plan_item(item, readings, options, seen, result)) is not None]
+    new_text = _new_readings_text(readings, new_entries, source_name)
+    _check_size(new_text, len(readings.data) + len(new_entries))
+    result.new_text = new_text
+    result.diff = "".join(
+        difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{READINGS}", f"b/{READINGS}")
+    )
+    return result
 
+
+@dataclass(frozen=True)
+class _ImportOptions:
+    """What the command line says of every item, and the language of a new reading."""
+
+    section: str | None
+    topics: list[str] | None
+    source_language: str
+
+
+@dataclass
+class _Readings:
+    """content/readings.yaml as the import found it, indexed by what identifies a reading."""
+
+    text: str
+    yaml: Any  # the round-trip loader that read ``data`` (None when the file is empty)
+    data: list
+    index: dict[tuple[str, str], list[int]]  # a key (_keys) -> the positions of the readings that have it
+    titles: dict[str, list[tuple[str, str]]]  # a title without its year -> its keys
+    new_ids: _Ids
+    edited: set[int] = field(default_factory=set)  # positions of the readings the import changes
+
+
+def _read_readings_text(root: Path) -> str:
     path = root / READINGS
     try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        return path.read_text(encoding="utf-8") if path.exists() else ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ImportProblem(f"{READINGS}: cannot read the file ({exc}); run `refpub check`") from exc
-    publication = load_publication(root, Reporter())
-    if publication is not None:
-        sections = [s.id for s in publication.sections]
-        topic_ids = [t.id for t in publication.topics]
-        if section is not None and section not in sections:
-            raise ImportProblem(
-                f"--section {section!r} is not a section of content/publication.yaml (one of: {', '.join(sections)})"
-            )
-        unknown = [t for t in topics or () if t not in topic_ids]
-        if unknown:
-            raise ImportProblem(
-                f"--topics: {', '.join(map(repr, unknown))} not in content/publication.yaml's topics (one of: {', '.join(topic_ids)})"
-            )
-        source_language = publication.source_language
-    else:
-        source_language = "en"
 
+
+def _import_options(root: Path, section: str | None, topics: list[str] | None) -> _ImportOptions:
+    """The options, once --section and --topics are known to be publication.yaml's."""
+    from ..content.load import load_publication
+
+    publication = load_publication(root, Reporter())
+    if publication is None:
+        return _ImportOptions(section, topics, "en")
+    sections = [s.id for s in publication.sections]
+    topic_ids = [t.id for t in publication.topics]
+    if section is not None and section not in sections:
+        raise ImportProblem(
+            f"--section {section!r} is not a section of content/publication.yaml (one of: {', '.join(sections)})"
+        )
+    unknown = [t for t in topics or () if t not in topic_ids]
+    if unknown:
+        raise ImportProblem(
+            f"--topics: {', '.join(map(repr, unknown))} not in content/publication.yaml's topics (one of: {', '.join(topic_ids)})"
+        )
+    return _ImportOptions(section, topics, publication.source_language)
+
+
+def _index_readings(text: str) -> _Readings:
     yaml, data = _load_readings(text) if text.strip() else (None, [])
-    edited: set[int] = set()
     index: dict[tuple[str, str], list[int]] = {}
-    titles: dict[str, list[tuple[str, str]]] = {}  # a title without its year -> its keys
+    titles: dict[str, list[tuple[str, str]]] = {}
     ids = set()
     for position, entry in enumerate(data):
         if not hasattr(entry, "get"):
@@ -834,93 +940,124 @@ def plan_import(
             index.setdefault(key, []).append(position)
             if key[0] == "title" and key not in titles.setdefault(key[1].rsplit("|", 1)[0], []):
                 titles[key[1].rsplit("|", 1)[0]].append(key)
-    new_ids = _Ids(ids)
+    return _Readings(text, yaml, data, index, titles, _Ids(ids))
 
-    result = ImportResult()
-    new_entries: list[dict] = []
-    seen: dict[tuple[str, str], Item] = {}  # what identifies each item of this file -> the first such item
-    for item in items:
-        f = dict(item.fields)
-        if item.dropped:
-            result.report.append(f"{item.where}: not imported, refpub has no field for: {', '.join(item.dropped)}")
-        result.report.extend(f"{item.where}: {note}" for note in item.notes)
-        keys = _keys(f.get("url", ""), item.doi, f.get("title", ""), f.get("date"))
-        if not f.get("date"):  # no year: the title alone, if it names one reading
-            keys = [k for k in keys if k[0] != "title"] + titles.get(_norm_title(f.get("title", "")), [])[:1]
-        twin = next(((key, seen[key]) for key in keys if key in seen), None)
-        if twin is not None:
-            key, first = twin
-            result.report.append(
-                f"{item.where}: the same reading as {first.where} (same {_KEY_NAMES[key[0]]}); "
-                "not imported: remove one of them from the export"
-            )
-            continue
-        for key in keys:
-            seen[key] = item
 
-        match = None
-        for key in keys:
-            found = index.get(key, [])
-            if len(found) > 1:  # several readings share it: the title and year decide
-                title_matches = [i for k in keys if k[0] == "title" for i in index.get(k, [])]
-                found = [i for i in found if i in title_matches]
-            if len(found) == 1:
-                match = found[0]
-                break
-            if len(found) > 1:
-                names = ", ".join(repr(str(data[i].get("id"))) for i in found)
-                result.report.append(f"{item.where}: matches several readings ({names}); not imported")
-                match = -1
-                break
-        if match == -1:
-            continue
-        if match is not None:
-            entry = data[match]
-            if section is not None:
-                f["section"] = section
-            if topics is not None:
-                f["topics"] = list(topics)
-            if item.kind_guessed:
-                f.pop("kind", None)
-            reading_id = str(entry.get("id"))
-            changes = []
-            for name in FIELD_ORDER:
-                if name not in f or name == "id":
-                    continue
-                current = entry.get(name)
-                if not _same(name, current, f[name]):
-                    changes.append(f"{name}: {_shown(current)} -> {_shown(f[name])}")
-                    entry[name] = _scalar(name, f[name])
-            if changes:
-                result.updated.append(reading_id)
-                result.changes[reading_id] = changes
-                edited.add(match)
-            else:
-                result.unchanged.append(reading_id)
-            continue
-        if section is None:
-            raise ImportProblem(f"{item.where} is a new reading: say which section it goes in with --section")
-        if not f.get("title"):
-            result.report.append(f"{item.where}: has no title; not imported")
-            continue
-        new_id = new_ids.make(_slug(f["title"]))
-        f.update(id=new_id, section=section, topics=list(topics or ()))
-        f.setdefault("language", source_language)
-        if "summary" not in f:
-            f["summary"] = ""
-            result.report.append(
-                f"{item.where}: has no abstract; write a `summary` for reading '{new_id}' (refpub check asks for it)"
-            )
-        new_entries.append(f)
-        result.added.append(new_id)
+def _plan_item(
+    item: Item, readings: _Readings, options: _ImportOptions, seen: dict[tuple[str, str], Item], result: ImportResult
+) -> dict | None:
+    """Update the reading ``item`` is, or give the new reading it makes (None when it makes none)."""
+    f = dict(item.fields)
+    if item.dropped:
+        result.report.append(f"{item.where}: not imported, refpub has no field for: {', '.join(item.dropped)}")
+    result.report.extend(f"{item.where}: {note}" for note in item.notes)
+    keys = _item_keys(item, f, readings)
+    if _is_repeated(item, keys, seen, result):
+        return None
+    match = _matching_reading(item, keys, readings, result)
+    if match == -1:
+        return None
+    if match is not None:
+        _update_reading(item, f, match, readings, options, result)
+        return None
+    return _new_reading(item, f, readings, options, result)
 
-    new_text = text
-    if not data and text.strip() and new_entries:
+
+def _item_keys(item: Item, f: dict, readings: _Readings) -> list[tuple[str, str]]:
+    keys = _keys(f.get("url", ""), item.doi, f.get("title", ""), f.get("date"))
+    if not f.get("date"):  # no year: the title alone, if it names one reading
+        keys = [k for k in keys if k[0] != "title"] + readings.titles.get(_norm_title(f.get("title", "")), [])[:1]
+    return keys
+
+
+def _is_repeated(item: Item, keys: list[tuple[str, str]], seen: dict[tuple[str, str], Item], result) -> bool:
+    """True (reported) when an earlier item of the file is the same reading; else ``item`` is seen."""
+    twin = next(((key, seen[key]) for key in keys if key in seen), None)
+    if twin is not None:
+        key, first = twin
+        result.report.append(
+            f"{item.where}: the same reading as {first.where} (same {_KEY_NAMES[key[0]]}); "
+            "not imported: remove one of them from the export"
+        )
+        return True
+    for key in keys:
+        seen[key] = item
+    return False
+
+
+def _matching_reading(item: Item, keys: list[tuple[str, str]], readings: _Readings, result) -> int | None:
+    """The position of the one reading ``item`` is; None for none, -1 (reported) for several."""
+    index = readings.index
+    for key in keys:
+        found = index.get(key, [])
+        if len(found) > 1:  # several readings share it: the title and year decide
+            title_matches = [i for k in keys if k[0] == "title" for i in index.get(k, [])]
+            found = [i for i in found if i in title_matches]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            names = ", ".join(repr(str(readings.data[i].get("id"))) for i in found)
+            result.report.append(f"{item.where}: matches several readings ({names}); not imported")
+            return -1
+    return None
+
+
+def _update_reading(
+    item: Item, f: dict, match: int, readings: _Readings, options: _ImportOptions, result: ImportResult
+) -> None:
+    entry = readings.data[match]
+    if options.section is not None:
+        f["section"] = options.section
+    if options.topics is not None:
+        f["topics"] = list(options.topics)
+    if item.kind_guessed:
+        f.pop("kind", None)
+    reading_id = str(entry.get("id"))
+    changes = []
+    for name in FIELD_ORDER:
+        if name not in f or name == "id":
+            continue
+        current = entry.get(name)
+        if not _same(name, current, f[name]):
+            changes.append(f"{name}: {_shown(current)} -> {_shown(f[name])}")
+            entry[name] = _scalar(name, f[name])
+    if changes:
+        result.updated.append(reading_id)
+        result.changes[reading_id] = changes
+        readings.edited.add(match)
+    else:
+        result.unchanged.append(reading_id)
+
+
+def _new_reading(
+    item: Item, f: dict, readings: _Readings, options: _ImportOptions, result: ImportResult
+) -> dict | None:
+    if options.section is None:
+        raise ImportProblem(f"{item.where} is a new reading: say which section it goes in with --section")
+    if not f.get("title"):
+        result.report.append(f"{item.where}: has no title; not imported")
+        return None
+    new_id = readings.new_ids.make(_slug(f["title"]))
+    f.update(id=new_id, section=options.section, topics=list(options.topics or ()))
+    f.setdefault("language", options.source_language)
+    if "summary" not in f:
+        f["summary"] = ""
+        result.report.append(
+            f"{item.where}: has no abstract; write a `summary` for reading '{new_id}' (refpub check asks for it)"
+        )
+    result.added.append(new_id)
+    return f
+
+
+def _new_readings_text(readings: _Readings, new_entries: list[dict], source_name: str) -> str:
+    """readings.yaml with the edited readings rewritten in place and the new ones appended."""
+    text, new_text = readings.text, readings.text
+    if not readings.data and text.strip() and new_entries:
         # An empty list (`[]`): keep the comments, drop the empty flow list the entries replace.
         new_text = "".join(line for line in text.splitlines(True) if line.lstrip().startswith("#") or not line.strip())
-    if edited:
-        assert yaml is not None
-        kept = _dump_keeping_layout(yaml, data, edited, text)
+    if readings.edited:
+        assert readings.yaml is not None
+        kept = _dump_keeping_layout(readings.yaml, readings.data, readings.edited, text)
         if kept is None:
             raise ImportProblem(
                 f"{READINGS}: refpub cannot rewrite this file without changing lines the import does not "
@@ -932,18 +1069,17 @@ def plan_import(
         if new_text and not new_text.endswith("\n"):
             new_text += "\n"
         new_text += _new_entries_text(new_entries, source_name)
+    return new_text
+
+
+def _check_size(new_text: str, entries: int) -> None:
     size = len(new_text.encode("utf-8"))
-    if size > MAX_FILE_BYTES or len(data) + len(new_entries) > MAX_ENTRIES:
+    if size > MAX_FILE_BYTES or entries > MAX_ENTRIES:
         raise ImportProblem(
-            f"{READINGS}: the import would make it {size:,} bytes with {len(data) + len(new_entries):,} readings; "
+            f"{READINGS}: the import would make it {size:,} bytes with {entries:,} readings; "
             f"a content file holds at most {MAX_FILE_BYTES:,} bytes and {MAX_ENTRIES:,} entries "
             "(import a smaller selection); nothing was changed"
         )
-    result.new_text = new_text
-    result.diff = "".join(
-        difflib.unified_diff(text.splitlines(True), new_text.splitlines(True), f"a/{READINGS}", f"b/{READINGS}")
-    )
-    return result
 
 
 def import_zotero(

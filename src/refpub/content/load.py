@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -231,73 +231,85 @@ class _FieldReader:
         self.label = label
 
     def read(self, f: S.Field, node: yaml.Node) -> Any:
-        kind = f.kind
-        if kind in (S.TEXT, S.OPTIONAL_TEXT):
-            value = _text(_scalar(node, "text", f.name), f.name)
-            if kind == S.TEXT and not value:
-                raise _Invalid(f"'{f.name}' is empty")
-            return value
-        if kind == S.SLUG:
-            return self._slug(_scalar(node, "an id", f.name), f.name)
-        if kind == S.LANG:
-            return self._lang(_scalar(node, "a language code", f.name), f.name)
-        if kind in (S.DATE, S.FULL_DATE):
-            return self._date(_scalar(node, "a date", f.name), f)
-        if kind == S.URL:
-            value = _scalar(node, "a link", f.name).strip()
-            problem = check_url(value)
-            if problem:
-                raise _Invalid(f"{f.name} '{_visible(value)}' {problem}")
-            lookalike = mixed_script_host(value)
-            if lookalike:
-                self.reporter.warning(f"{self.label()}: {f.name} '{value}': {lookalike}", _loc(self.file, node))
-            return value
-        if kind == S.EMAIL:
-            value = _scalar(node, "an email address", f.name).strip()
-            if not _EMAIL_RE.match(value):
-                raise _Invalid(f"email '{value}' is not an email address (name@example.org)")
-            problem = control_character_problem(value)
-            if problem:
-                raise _Invalid(f"email {problem}")
-            lookalike = mixed_script_host(f"mailto://{value.rpartition('@')[2]}")
-            if lookalike:
-                self.reporter.warning(f"{self.label()}: email '{value}': {lookalike}", _loc(self.file, node))
-            return value
-        if kind == S.PHONE:
-            value = _scalar(node, "a phone number", f.name).strip()
-            if not _PHONE_RE.match(value):
-                raise _Invalid(f"phone '{value}' is not a phone number (digits, spaces, +, -, parentheses)")
-            return value
-        if kind == S.INT:
-            value = _scalar(node, "a whole number", f.name).strip()
-            if not re.fullmatch(r"[0-9]{1,6}", value):
-                raise _Invalid(f"'{f.name}' must be a whole number, not '{value}'")
-            return int(value)
-        if kind == S.BOOL:
-            value = _scalar(node, "true or false", f.name).strip().lower()
-            if value not in ("true", "false"):
-                raise _Invalid(f"'{f.name}' must be true or false, not '{value}'")
-            return value == "true"
-        if kind == S.CHOICE:
-            value = _scalar(node, "a name", f.name).strip()
-            if value not in f.choices:
-                raise _Invalid(self._unknown_choice(f, value))
-            return value
-        if kind in (S.TEXT_LIST, S.NAME_LIST, S.SLUG_LIST, S.LANG_LIST, S.CHOICE_LIST):
-            return self._list(f, node)
-        if kind == S.TIME:
-            value = _scalar(node, "a time", f.name).strip()
-            m = _TIME_RE.match(value)
-            if not m:
-                raise _Invalid(f"{f.name} '{_visible(value)}' is not a time (HH:MM, 24 hours, 00:00 to 23:59)")
-            return _dt.time(int(m.group(1)), int(m.group(2)))
-        if kind == S.LANG_MAP:
+        read_kind = self._BY_KIND.get(f.kind)
+        if read_kind is None:
+            raise AssertionError(f"unknown field kind {f.kind}")  # a bug in content/schema.py
+        return read_kind(self, f, node)
+
+    # One reader per field kind (content/schema.py), each (field, node) -> value.
+
+    def _read_text(self, f: S.Field, node: yaml.Node) -> str:
+        value = _text(_scalar(node, "text", f.name), f.name)
+        if f.kind == S.TEXT and not value:
+            raise _Invalid(f"'{f.name}' is empty")
+        return value
+
+    def _read_slug(self, f: S.Field, node: yaml.Node) -> str:
+        return self._slug(_scalar(node, "an id", f.name), f.name)
+
+    def _read_lang(self, f: S.Field, node: yaml.Node) -> str:
+        return self._lang(_scalar(node, "a language code", f.name), f.name)
+
+    def _read_date(self, f: S.Field, node: yaml.Node) -> PartialDate:
+        return self._date(_scalar(node, "a date", f.name), f)
+
+    def _read_url(self, f: S.Field, node: yaml.Node) -> str:
+        value = _scalar(node, "a link", f.name).strip()
+        problem = check_url(value)
+        if problem:
+            raise _Invalid(f"{f.name} '{_visible(value)}' {problem}")
+        lookalike = mixed_script_host(value)
+        if lookalike:
+            self.reporter.warning(f"{self.label()}: {f.name} '{value}': {lookalike}", _loc(self.file, node))
+        return value
+
+    def _read_email(self, f: S.Field, node: yaml.Node) -> str:
+        value = _scalar(node, "an email address", f.name).strip()
+        if not _EMAIL_RE.match(value):
+            raise _Invalid(f"email '{value}' is not an email address (name@example.org)")
+        problem = control_character_problem(value)
+        if problem:
+            raise _Invalid(f"email {problem}")
+        lookalike = mixed_script_host(f"mailto://{value.rpartition('@')[2]}")
+        if lookalike:
+            self.reporter.warning(f"{self.label()}: email '{value}': {lookalike}", _loc(self.file, node))
+        return value
+
+    def _read_phone(self, f: S.Field, node: yaml.Node) -> str:
+        value = _scalar(node, "a phone number", f.name).strip()
+        if not _PHONE_RE.match(value):
+            raise _Invalid(f"phone '{value}' is not a phone number (digits, spaces, +, -, parentheses)")
+        return value
+
+    def _read_int(self, f: S.Field, node: yaml.Node) -> int:
+        value = _scalar(node, "a whole number", f.name).strip()
+        if not re.fullmatch(r"[0-9]{1,6}", value):
+            raise _Invalid(f"'{f.name}' must be a whole number, not '{value}'")
+        return int(value)
+
+    def _read_bool(self, f: S.Field, node: yaml.Node) -> bool:
+        value = _scalar(node, "true or false", f.name).strip().lower()
+        if value not in ("true", "false"):
+            raise _Invalid(f"'{f.name}' must be true or false, not '{value}'")
+        return value == "true"
+
+    def _read_choice(self, f: S.Field, node: yaml.Node) -> str:
+        value = _scalar(node, "a name", f.name).strip()
+        if value not in f.choices:
+            raise _Invalid(self._unknown_choice(f, value))
+        return value
+
+    def _read_time(self, f: S.Field, node: yaml.Node) -> _dt.time:
+        value = _scalar(node, "a time", f.name).strip()
+        m = _TIME_RE.match(value)
+        if not m:
+            raise _Invalid(f"{f.name} '{_visible(value)}' is not a time (HH:MM, 24 hours, 00:00 to 23:59)")
+        return _dt.time(int(m.group(1)), int(m.group(2)))
+
+    def _read_text_or_lang_map(self, f: S.Field, node: yaml.Node) -> str | MappingProxyType:
+        if isinstance(node, yaml.MappingNode):
             return self._lang_map(f, node)
-        if kind == S.TEXT_OR_LANG_MAP:
-            if isinstance(node, yaml.MappingNode):
-                return self._lang_map(f, node)
-            return _text(_scalar(node, "text or a mapping of language code to text", f.name), f.name)
-        raise AssertionError(f"unknown field kind {kind}")  # a bug in content/schema.py
+        return _text(_scalar(node, "text or a mapping of language code to text", f.name), f.name)
 
     def _slug(self, value: str, name: str) -> str:
         value = value.strip()
@@ -395,6 +407,29 @@ class _FieldReader:
             result[lang] = text
         return MappingProxyType(result)
 
+    _BY_KIND: ClassVar[dict[str, Callable[[_FieldReader, S.Field, yaml.Node], Any]]] = {
+        S.TEXT: _read_text,
+        S.OPTIONAL_TEXT: _read_text,
+        S.SLUG: _read_slug,
+        S.LANG: _read_lang,
+        S.DATE: _read_date,
+        S.FULL_DATE: _read_date,
+        S.URL: _read_url,
+        S.EMAIL: _read_email,
+        S.PHONE: _read_phone,
+        S.INT: _read_int,
+        S.BOOL: _read_bool,
+        S.CHOICE: _read_choice,
+        S.TEXT_LIST: _list,
+        S.NAME_LIST: _list,
+        S.SLUG_LIST: _list,
+        S.LANG_LIST: _list,
+        S.CHOICE_LIST: _list,
+        S.TIME: _read_time,
+        S.LANG_MAP: _lang_map,
+        S.TEXT_OR_LANG_MAP: _read_text_or_lang_map,
+    }
+
 
 def read_record(
     node: yaml.Node,
@@ -408,63 +443,84 @@ def read_record(
     if not isinstance(node, yaml.MappingNode):
         reporter.error(f"each {record.name} must be a mapping of fields, not {_describe(node)}", entry_loc)
         return None
+    entry = _Entry(record, file, reporter, label or _entry_label(node, record, entry_loc), {"": entry_loc})
+    for key, value in node.value:
+        f = _declared_field(entry, key)
+        if f is not None:
+            _read_value(entry, f, value)
+    for f in record.fields:
+        if f.required and f.name not in entry.seen:
+            reporter.error(f"{entry.label}: missing required field '{f.name}'", entry_loc)
+    return entry.values, entry.locations
 
-    # Find the id first so every message can name the entry.
+
+@dataclasses.dataclass
+class _Entry:
+    """One mapping being read against its Record: what it has given so far, and where."""
+
+    record: S.Record
+    file: str
+    reporter: Reporter
+    label: str  # how every message names the entry: "organisation 'x'", "reading at line 12"
+    locations: dict[str, Location]  # field name -> where its value is ("": the entry itself)
+    values: dict[str, Any] = dataclasses.field(default_factory=dict)
+    seen: set[str] = dataclasses.field(default_factory=set)  # the fields named, even when invalid
+
+    def __post_init__(self) -> None:
+        self.reader = _FieldReader(self.file, self.reporter, lambda: self.label)
+
+
+def _entry_label(node: yaml.MappingNode, record: S.Record, entry_loc: Location) -> str:
+    """The entry named by its id, found first so every message can name it; else by its line."""
     entry_id = None
     for key, value in node.value:
         if isinstance(key, yaml.ScalarNode) and key.value == "id" and isinstance(value, yaml.ScalarNode):
             entry_id = value.value.strip() or None
-    names = {"id": entry_id}
+    return f"{record.name} '{entry_id}'" if entry_id else f"{record.name} at line {entry_loc.line}"
 
-    def current_label() -> str:
-        if label:
-            return label
-        return f"{record.name} '{names['id']}'" if names["id"] else f"{record.name} at line {entry_loc.line}"
 
-    reader = _FieldReader(file, reporter, current_label)
-    values: dict[str, Any] = {}
-    locations: dict[str, Location] = {"": entry_loc}
-    seen: set[str] = set()
-    for key, value in node.value:
-        key_loc = _loc(file, key)
-        if not isinstance(key, yaml.ScalarNode):
-            reporter.error(f"{current_label()}: a field name must be plain text", key_loc)
-            continue
-        name = key.value
-        f = record.field(name)
-        if f is None:
-            close = difflib.get_close_matches(name, record.names, n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(record.names)}"
-            reporter.error(f"{current_label()}: unknown field '{name}'{hint}", key_loc)
-            continue
-        if name in seen:
-            reporter.error(f"{current_label()}: field '{name}' is given twice", key_loc)
-            continue
-        seen.add(name)
-        value_loc = _loc(file, value)
-        locations[name] = value_loc
-        if _is_null(value):
-            if f.required:
-                reporter.error(f"{current_label()}: '{name}' is empty", value_loc)
-            continue
-        try:
-            if f.kind == S.RECORD:
-                sub = read_record(value, f.nested, file, reporter, label=f"{current_label()}: {name}")
-                if sub is not None:
-                    values[name] = sub
-                continue
-            if f.kind == S.RECORD_LIST:
-                # A line of opening hours is named by its organisation ("organisation 'x': hours").
-                item_label = f"{current_label()}: {name}" if f.nested is S.OPENING else None
-                values[name] = _read_record_list(value, f.nested, file, reporter, item_label)
-                continue
-            values[name] = reader.read(f, value)
-        except _Invalid as exc:
-            reporter.error(f"{current_label()}: {exc}", value_loc)
-    for f in record.fields:
-        if f.required and f.name not in seen:
-            reporter.error(f"{current_label()}: missing required field '{f.name}'", entry_loc)
-    return values, locations
+def _declared_field(entry: _Entry, key: yaml.Node) -> S.Field | None:
+    """The field ``key`` names; None (reported) when it is not plain text, unknown or repeated."""
+    key_loc = _loc(entry.file, key)
+    if not isinstance(key, yaml.ScalarNode):
+        entry.reporter.error(f"{entry.label}: a field name must be plain text", key_loc)
+        return None
+    name = key.value
+    f = entry.record.field(name)
+    if f is None:
+        close = difflib.get_close_matches(name, entry.record.names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f"; known fields: {', '.join(entry.record.names)}"
+        entry.reporter.error(f"{entry.label}: unknown field '{name}'{hint}", key_loc)
+        return None
+    if name in entry.seen:
+        entry.reporter.error(f"{entry.label}: field '{name}' is given twice", key_loc)
+        return None
+    entry.seen.add(name)
+    return f
+
+
+def _read_value(entry: _Entry, f: S.Field, value: yaml.Node) -> None:
+    """The value of field ``f`` into ``entry.values``; a problem is reported at the value."""
+    name, file, reporter = f.name, entry.file, entry.reporter
+    value_loc = _loc(file, value)
+    entry.locations[name] = value_loc
+    if _is_null(value):
+        if f.required:
+            reporter.error(f"{entry.label}: '{name}' is empty", value_loc)
+        return
+    try:
+        if f.kind == S.RECORD:
+            sub = read_record(value, f.nested, file, reporter, label=f"{entry.label}: {name}")
+            if sub is not None:
+                entry.values[name] = sub
+        elif f.kind == S.RECORD_LIST:
+            # A line of opening hours is named by its organisation ("organisation 'x': hours").
+            item_label = f"{entry.label}: {name}" if f.nested is S.OPENING else None
+            entry.values[name] = _read_record_list(value, f.nested, file, reporter, item_label)
+        else:
+            entry.values[name] = entry.reader.read(f, value)
+    except _Invalid as exc:
+        reporter.error(f"{entry.label}: {exc}", value_loc)
 
 
 def _read_record_list(

@@ -82,7 +82,7 @@ class Text(str):
     the element with ``lang`` (so screen readers and hyphenation follow) and a small marker.
     """
 
-    __slots__ = ("lang", "fallback")
+    __slots__ = ("fallback", "lang")
     lang: str
     fallback: bool
 

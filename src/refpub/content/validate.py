@@ -128,8 +128,14 @@ def validate(content: Content, reporter: Reporter, today: _dt.date | None = None
 
 
 def _validate_handout(content, handout: Handout, section_ids, topic_ids, reporter, today) -> None:
-    pub = content.publication
     label = f"handout '{handout.id}'"
+    _check_handout_selection(content, handout, label, section_ids, topic_ids, reporter)
+    _check_handout_layout(content.publication, handout, label, reporter)
+    _check_handout_contacts(content, handout, label, reporter, today)
+
+
+def _check_handout_selection(content, handout: Handout, label: str, section_ids, topic_ids, reporter) -> None:
+    """Every organisation, reading, section and topic a handout names exists."""
     org_ids = {o.id for o in content.organisations}
     reading_ids = {r.id for r in content.readings}
     osel, rsel = handout.organisations, handout.readings
@@ -144,6 +150,10 @@ def _validate_handout(content, handout: Handout, section_ids, topic_ids, reporte
     for topic in rsel.topics:
         if topic not in topic_ids:
             reporter.error(f"{label}: unknown topic '{topic}'", rsel.locations.get("topics"))
+
+
+def _check_handout_layout(pub, handout: Handout, label: str, reporter) -> None:
+    """Its languages are the publication's; its pages and paper can be printed."""
     for lang in handout.languages:
         if lang not in pub.languages:
             reporter.error(
@@ -157,10 +167,12 @@ def _validate_handout(content, handout: Handout, section_ids, topic_ids, reporte
             f"{label}: two_up prints two A5 handouts on one A4 sheet; set paper: A5", handout.location("two_up")
         )
 
-    # Contacts that stay true: every organisation on a handout should have been checked recently.
+
+def _check_handout_contacts(content, handout: Handout, label: str, reporter, today) -> None:
+    """Contacts that stay true: every organisation on a handout should have been checked recently."""
     today = today or _dt.date.today()
-    limit = pub.stale_after_months
-    for org in select_organisations(content, osel):
+    limit = content.publication.stale_after_months
+    for org in select_organisations(content, handout.organisations):
         if not org.contacts:
             reporter.warning(
                 f"{label}: organisation '{org.id}' has no way to be contacted (no url, email, phone or "

@@ -80,115 +80,142 @@ def rows(content: Content, session: RenderSession | None = None) -> dict[str, li
     pub = content.publication
     for org in content.organisations:
         org_id = organization_uuid(org)
-        other = org.abbreviation or next(iter(org.alt_names.values()), "")
-        tables["organization"].append(
-            {
-                "id": org_id,
-                "name": org.name,
-                "alternate_name": other,
-                "description": org.description,
-                "email": org.email,
-                "website": org.url,
-            }
-        )
-        tables[EXTENSION].append(
-            {"table": "organization", "record_id": org_id, "field": "x_refpub_id", "language": "", "value": org.id}
-        )
-        for lang, name in sorted(org.alt_names.items()):
-            tables[EXTENSION].append(
-                {"table": "organization", "record_id": org_id, "field": "name", "language": lang, "value": name}
-            )
-        if session is not None:
-            for lang in pub.languages:
-                if lang == session.project.source_language:
-                    continue
-                translations = session.translations(lang)
-                for field_name in ("name", "description"):
-                    source = getattr(org, field_name)
-                    text = translations.content(content_context("organisation", org.id, field_name), source)
-                    if source and not text.fallback and str(text) != source:
-                        tables[EXTENSION].append(
-                            {
-                                "table": "organization",
-                                "record_id": org_id,
-                                "field": field_name,
-                                "language": lang,
-                                "value": str(text),
-                            }
-                        )
-        service_ids = []
-        for service in org.services:
-            service_id = _uuid("service", org.id, service)
-            service_ids.append(service_id)
-            tables["service"].append(
-                {
-                    "id": service_id,
-                    "organization_id": org_id,
-                    "name": SERVICE_LABELS.get(service, service),
-                    "description": "",
-                    "url": org.url,
-                    "email": org.email,
-                    "status": "active",
-                    "last_modified": f"{org.checked.as_date().isoformat()}T00:00:00Z" if org.checked else "",
-                }
-            )
-            for lang in org.languages:
-                tables["language"].append(
-                    {
-                        "id": _uuid("language", org.id, service, lang),
-                        "service_id": service_id,
-                        "name": language_name(lang),
-                        "code": lang,
-                    }
-                )
-        location_id = ""
-        if org.address or org.region:
-            location_id = _uuid("location", org.id)
-            address, address_lang = org.address_in(pub.source_language)
-            tables["location"].append(
-                {
-                    "id": location_id,
-                    "location_type": "physical",
-                    "organization_id": org_id,
-                    "name": org.region,
-                    "description": address,
-                }
-            )
-            if not isinstance(org.address, str):
-                for lang, written in org.address.items():
-                    if lang != address_lang:
-                        tables[EXTENSION].append(
-                            {
-                                "table": "location",
-                                "record_id": location_id,
-                                "field": "description",
-                                "language": lang,
-                                "value": written,
-                            }
-                        )
-        for number, line in enumerate(org.hours):
-            for owner in [("location_id", location_id)] if location_id else [("service_id", s) for s in service_ids]:
-                tables["schedule"].append(
-                    {
-                        "id": _uuid("schedule", org.id, str(number), owner[1]),
-                        owner[0]: owner[1],
-                        "freq": "WEEKLY",
-                        "wkst": "MO",
-                        "byday": ",".join(_BYDAY[day] for day in line.days),
-                        "opens_at": f"{line.opens:%H:%M}:00",
-                        "closes_at": f"{line.closes:%H:%M}:00",
-                        "notes": org.hours_note,
-                    }
-                )
-                if org.hours_note and session is not None:
-                    tables[EXTENSION].extend(
-                        _translations(
-                            session, pub, org, "hours_note", "schedule", tables["schedule"][-1]["id"], "notes"
-                        )
-                    )
+        _organization_rows(tables, org, org_id, pub, session)
+        service_ids = _service_rows(tables, org, org_id)
+        location_id = _location_rows(tables, org, org_id, pub)
+        _schedule_rows(tables, org, location_id, service_ids, pub, session)
         if org.phone:
             tables["phone"].append({"id": _uuid("phone", org.id), "organization_id": org_id, "number": org.phone})
     return tables
+
+
+# Each step of rows adds one organisation's rows to ``tables`` (and their translations to the
+# extension table).
+
+
+def _organization_rows(tables, org: Organisation, org_id: str, pub, session: RenderSession | None) -> None:
+    other = org.abbreviation or next(iter(org.alt_names.values()), "")
+    tables["organization"].append(
+        {
+            "id": org_id,
+            "name": org.name,
+            "alternate_name": other,
+            "description": org.description,
+            "email": org.email,
+            "website": org.url,
+        }
+    )
+    tables[EXTENSION].append(
+        {"table": "organization", "record_id": org_id, "field": "x_refpub_id", "language": "", "value": org.id}
+    )
+    for lang, name in sorted(org.alt_names.items()):
+        tables[EXTENSION].append(
+            {"table": "organization", "record_id": org_id, "field": "name", "language": lang, "value": name}
+        )
+    if session is None:
+        return
+    for lang in pub.languages:
+        if lang == session.project.source_language:
+            continue
+        translations = session.translations(lang)
+        for field_name in ("name", "description"):
+            source = getattr(org, field_name)
+            text = translations.content(content_context("organisation", org.id, field_name), source)
+            if source and not text.fallback and str(text) != source:
+                tables[EXTENSION].append(
+                    {
+                        "table": "organization",
+                        "record_id": org_id,
+                        "field": field_name,
+                        "language": lang,
+                        "value": str(text),
+                    }
+                )
+
+
+def _service_rows(tables, org: Organisation, org_id: str) -> list[str]:
+    """A service per kind of help, each with the languages spoken; their ids."""
+    service_ids = []
+    for service in org.services:
+        service_id = _uuid("service", org.id, service)
+        service_ids.append(service_id)
+        tables["service"].append(
+            {
+                "id": service_id,
+                "organization_id": org_id,
+                "name": SERVICE_LABELS.get(service, service),
+                "description": "",
+                "url": org.url,
+                "email": org.email,
+                "status": "active",
+                "last_modified": f"{org.checked.as_date().isoformat()}T00:00:00Z" if org.checked else "",
+            }
+        )
+        for lang in org.languages:
+            tables["language"].append(
+                {
+                    "id": _uuid("language", org.id, service, lang),
+                    "service_id": service_id,
+                    "name": language_name(lang),
+                    "code": lang,
+                }
+            )
+    return service_ids
+
+
+def _location_rows(tables, org: Organisation, org_id: str, pub) -> str:
+    """The organisation's place, when it has an address or a region; its id, or ""."""
+    if not (org.address or org.region):
+        return ""
+    location_id = _uuid("location", org.id)
+    address, address_lang = org.address_in(pub.source_language)
+    tables["location"].append(
+        {
+            "id": location_id,
+            "location_type": "physical",
+            "organization_id": org_id,
+            "name": org.region,
+            "description": address,
+        }
+    )
+    if not isinstance(org.address, str):
+        for lang, written in org.address.items():
+            if lang != address_lang:
+                tables[EXTENSION].append(
+                    {
+                        "table": "location",
+                        "record_id": location_id,
+                        "field": "description",
+                        "language": lang,
+                        "value": written,
+                    }
+                )
+    return location_id
+
+
+def _schedule_rows(
+    tables, org: Organisation, location_id: str, service_ids: list[str], pub, session: RenderSession | None
+) -> None:
+    """Opening hours: of the place when there is one, else of each service."""
+    owners = [("location_id", location_id)] if location_id else [("service_id", s) for s in service_ids]
+    for number, line in enumerate(org.hours):
+        for owner in owners:
+            tables["schedule"].append(
+                {
+                    "id": _uuid("schedule", org.id, str(number), owner[1]),
+                    owner[0]: owner[1],
+                    "freq": "WEEKLY",
+                    "wkst": "MO",
+                    "byday": ",".join(_BYDAY[day] for day in line.days),
+                    "opens_at": f"{line.opens:%H:%M}:00",
+                    "closes_at": f"{line.closes:%H:%M}:00",
+                    "notes": org.hours_note,
+                }
+            )
+            if org.hours_note and session is not None:
+                tables[EXTENSION].extend(
+                    _translations(session, pub, org, "hours_note", "schedule", tables["schedule"][-1]["id"], "notes")
+                )
 
 
 def _translations(

@@ -407,7 +407,7 @@ def check_glossary(catalog: CatalogToCheck, message: Message) -> list[Diagnostic
         return []
     strings, sources = _strings(message), _sources(message)
     context = message.context or ""
-    if strings[0] == sources[0] or context.startswith("organisation:") and context.endswith(":name"):
+    if strings[0] == sources[0] or (context.startswith("organisation:") and context.endswith(":name")):
         return []
     return [
         _warning(
@@ -484,18 +484,7 @@ def check_catalogs(
     from .extract import project_content_messages
 
     current = project_content_messages(root, Reporter())
-    current_keys = {(m.context, m.msgid): (rel, m.line) for rel, m in current}
-    pot_keys: dict[str, set] = {}
-    for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN):
-        pot = template_path(root, domain)
-        if pot.is_file():
-            po = read_po(pot)
-            rel = pot.relative_to(root).as_posix()
-            syntax = None if po.file_problem else msgfmt_problems(pot)
-            for line, problem in syntax_problems(po, syntax):
-                reporter.error(problem, Location(rel, line))
-            pot_keys[domain] = {message_key(m) for m in po.messages}
-
+    wanted = _Wanted({(m.context, m.msgid): (rel, m.line) for rel, m in current}, _check_templates(root, reporter))
     warn_stray_catalog_folders(root, reporter)
     unpublished = unpublished_languages(root, languages)
     for lang in unpublished:
@@ -507,49 +496,89 @@ def check_catalogs(
     for lang in (*languages, *unpublished):
         if lang == source_language:
             continue
-        glossary_terms = load_glossary(root, lang, reporter)
-        own_names: dict[tuple[str | None, str], str] = {}
+        language = _LanguageToCheck(lang, source_language, load_glossary(root, lang, reporter), {}, progress)
         for _rel, m in current:
             for alt_lang, name in m.alt_names:
                 if alt_lang == lang:
-                    own_names[(m.context, m.msgid)] = name
+                    language.own_names[(m.context, m.msgid)] = name
         for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN):
-            path = catalog_path(root, lang, domain)
-            rel = path.relative_to(root).as_posix()
-            if not path.is_file():
-                if not progress:
-                    continue
-                reporter.warning(
-                    f"no {domain} catalog for '{lang}': its strings fall back to {source_language}; "
-                    f"create it with `refpub i18n init {lang}`",
-                    Location(rel),
-                )
-                continue
-            po = read_po(path)
-            if po.file_problem:  # too large or unreadable: one error, nothing else to say
-                reporter.error(po.file_problem, Location(rel))
-                continue
-            syntax = msgfmt_problems(path)
-            check_po(
-                po,
-                rel,
-                lang,
-                domain,
-                reporter,
-                glossary=glossary_terms if domain == CONTENT_DOMAIN else (),
-                own_names=own_names if domain == CONTENT_DOMAIN else None,
-                syntax=syntax,
-                report_fuzzy=progress,
+            _check_language_catalog(root, language, domain, wanted, reporter)
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """What the catalogs should hold: the content's strings (with where each is written) and the
+    keys of each template that exists."""
+
+    content: dict[tuple[str | None, str], tuple[str, int]]
+    templates: dict[str, set]
+
+    def missing(self, domain: str, have: set) -> list:
+        if domain == CONTENT_DOMAIN:
+            return [where for key, where in self.content.items() if key not in have]
+        return [key for key in self.templates.get(domain, ()) if key not in have]
+
+
+@dataclass(frozen=True)
+class _LanguageToCheck:
+    lang: str
+    source_language: str
+    glossary: Sequence[Term]
+    own_names: dict[tuple[str | None, str], str]  # a name's own spelling in this language (alt_names)
+    progress: bool  # also warn of translation work still to do
+
+
+def _check_templates(root: Path, reporter: Reporter) -> dict[str, set]:
+    """Report the syntax problems of the two templates (.pot); domain -> the keys of each."""
+    pot_keys: dict[str, set] = {}
+    for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN):
+        pot = template_path(root, domain)
+        if pot.is_file():
+            po = read_po(pot)
+            rel = pot.relative_to(root).as_posix()
+            syntax = None if po.file_problem else msgfmt_problems(pot)
+            for line, problem in syntax_problems(po, syntax):
+                reporter.error(problem, Location(rel, line))
+            pot_keys[domain] = {message_key(m) for m in po.messages}
+    return pot_keys
+
+
+def _check_language_catalog(
+    root: Path, language: _LanguageToCheck, domain: str, wanted: _Wanted, reporter: Reporter
+) -> None:
+    """Check one catalog of a language, and (with ``progress``) whether it lacks strings or is missing."""
+    lang, progress = language.lang, language.progress
+    path = catalog_path(root, lang, domain)
+    rel = path.relative_to(root).as_posix()
+    if not path.is_file():
+        if progress:
+            reporter.warning(
+                f"no {domain} catalog for '{lang}': its strings fall back to {language.source_language}; "
+                f"create it with `refpub i18n init {lang}`",
+                Location(rel),
             )
-            have = {message_key(m) for m in po.messages}
-            if domain == CONTENT_DOMAIN:
-                missing = [where for key, where in current_keys.items() if key not in have]
-            else:
-                missing = [key for key in pot_keys.get(domain, ()) if key not in have]
-            if missing and progress:
-                first = f" (first: {missing[0][0]}:{missing[0][1]})" if domain == CONTENT_DOMAIN else ""
-                reporter.warning(
-                    f"{len(missing)} string(s) are not in this catalog yet{first}; run "
-                    "`refpub i18n extract` then `refpub i18n update`",
-                    Location(rel),
-                )
+        return
+    po = read_po(path)
+    if po.file_problem:  # too large or unreadable: one error, nothing else to say
+        reporter.error(po.file_problem, Location(rel))
+        return
+    syntax = msgfmt_problems(path)
+    check_po(
+        po,
+        rel,
+        lang,
+        domain,
+        reporter,
+        glossary=language.glossary if domain == CONTENT_DOMAIN else (),
+        own_names=language.own_names if domain == CONTENT_DOMAIN else None,
+        syntax=syntax,
+        report_fuzzy=progress,
+    )
+    missing = wanted.missing(domain, {message_key(m) for m in po.messages})
+    if missing and progress:
+        first = f" (first: {missing[0][0]}:{missing[0][1]})" if domain == CONTENT_DOMAIN else ""
+        reporter.warning(
+            f"{len(missing)} string(s) are not in this catalog yet{first}; run "
+            "`refpub i18n extract` then `refpub i18n update`",
+            Location(rel),
+        )

@@ -102,7 +102,7 @@ def _cache_page_references() -> bool:
     import pydyf
 
     prop = pydyf.PDF.__dict__.get("page_references")
-    if not isinstance(prop, property):
+    if not isinstance(prop, property) or prop.fget is None:
         return False
     if getattr(prop.fget, "refpub_cached", False):  # installed already
         return True

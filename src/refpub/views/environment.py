@@ -12,7 +12,7 @@ not reach Python's internals (``cycler.__init__.__globals__``): that is a locate
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ import jinja2
 import jinja2.sandbox
 from markupsafe import Markup, escape
 
-from ..content.project import default_templates_dir, is_within, template_dirs  # noqa: F401 (re-exported)
+from ..content.project import default_templates_dir, is_within, template_dirs
 from ..content.text import Text
 from ..content.urls import TEL_LINK, is_safe_url
 from ..diagnostics import Location
@@ -61,7 +61,7 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     the file is opened, so a link to a device or a pipe is never read either.
     """
 
-    def __init__(self, searchpath: list[Path], allowed_roots: list[Path]):
+    def __init__(self, searchpath: Sequence[str | Path], allowed_roots: list[Path]):
         super().__init__([str(d) for d in searchpath])
         self.allowed_roots = [Path(r).resolve() for r in allowed_roots]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -94,39 +95,46 @@ def foreign_references(data: bytes, filename: str, own_files: set[str]) -> list[
     e-books embed only what they generate, so any such reference is a build error. Links the
     reader follows (``<a href>`` to http, https or mailto) are not resources and are allowed.
     """
+    if filename.endswith(".css"):
+        references = _css_references(data.decode("utf-8", errors="replace"))
+    else:
+        references = _document_references(data)
+    return [ref for ref in (r.strip() for r in references) if _is_foreign(ref, own_files)]
+
+
+def _is_foreign(ref: str, own_files: set[str]) -> bool:
+    if not ref or ref.startswith("#") or ref.lower().startswith("data:"):
+        return False  # a fragment of the same document, or data carried inline
+    target = ref.split("#", 1)[0].split("?", 1)[0]
+    return ":" in target.split("/", 1)[0] or target.startswith("/") or target not in own_files
+
+
+def _css_references(css: str) -> Iterator[str]:
+    """What ``url(…)`` and ``@import`` in a stylesheet load."""
+    for m in _CSS_URL.finditer(css):
+        yield m.group(2) if m.group(2) is not None else m.group(4)
+
+
+def _document_references(data: bytes) -> Iterator[str]:
+    """What the elements of an XHTML or SVG document load: their attributes and style sheets."""
     from lxml import etree
 
-    found: list[str] = []
-
-    def check(ref: str) -> None:
-        ref = ref.strip()
-        if not ref or ref.startswith("#") or ref.lower().startswith("data:"):
-            return  # a fragment of the same document, or data carried inline
-        target = ref.split("#", 1)[0].split("?", 1)[0]
-        if ":" in target.split("/", 1)[0] or target.startswith("/") or target not in own_files:
-            found.append(ref)
-
-    if filename.endswith(".css"):
-        text = data.decode("utf-8", errors="replace")
-        for m in _CSS_URL.finditer(text):
-            check(m.group(2) if m.group(2) is not None else m.group(4))
-        return found
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         tag = etree.QName(element).localname
         for name, value in element.attrib.items():
-            local = etree.QName(name).localname
-            if local in _FETCHING_ATTRIBUTES:
-                for part in value.split(",") if local == "srcset" else [value]:
-                    check(part.strip().split(" ", 1)[0])
-            elif local == "href" and tag != "a":  # <link>, <image>, <use>, <base>: they load
-                check(value)
-            elif local == "style":
-                for m in _CSS_URL.finditer(value):
-                    check(m.group(2) if m.group(2) is not None else m.group(4))
+            yield from _attribute_references(tag, etree.QName(name).localname, value)
         if tag == "style" and element.text:
-            for m in _CSS_URL.finditer(element.text):
-                check(m.group(2) if m.group(2) is not None else m.group(4))
-    return found
+            yield from _css_references(element.text)
+
+
+def _attribute_references(tag: str, local: str, value: str) -> Iterator[str]:
+    if local in _FETCHING_ATTRIBUTES:
+        for part in value.split(",") if local == "srcset" else [value]:
+            yield part.strip().split(" ", 1)[0]
+    elif local == "href" and tag != "a":  # <link>, <image>, <use>, <base>: they load
+        yield value
+    elif local == "style":
+        yield from _css_references(value)
