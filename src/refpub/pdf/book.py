@@ -398,21 +398,25 @@ def _content_top(page) -> float:
 # ----------------------------------------------------------------------------- joining
 
 
-def join(parts: list[_Written], furniture_part: _Written, sources: FontSources) -> bytes:
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
+class _Joined:
+    """The book being joined: its PDF, its Document structure element, the ParentTree entries
+    of its pages and of its link annotations, and its named destinations."""
 
-    out = pikepdf.new()
-    opened = [pikepdf.open(io.BytesIO(p.data)) for p in parts]
-    furniture = pikepdf.open(io.BytesIO(furniture_part.data))
-    first = opened[0]
+    def __init__(self):
+        import pikepdf
+        from pikepdf import Array, Dictionary, Name
 
-    document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
-    nums: list = []  # ParentTree: page number -> its marked content's elements
-    annotation_entries: list = []
-    dests = pikepdf.NameTree.new(out)
+        self.out = pikepdf.new()
+        self.document = self.out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array()))
+        self.nums: list = []  # ParentTree: page number -> its marked content's elements
+        self.annotations: list = []  # (annotation, its element), numbered after the pages
+        self.dests = pikepdf.NameTree.new(self.out)
 
-    for pdf in opened:
+    def append(self, pdf) -> None:
+        """A part's pages, structure elements, ParentTree entries and destinations, after the others'."""
+        import pikepdf
+
+        out = self.out
         offset = len(out.pages)
         tree = pdf.Root.StructTreeRoot
         parent_tree = dict(pikepdf.NumberTree(tree.ParentTree).items())
@@ -422,55 +426,88 @@ def join(parts: list[_Written], furniture_part: _Written, sources: FontSources) 
         out.pages.extend(pdf.pages)
         for element in elements:
             copied = _copy(out, pdf, element)
-            copied.P = document
-            document.K.append(copied)
+            copied.P = self.document
+            self.document.K.append(copied)
         for index in range(len(pdf.pages)):
             page = out.pages[offset + index]
-            nums.append((offset + index, _copy(out, pdf, parent_tree[index])))
+            self.nums.append((offset + index, _copy(out, pdf, parent_tree[index])))
             page.obj.StructParents = offset + index
             for annotation in page.obj.get("/Annots", []):
                 old = int(annotation.get("/StructParent", -1))
                 if old >= 0:
-                    annotation_entries.append((annotation, _copy(out, pdf, parent_tree[old])))
+                    self.annotations.append((annotation, _copy(out, pdf, parent_tree[old])))
         names = pdf.Root.get("/Names")
         if names is not None and "/Dests" in names:
             for name, dest in pikepdf.NameTree(names.Dests).items():
-                if name not in dests:
-                    dests[name] = _copy(out, pdf, dest)
+                if name not in self.dests:
+                    self.dests[name] = _copy(out, pdf, dest)
 
-    total = len(out.pages)
-    for key, (annotation, element) in enumerate(annotation_entries, start=total):
-        annotation.StructParent = key
-        nums.append((key, element))
-        action = annotation.get("/A")
-        if action is not None and str(action.get("/URI", "")).startswith(ANCHOR_SCHEME):
-            name = str(action.URI)[len(ANCHOR_SCHEME) :]
-            del annotation["/A"]
-            annotation.Dest = String(name)
-            if "/Contents" not in annotation:  # the link's own description (pdf/tagging.py) stays
-                annotation.Contents = String(name)
+    def number_annotations(self) -> None:
+        """Link annotations numbered after the pages in the ParentTree; links between parts
+        (``refpub-anchor:``) become links to named destinations."""
+        from pikepdf import String
 
-    joined_tree = pikepdf.NumberTree.new(out)
-    for number, value in nums:
-        joined_tree[number] = value
-    out.Root.StructTreeRoot = out.make_indirect(
-        Dictionary(
-            Type=Name.StructTreeRoot, K=Array([document]), ParentTree=joined_tree.obj, ParentTreeNextKey=len(nums)
+        for key, (annotation, element) in enumerate(self.annotations, start=len(self.out.pages)):
+            annotation.StructParent = key
+            self.nums.append((key, element))
+            action = annotation.get("/A")
+            if action is not None and str(action.get("/URI", "")).startswith(ANCHOR_SCHEME):
+                name = str(action.URI)[len(ANCHOR_SCHEME) :]
+                del annotation["/A"]
+                annotation.Dest = String(name)
+                if "/Contents" not in annotation:  # the link's own description (pdf/tagging.py) stays
+                    annotation.Contents = String(name)
+
+    def finish_structure(self) -> None:
+        """The StructTreeRoot over the Document element, with the joined ParentTree."""
+        import pikepdf
+        from pikepdf import Array, Dictionary, Name
+
+        out = self.out
+        joined_tree = pikepdf.NumberTree.new(out)
+        for number, value in self.nums:
+            joined_tree[number] = value
+        out.Root.StructTreeRoot = out.make_indirect(
+            Dictionary(
+                Type=Name.StructTreeRoot,
+                K=Array([self.document]),
+                ParentTree=joined_tree.obj,
+                ParentTreeNextKey=len(self.nums),
+            )
         )
-    )
-    document.P = out.Root.StructTreeRoot
-    out.Root.Names = Dictionary(Dests=dests.obj)
-    for root_key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/PageMode"):
-        if root_key in first.Root:
-            out.Root[root_key] = _copy(out, first, first.Root[root_key])
-    for info_key, value in first.docinfo.items():
-        out.docinfo[info_key] = _copy(out, first, value)
+        self.document.P = out.Root.StructTreeRoot
+        out.Root.Names = Dictionary(Dests=self.dests.obj)
 
+    def take_document_info(self, first) -> None:
+        """The catalog entries (language, MarkInfo, viewer preferences, XMP) and the document
+        information of the first part."""
+        out = self.out
+        for root_key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/PageMode"):
+            if root_key in first.Root:
+                out.Root[root_key] = _copy(out, first, first.Root[root_key])
+        for info_key, value in first.docinfo.items():
+            out.docinfo[info_key] = _copy(out, first, value)
+
+
+def join(parts: list[_Written], furniture_part: _Written, sources: FontSources) -> bytes:
+    """The parts as one tagged PDF: pages, structure, links, outline, furniture, fonts once."""
+    import pikepdf
+    from pikepdf import Name
+
+    opened = [pikepdf.open(io.BytesIO(p.data)) for p in parts]
+    furniture = pikepdf.open(io.BytesIO(furniture_part.data))
+    joined = _Joined()
+    for pdf in opened:
+        joined.append(pdf)
+    joined.number_annotations()
+    joined.finish_structure()
+    joined.take_document_info(opened[0])
+    out = joined.out
     if _outline(out, parts):
         out.Root.PageMode = Name.UseOutlines
     draw_as_artifact(out, furniture)
     embed_once(out, [p.fonts for p in parts for _ in p.pages], furniture_part.fonts, sources)
-    return save(out, min_version=first.pdf_version)
+    return save(out, min_version=opened[0].pdf_version)
 
 
 def _copy(out, pdf, obj):
@@ -509,4 +546,4 @@ def _outline(out, parts: list[_Written]) -> bool:
     return count > 0
 
 
-__all__ = ["Chapter", "Slice", "Part", "BookRenderer", "ANCHOR_SCHEME"]
+__all__ = ["ANCHOR_SCHEME", "BookRenderer", "Chapter", "Part", "Slice"]

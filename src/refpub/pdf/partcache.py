@@ -155,11 +155,33 @@ def files_read(paths) -> list[tuple[str, str]]:
 
 def prune(folder: Path, limit: int = DEFAULT_LIMIT, since: float | None = None) -> int:
     """Remove the least recently used entries until the cache holds at most ``limit`` bytes;
-    entries used at or after ``since`` (this build) stay. Then fonts no entry uses go.
-    Returns the number of entries removed."""
+    entries used at or after ``since`` (this build) stay. Then fonts no entry uses go, and what
+    a killed build left half-written. Returns the number of entries removed."""
     parts = folder / "parts"
     if not parts.is_dir():
         return 0
+    entries = _entries_oldest_first(parts)
+    fonts_dir = folder / "fonts"
+    font_files = {p.stem: p for p in fonts_dir.glob("*.font")} if fonts_dir.is_dir() else {}
+    total = sum(e[1] for e in entries) + sum(_size(p) for p in font_files.values())
+    removed = 0
+    kept = []
+    for mtime, size, record, pdf in entries:
+        if total > limit and (since is None or mtime < since):
+            _unlink(record, pdf)
+            total -= size
+            removed += 1
+        else:
+            kept.append(record)
+    used = _fonts_used(kept)
+    _unlink(*(path for digest, path in font_files.items() if digest not in used))
+    _unlink(*(p for p in folder.rglob(f"*{TEMP_MARK}*") if is_stray(p.name)))  # of a build that was killed
+    _unlink(*(p for p in parts.glob("*/*.pdf") if not p.with_suffix(".json").exists()))
+    return removed
+
+
+def _entries_oldest_first(parts: Path) -> list[tuple[float, int, Path, Path]]:
+    """(last used, size, record, PDF) of each entry, least recently used first."""
     entries = []
     for record in parts.glob("*/*.json"):
         pdf = record.with_suffix(".pdf")
@@ -170,50 +192,27 @@ def prune(folder: Path, limit: int = DEFAULT_LIMIT, since: float | None = None) 
             continue
         entries.append((stat.st_mtime, size, record, pdf))
     entries.sort(key=lambda e: e[0])
-    total = sum(e[1] for e in entries)
-    fonts_dir = folder / "fonts"
-    font_files = {p.stem: p for p in fonts_dir.glob("*.font")} if fonts_dir.is_dir() else {}
-    total += sum(_size(p) for p in font_files.values())
-    removed = 0
-    kept = []
-    for mtime, size, record, pdf in entries:
-        if total > limit and (since is None or mtime < since):
-            for path in (record, pdf):
-                try:
-                    path.unlink()
-                except OSError:
-                    pass
-            total -= size
-            removed += 1
-        else:
-            kept.append(record)
+    return entries
+
+
+def _fonts_used(records: list[Path]) -> set[str]:
+    """The fonts (digests) the entries of ``records`` draw with."""
     used: set[str] = set()
-    for record in kept:
+    for record in records:
         try:
             data = json.loads(record.read_text(encoding="utf-8"))
             used.update(use["source"] for use in data["fonts"].values())
         except (OSError, ValueError, KeyError, TypeError):
             continue
-    for digest, path in font_files.items():
-        if digest not in used:
-            try:
-                path.unlink()
-            except OSError:
-                pass
-    for leftover in folder.rglob(f"*{TEMP_MARK}*"):  # of a build that was killed while writing
-        if not is_stray(leftover.name):
-            continue
+    return used
+
+
+def _unlink(*paths: Path) -> None:
+    for path in paths:
         try:
-            leftover.unlink()
+            path.unlink()
         except OSError:
             pass
-    for leftover in parts.glob("*/*.pdf"):
-        if not leftover.with_suffix(".json").exists():
-            try:
-                leftover.unlink()
-            except OSError:
-                pass
-    return removed
 
 
 def _size(path: Path) -> int:

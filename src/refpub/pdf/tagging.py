@@ -499,37 +499,56 @@ def _tidy_structure(pdf) -> None:
         kids = struct["K"]
         if struct.get("S") == "/L" and _html_tag(_elements.get(id(struct))) == "dl":
             _pair_terms(pdf, kids)
-        kept: list = []
-        previous: Any = None
-        for kid in kids:
-            child: Any = _object(pdf, kid)
-            if _is_struct(child):
-                if child.get("S") in ("/Span", "/NonStruct") and not child.get("K"):
-                    continue  # empty
-                if (
-                    previous is not None
-                    and child.get("S") == "/Link" == previous.get("S")
-                    and child.get("Pg") == previous.get("Pg")
-                    and _elements.get(id(child)) is not None
-                    and _elements.get(id(child)) is _elements.get(id(previous))
-                ):
-                    for grandchild in child["K"]:
-                        previous["K"].append(grandchild)
-                        nested = _object(pdf, grandchild)
-                        if isinstance(nested, dict) and nested.get("Type") == "/StructElem":
-                            nested["P"] = previous.reference
-                    replaced[child.reference] = previous.reference
-                    continue
-                previous = child if child.get("S") == "/Link" else None
-                stack.append(child)
-            else:
-                previous = None
-            kept.append(kid)
+        kept = _tidy_kids(pdf, kids, replaced, stack)
         if len(kept) != len(kids):
             kids[:] = kept
-    if not replaced:
-        return
-    tree = _object(pdf, root.get("ParentTree"))
+    if replaced:
+        _point_parent_tree_at(_object(pdf, root.get("ParentTree")), replaced)
+
+
+def _tidy_kids(pdf, kids, replaced: dict[bytes, bytes], stack: list) -> list:
+    """The kids of one element to keep: not empty Spans, not a Link continuing the one before
+    it (its content joins that one, noted in ``replaced``). The kept elements go on ``stack``."""
+    kept: list = []
+    previous: Any = None
+    for kid in kids:
+        child: Any = _object(pdf, kid)
+        if not _is_struct(child):
+            previous = None
+            kept.append(kid)
+            continue
+        if child.get("S") in ("/Span", "/NonStruct") and not child.get("K"):
+            continue  # empty
+        if previous is not None and _continues_link(child, previous):
+            _join_link(pdf, child, previous)
+            replaced[child.reference] = previous.reference
+            continue
+        previous = child if child.get("S") == "/Link" else None
+        stack.append(child)
+        kept.append(kid)
+    return kept
+
+
+def _continues_link(child, previous) -> bool:
+    """``child`` is the next line of the same HTML link as ``previous``, on the same page."""
+    return (
+        child.get("S") == "/Link" == previous.get("S")
+        and child.get("Pg") == previous.get("Pg")
+        and _elements.get(id(child)) is not None
+        and _elements.get(id(child)) is _elements.get(id(previous))
+    )
+
+
+def _join_link(pdf, child, previous) -> None:
+    for grandchild in child["K"]:
+        previous["K"].append(grandchild)
+        nested = _object(pdf, grandchild)
+        if isinstance(nested, dict) and nested.get("Type") == "/StructElem":
+            nested["P"] = previous.reference
+
+
+def _point_parent_tree_at(tree, replaced: dict[bytes, bytes]) -> None:
+    """The ParentTree's references to merged Links point at the Links they joined."""
     nums: Any = tree.get("Nums", []) if isinstance(tree, dict) else []
     for i, value in enumerate(nums):
         if isinstance(value, bytes) and value in replaced:
