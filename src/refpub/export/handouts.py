@@ -32,10 +32,12 @@ from segno.encoder import DataOverflowError
 
 from ..building.clock import source_datetime
 from ..content.model import Content, Handout, OrganisationSelection, Publication, ReadingSelection
+from ..content.project import catalog_file
 from ..content.selection import HandoutEntries, handout_languages, select_for_handout
 from ..content.urls import is_safe_url
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..errors import BuildError, BuildErrors
+from ..i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN
 from ..i18n.names import language_name
 from ..pdf.fonts import font_stacks
 from ..pdf.furniture import furnish
@@ -406,7 +408,7 @@ class _Warnings:
             self.warn(
                 f"{self.label}: {what} has no {language_name(name)} translation of {', '.join(fields)}; "
                 f"the {language_name(self.source_language)} text is printed in its place "
-                f"(translate it in locales/{name}/LC_MESSAGES/content.po)",
+                f"(translate it in {catalog_file(name, CONTENT_DOMAIN)})",
                 location,
             )
 
@@ -592,7 +594,7 @@ def _warn_untranslated_interface(handout: Handout, languages: list[_Language], w
             shown = ", ".join(f'"{m}"' for m in ui_missing[:6]) + (", …" if len(ui_missing) > 6 else "")
             warnings.warn(
                 f"{warnings.label}: {len(ui_missing)} interface string(s) have no {language_name(lang.lang)} translation "
-                f"({shown}); translate them in locales/{lang.lang}/LC_MESSAGES/messages.po",
+                f"({shown}); translate them in {catalog_file(lang.lang, MESSAGES_DOMAIN)}",
                 handout.location(),
             )
 
