@@ -478,9 +478,9 @@ def check_catalogs(
     """Check every catalog of the project's languages (and the two templates' syntax).
 
     ``progress`` adds warnings about translation work still to do: missing catalogs, strings
-    not yet merged, fuzzy translations. ``refpub check`` leaves them out, since falling back to
-    the source language is normal while a language is being translated (``refpub i18n status``
-    shows how far it is); ``refpub i18n check`` includes them.
+    not yet merged, fuzzy translations. ``refpub check`` and ``refpub i18n check`` both include
+    them, as warnings (the build falls back to the source language), so a translator's round
+    trip ends with a clean check; ``refpub i18n status`` shows how far a language is.
     """
     from .extract import project_content_messages
 
