@@ -23,6 +23,7 @@ GLOSSARY_FILE = "glossary.yaml"  # locales/<lang>/glossary.yaml
 DEFAULT_OUT = "build"
 PART_CACHE_FOLDER = ".refpub-cache"  # laid-out parts of the handbook (pdf/partcache.py)
 MANIFEST_FILE = ".refpub-manifest.json"  # what the last build read and wrote (building/manifest.py)
+LOCK_FILE = ".refpub-lock"  # held by the build writing into the output folder (building/outlock.py)
 # The folders of a project's sources: no output may be written into them (a build would replace
 # or delete the sources, and --watch would rebuild on its own outputs).
 SOURCE_FOLDERS = (CONTENT_FOLDER, LOCALES_FOLDER, TEMPLATES_FOLDER)
