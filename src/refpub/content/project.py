@@ -87,11 +87,8 @@ class ProjectPaths:
 
     @property
     def part_cache(self) -> Path:
+        """Laid-out parts of the handbook, kept between builds (pdf/partcache.py)."""
         return self.out_dir / PART_CACHE_FOLDER
-
-    @property
-    def manifest(self) -> Path:
-        return self.out_dir / MANIFEST_FILE
 
 
 @dataclass(frozen=True)
