@@ -38,8 +38,9 @@ def catalog_file(lang: str, domain: str) -> str:
 @dataclass(frozen=True)
 class ProjectPaths:
     """Where everything of one project is: its folders, each language's catalogs and glossary,
-    the output folder and what the build keeps there. Made once, from the project folder and
-    ``--out``, and handed down (``Project.paths``); no other module joins a folder name."""
+    the output folder and the part cache in it. Made once, from the project folder and
+    ``--out``, and handed down (``Project.paths``); no other module types a folder name of the
+    layout."""
 
     root: Path
     out_dir: Path
