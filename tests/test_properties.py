@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from refpub.content.load import load_content
-from refpub.content.project import Project
+from refpub.content.project import Project, ProjectPaths
 from refpub.content.text import HIDDEN_FORMAT  # invisible characters the loader refuses (tested apart)
 from refpub.diagnostics import Reporter
 from refpub.export.base import RenderSession, Target
@@ -209,7 +209,7 @@ def _plain_fields() -> dict:
 def _handbook_html(root: Path, content) -> str:
     from refpub.export.handbook import HandbookExporter
 
-    session = RenderSession(Project(root, content))
+    session = RenderSession(Project(ProjectPaths.at(root), content))
     html, _views, _pub = HandbookExporter().render_html(Target("handbook", "handbook-en.pdf", "en"), session)
     return html
 
@@ -252,7 +252,7 @@ def test_reader_xhtml_shows_arbitrary_text_only_as_text(f):
     from refpub.views.context import ViewBuilder
 
     def documents(root, content):
-        session = RenderSession(Project(root, content))
+        session = RenderSession(Project(ProjectPaths.at(root), content))
         target = Target("reader", "reader-en.epub", "en")
         views = ViewBuilder(content, session.translations("en"))
         pub = views.publication()

@@ -13,7 +13,7 @@ from pathlib import Path
 # After the submodule is imported, the package's `build` names the function, not the module.
 from .build import BuildResult, OutputResult, build  # light: no WeasyPrint, no Jinja
 from .building.loading import load_project
-from .content.project import Project
+from .content.project import Project, ProjectPaths
 from .diagnostics import Diagnostic, Location, Reporter
 from .errors import BuildError, ContentError, EnvironmentProblem, ProjectNotFound, RefpubError
 from .version import __version__ as __version__  # refpub.__version__
@@ -39,6 +39,7 @@ __all__ = [
     "OutputResult",
     "Project",
     "ProjectNotFound",
+    "ProjectPaths",
     "RefpubError",
     "build",
     "check",

@@ -36,7 +36,7 @@ from .building.manifest import environment as inputs_environment
 from .building.manifest import fingerprint as inputs_fingerprint
 from .building.outlock import output_lock
 from .building.stopping import die_with_parent, stop_pool
-from .content.project import DEFAULT_OUT  # re-exported: refpub.build.DEFAULT_OUT
+from .content.project import DEFAULT_OUT  # noqa: F401 (re-exported: refpub.build.DEFAULT_OUT)
 from .diagnostics import Diagnostic
 from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 
@@ -45,7 +45,7 @@ from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters
 
 if TYPE_CHECKING:
     from .building.manifest import Environment
-    from .content.project import Project
+    from .content.project import Project, ProjectPaths
 
 
 @dataclass
@@ -142,21 +142,19 @@ def build(
     the last build (the no-op shortcut); load the content and digest each output's inputs;
     render what changed; record the build in the manifest.
     """
-    from .content.project import check_out_dir, find_root
+    from .content.project import ProjectPaths, check_out_dir
 
     started = time.perf_counter()
     check_names("--only", only, OUTPUT_KINDS, "output")  # before the no-op shortcut can answer
-    root = find_root(path)
-    out_dir = _resolve_out_dir(root, out)
-    check_out_dir(root, out_dir)
-    _prepare_out_dir(out_dir)
-    with output_lock(out_dir, wait=wait, on_wait=on_wait):
-        return _build_locked(root, out_dir, only, langs, on_output, jobs, force, started)
+    paths = ProjectPaths.find(path, out)
+    check_out_dir(paths.root, paths.out_dir)
+    _prepare_out_dir(paths.out_dir)
+    with output_lock(paths.out_dir, wait=wait, on_wait=on_wait):
+        return _build_locked(paths, only, langs, on_output, jobs, force, started)
 
 
 def _build_locked(
-    root: Path,
-    out_dir: Path,
+    paths: ProjectPaths,
     only: Iterable[str] | None,
     langs: Iterable[str] | None,
     on_output: Callable[[OutputResult], None] | None,
@@ -165,6 +163,7 @@ def _build_locked(
     started: float,
 ) -> BuildResult:
     """The build, once it holds the output folder's lock (no other build writes there now)."""
+    root, out_dir = paths.root, paths.out_dir
     remove_stray_temporaries(out_dir)
     options = {"only": sorted(set(only or ())), "langs": sorted(set(langs or ()))}
     env = inputs_environment(root)
@@ -174,19 +173,11 @@ def _build_locked(
     if unchanged is not None:
         return unchanged
 
-    work = _load_and_digest(root, only, langs, env, out_dir, manifest, force)
+    work = _load_and_digest(paths, only, langs, env, manifest, force)
     diagnostics = [*work.diagnostics, *_require_fonts(work.todo)]
     outputs = _render_changed(work, out_dir, manifest, on_output, jobs or default_jobs())
     _record_build(manifest, out_dir, fingerprint, work.targets, outputs, diagnostics)
     return BuildResult(outputs, diagnostics, time.perf_counter() - started)
-
-
-def _resolve_out_dir(root: Path, out: str | Path | None) -> Path:
-    """The output folder: ``out`` (relative to the current folder), or the project's build/."""
-    out_dir = Path(out) if out is not None else root / DEFAULT_OUT
-    if not out_dir.is_absolute():
-        out_dir = Path.cwd() / out_dir
-    return out_dir
 
 
 def _unchanged_build(
@@ -224,11 +215,10 @@ class _Work:
 
 
 def _load_and_digest(
-    root: Path,
+    paths: ProjectPaths,
     only: Iterable[str] | None,
     langs: Iterable[str] | None,
     env: Environment,
-    out_dir: Path,
     manifest: Manifest,
     force: bool,
 ) -> _Work:
@@ -236,11 +226,11 @@ def _load_and_digest(
     whose digest differs from the manifest's are to be rendered."""
     from .building.loading import load_project
 
-    project = load_project(root)
+    project = load_project(paths)
     registry = exporters()
     targets = plan(project.content, only, langs)
-    digests = output_digests(root, targets, lambda t: registry[t.kind].inputs(t, project.content), env)
-    todo = [t for t in targets if force or not manifest.is_current(out_dir, t.filename, digests[t.filename])]
+    digests = output_digests(paths.root, targets, lambda t: registry[t.kind].inputs(t, project.content), env)
+    todo = [t for t in targets if force or not manifest.is_current(paths.out_dir, t.filename, digests[t.filename])]
     return _Work(project, targets, digests, todo, list(project.warnings))
 
 
@@ -353,17 +343,17 @@ def build_custom_handout(
     BuildError. Like :func:`build`, the exporter renders and this writes, atomically."""
     from .building.loading import load_project
     from .content.adhoc import check_custom_handout
-    from .content.project import check_out_dir, find_root
+    from .content.project import ProjectPaths, check_out_dir
     from .diagnostics import Severity
     from .errors import ContentError
     from .export.base import RenderSession
     from .export.handouts import render_handout
     from .pdf.fonts import require_faces
 
-    root = find_root(project_path)
-    path = Path(out).absolute() if out else root / DEFAULT_OUT / f"handout-{handout.id}.pdf"
-    check_out_dir(root, path)
-    project = load_project(project_path)
+    paths = ProjectPaths.find(project_path)
+    path = Path(out).absolute() if out else paths.out_dir / f"handout-{handout.id}.pdf"
+    check_out_dir(paths.root, path)
+    project = load_project(paths)
     diagnostics = check_custom_handout(project.content, handout)
     if any(d.severity is Severity.ERROR for d in diagnostics):
         raise ContentError(diagnostics)
@@ -389,20 +379,20 @@ def _render_all(project, targets: list, out_dir: Path, finished: Callable[[Outpu
     try:
         _render_targets(project, targets, out_dir, finished, jobs)
     finally:
-        from .pdf.partcache import CACHE_DIR, prune
+        from .pdf.partcache import prune
 
-        prune(out_dir / CACHE_DIR, since=started - 1)
+        prune(project.paths.part_cache, since=started - 1)
 
 
-def _part_cache(out_dir: Path, targets: list):
+def _part_cache(project: Project, targets: list):
     """The cache of laid-out handbook parts in the output folder (pdf/partcache.py)."""
     if not _needs_fonts(targets):
         return None
     from .building.manifest import code_digest
     from .pdf.fonts import installed_fonts_digest
-    from .pdf.partcache import CACHE_DIR, PartCache
+    from .pdf.partcache import PartCache
 
-    return PartCache(out_dir / CACHE_DIR, salt=f"{code_digest()}:{installed_fonts_digest()}")
+    return PartCache(project.paths.part_cache, salt=f"{code_digest()}:{installed_fonts_digest()}")
 
 
 def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[OutputResult], None], jobs: int) -> None:
@@ -412,7 +402,7 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
         from .export.base import RenderSession
 
         session = RenderSession(project)
-        session.part_cache = _part_cache(out_dir, targets)
+        session.part_cache = _part_cache(project, targets)
         session.part_workers = jobs  # one output (or jobs=1): its parts may use every core
         registry = exporters()
         for target in targets:
@@ -426,7 +416,7 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
     # Work every worker would repeat is done once, here, before the fork: parsing the catalogs
     # of every language and reading the fonts' character maps.
     session = RenderSession(project)
-    session.part_cache = _part_cache(out_dir, targets)
+    session.part_cache = _part_cache(project, targets)
     for lang in project.languages:
         session.translations(lang)
     if _needs_fonts(targets):

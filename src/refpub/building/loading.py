@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..content.load import load_content
 from ..content.model import Content
-from ..content.project import Project, find_root
+from ..content.project import Project, ProjectPaths
 from ..content.text import direction_marks
 from ..content.validate import validate
 from ..diagnostics import Reporter
@@ -32,9 +32,10 @@ def direction_mark_notes(root: Path) -> list[str]:
     so `refpub check -v` lists each one (``content/organisations.yaml:12:7: U+200F …``)."""
     from ..i18n.catalogs import catalog_languages
 
-    files = sorted((root / "content").glob("*.yaml"))
+    paths = ProjectPaths.at(root)
+    files = sorted(paths.content_dir.glob("*.yaml"))
     for lang in catalog_languages(root):
-        files += sorted((root / "locales" / lang / "LC_MESSAGES").glob("*.po"))
+        files += sorted(paths.catalogs_dir(lang).glob("*.po"))
     notes = []
     for path in files:
         try:
@@ -46,11 +47,12 @@ def direction_mark_notes(root: Path) -> list[str]:
     return notes
 
 
-def load_project(path: str | Path | None = None) -> Project:
-    """Load a project, raising :class:`ContentError` with every problem if it has errors."""
-    root = find_root(path)
+def load_project(path: str | Path | ProjectPaths | None = None) -> Project:
+    """Load a project (a folder, or its paths already resolved), raising :class:`ContentError`
+    with every problem if it has errors."""
+    paths = path if isinstance(path, ProjectPaths) else ProjectPaths.find(path)
     reporter = Reporter()
-    content = check_project(root, reporter)
+    content = check_project(paths.root, reporter)
     if content is None or reporter.has_errors:
         raise ContentError(reporter.sorted())
-    return Project(root, content, tuple(reporter.sorted()))
+    return Project(paths, content, tuple(reporter.sorted()))

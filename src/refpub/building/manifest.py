@@ -32,10 +32,11 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
+from ..content.project import MANIFEST_FILE as MANIFEST_NAME  # re-exported
+from ..content.project import ProjectPaths
 from ..export.protocol import Target
 from ..version import __version__
 
-MANIFEST_NAME = ".refpub-manifest.json"
 FORMAT = 1
 
 
@@ -163,7 +164,7 @@ def default_templates_digest() -> str:
 
 
 def templates_digest(root: Path) -> str:
-    return _sha(_tree_digest(root / "templates", "project"), default_templates_digest())
+    return _sha(_tree_digest(ProjectPaths.at(root).templates_dir, "project"), default_templates_digest())
 
 
 def clock() -> str:
@@ -191,8 +192,8 @@ def fingerprint(root: Path, env: Environment, options: dict) -> str:
     """
     return _sha(
         env.digest,
-        _tree_digest(root / "content", "content"),
-        _tree_digest(root / "locales", "locales"),
+        _tree_digest(ProjectPaths.at(root).content_dir, "content"),
+        _tree_digest(ProjectPaths.at(root).locales_dir, "locales"),
         json.dumps(options, sort_keys=True),
         _dt.date.today().isoformat(),
     )

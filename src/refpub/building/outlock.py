@@ -21,9 +21,8 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from ..content.project import LOCK_FILE as LOCK_NAME  # in the output folder
 from ..errors import RefpubError
-
-LOCK_NAME = ".refpub-lock"
 
 
 class OutputBusy(RefpubError):

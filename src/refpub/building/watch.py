@@ -23,13 +23,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..content.project import find_root
+from ..content.project import LOCALES_FOLDER, SOURCE_FOLDERS, TEMPLATES_FOLDER, find_root
 from ..errors import ContentError, RefpubError
 from ..export.protocol import REGISTRY
 from ..i18n.names import is_known_language
 from .stopping import STOP_SIGNALS, stop_on_signals
 
-WATCHED = ("content", "locales", "templates")
+WATCHED = SOURCE_FOLDERS
 DEBOUNCE_MS = 400
 # The watcher wakes up this often when nothing changes (the first wake-up says it is listening).
 LISTENING_MS = 200
@@ -65,23 +65,23 @@ def is_relevant(root: Path, path: Path) -> bool:
         return False
     if len(parts) < 2 or parts[0] not in WATCHED:
         return False
-    if parts[0] == "locales" and len(parts) >= 3 and not is_known_language(parts[1]):
+    if parts[0] == LOCALES_FOLDER and len(parts) >= 3 and not is_known_language(parts[1]):
         return False  # locales/backup/…: not a language, its catalogs are ignored
     name = parts[-1]
     if name.endswith(_IGNORED_SUFFIXES) or name.startswith(_IGNORED_PREFIXES):
         return False
     # Content and catalogs are known file types; anything else there is an editor's or a tool's
     # temporary file (sed -i writes content/sedXXXXXX). Templates may include images and fonts.
-    return parts[0] == "templates" or name.endswith(_SOURCE_SUFFIXES)
+    return parts[0] == TEMPLATES_FOLDER or name.endswith(_SOURCE_SUFFIXES)
 
 
 def affected_by(root: Path, path: Path) -> Affected:
     """The outputs one changed file can change."""
     parts = path.relative_to(root).parts
     top = parts[0]
-    if top == "locales" and len(parts) >= 3:
+    if top == LOCALES_FOLDER and len(parts) >= 3:
         return Affected(langs=frozenset({parts[1]}))
-    if top == "templates":
+    if top == TEMPLATES_FOLDER:
         name = parts[1]
         for prefix, kind in _TEMPLATE_KINDS:
             if name.startswith(prefix):

@@ -66,12 +66,10 @@ def run_build(args: argparse.Namespace, console, only=None, langs=None):
 
 def check_out_option(project: str, out: str | None) -> None:
     """A usage error for an ``--out`` inside the project's sources (see project.check_out_dir)."""
-    from pathlib import Path
+    from ..content.project import ProjectPaths, check_out_dir
 
-    from ..content.project import DEFAULT_OUT, check_out_dir, find_root
-
-    root = find_root(project)
-    check_out_dir(root, Path(out).absolute() if out is not None else root / DEFAULT_OUT)
+    paths = ProjectPaths.find(project, out)
+    check_out_dir(paths.root, paths.out_dir)
 
 
 def cmd_build(args: argparse.Namespace) -> int:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import sys
 
-from ..content.schema import CATALOG_REFERENCES
+from ..content.project import catalog_file
+from ..content.schema import CATALOG_REFERENCES, PUBLICATION_FILE
 from ..diagnostics import Reporter, format_text
 from .common import EXIT_CONTENT, EXIT_OK
 
@@ -56,8 +57,8 @@ def cmd_init(args) -> int:
     code = _finish(reporter, init(_root(args), args.lang, reporter, start_from=args.start_from), args.quiet)
     if code == EXIT_OK and not args.quiet:
         print(
-            f"next: add {args.lang} to `languages` in content/publication.yaml, translate "
-            f"locales/{args.lang}/LC_MESSAGES/*.po, then run `refpub i18n status`",
+            f"next: add {args.lang} to `languages` in {PUBLICATION_FILE}, translate "
+            f"{catalog_file(args.lang, '*')}, then run `refpub i18n status`",
             file=sys.stderr,
         )
     return code

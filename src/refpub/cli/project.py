@@ -12,11 +12,12 @@ from .common import EXIT_CONTENT, EXIT_OK, EXIT_USAGE, add_project, add_verbosit
 def cmd_check(args: argparse.Namespace) -> int:
     from ..building.loading import check_project, direction_mark_notes
     from ..content.coverage import coverage, coverage_lines
-    from ..content.project import find_root
+    from ..content.project import ProjectPaths
     from ..content.provenance import provenance, provenance_lines
     from .console import check_summary, make_console, plural, verbosity_of
 
-    root = find_root(args.project)
+    paths = ProjectPaths.find(args.project)
+    root = paths.root
     reporter = Reporter()
     content = check_project(root, reporter)
     if content is not None and not reporter.has_errors:
@@ -24,7 +25,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         from ..content.project import Project
         from ..export.untranslated import untranslated_warnings
 
-        reporter.extend(untranslated_warnings(Project(root, content)))
+        reporter.extend(untranslated_warnings(Project(paths, content)))
     diagnostics = reporter.sorted()
     if args.strict:  # what a volunteer runs before printing: every warning must be dealt with
         diagnostics = [d.as_error() for d in diagnostics]
@@ -59,6 +60,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from ..commands.scaffold import TargetNotEmpty, init_project
+    from ..content.project import CONTENT_FOLDER, catalog_file
     from .console import make_console, verbosity_of
 
     console = make_console(verbosity_of(args))
@@ -71,7 +73,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     console.info("next:")
     console.info(f"  refpub check {args.dir}")
     console.info(f"  refpub build {args.dir}")
-    console.info("then edit content/*.yaml (see docs/editors.md) and translate locales/ja/LC_MESSAGES/*.po")
+    console.info(f"then edit {CONTENT_FOLDER}/*.yaml (see docs/editors.md) and translate {catalog_file('ja', '*')}")
     return EXIT_OK
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import threading
-from pathlib import Path
 
 from ..commands.serve import BuildCounter, make_server
 from .build import check_out_option, run_build
@@ -14,15 +13,14 @@ from .common import add_project, add_verbosity, port_number
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from ..building.watch import watch
-    from ..content.project import DEFAULT_OUT, find_root
+    from ..content.project import ProjectPaths
     from ..errors import EnvironmentProblem
     from .console import make_console, verbosity_of
 
     console = make_console(verbosity_of(args))
-    root = find_root(args.project)
+    paths = ProjectPaths.find(args.project, args.out)
     check_out_option(args.project, args.out)
-    out = Path(args.out) if args.out else root / DEFAULT_OUT
-    folder = (out if out.is_absolute() else Path.cwd() / out) / "web"
+    folder = paths.out_dir / "web"
     folder.mkdir(parents=True, exist_ok=True)
     counter = BuildCounter()
     try:

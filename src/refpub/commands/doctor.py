@@ -190,13 +190,14 @@ def _base(lang: str) -> str:
 
 def check_catalogs(root: Path) -> list[Check]:
     from ..content.load import load_publication
+    from ..content.schema import PUBLICATION_FILE
     from ..diagnostics import Reporter
     from ..i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path, unpublished_languages
     from ..i18n.pofile import is_translated, read_po
 
     publication = load_publication(root, Reporter())
     if publication is None:
-        return [Check("catalogs", False, "content/publication.yaml has errors; run `refpub check` to see them")]
+        return [Check("catalogs", False, f"{PUBLICATION_FILE} has errors; run `refpub check` to see them")]
     checks = []
     unpublished = unpublished_languages(root, publication.languages)
     for lang in (*publication.languages, *unpublished):
@@ -262,9 +263,9 @@ def catalog_problems(path: Path) -> list[tuple[int, str]]:
 
 
 def check_output_folder(root: Path, out: str | Path | None = None) -> Check:
-    from ..content.project import DEFAULT_OUT
+    from ..content.project import ProjectPaths
 
-    folder = Path(out) if out is not None else root / DEFAULT_OUT
+    folder = ProjectPaths.at(root, out).out_dir
     existing = folder
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent

@@ -29,13 +29,12 @@ from typing import Any
 
 from ..content.model import Name, PartialDate
 from ..content.schema import CONTAINER_KINDS, MAX_ENTRIES, MAX_FILE_BYTES, MAX_TEXT_CHARS, READING_KIND_TABLE
+from ..content.schema import READINGS_FILE as READINGS
 from ..content.text import control_character_problem
 from ..content.urls import check_url
 from ..diagnostics import Location, Reporter
 from ..errors import ContentError, RefpubError
 from ..export.citations import CSL_TYPES, split_name
-
-READINGS = "content/readings.yaml"
 
 # CSL type -> refpub kind: the inverse of export.citations.CSL_TYPES, plus the types Zotero
 # writes for items refpub would file under the same kind.

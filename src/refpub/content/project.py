@@ -10,36 +10,99 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Location
 from ..errors import BuildError, ProjectNotFound, UsageError
 from .model import Content
+from .schema import CONTENT_FOLDER  # declared with the content files' names (PUBLICATION_FILE, …)
 
+# The layout of a project, named here and nowhere else (as MkDocs' config names docs_dir and
+# site_dir): its source folders, where a language's catalogs and glossary sit, and what refpub
+# keeps in the output folder beside the outputs.
+LOCALES_FOLDER = "locales"
+TEMPLATES_FOLDER = "templates"
+CATALOG_FOLDER = "LC_MESSAGES"  # gettext's: locales/<lang>/LC_MESSAGES/<domain>.po
+GLOSSARY_FILE = "glossary.yaml"  # locales/<lang>/glossary.yaml
 # Where a project's outputs go unless --out says otherwise.
 DEFAULT_OUT = "build"
+PART_CACHE_FOLDER = ".refpub-cache"  # laid-out parts of the handbook (pdf/partcache.py)
+MANIFEST_FILE = ".refpub-manifest.json"  # what the last build read and wrote (building/manifest.py)
+LOCK_FILE = ".refpub-lock"  # held by the build writing into the output folder (building/outlock.py)
 # The folders of a project's sources: no output may be written into them (a build would replace
 # or delete the sources, and --watch would rebuild on its own outputs).
-SOURCE_FOLDERS = ("content", "locales", "templates")
+SOURCE_FOLDERS = (CONTENT_FOLDER, LOCALES_FOLDER, TEMPLATES_FOLDER)
+
+
+def catalog_file(lang: str, domain: str) -> str:
+    """A catalog's path in a project, as messages name it: ``locales/ja/LC_MESSAGES/content.po``
+    (``lang`` and ``domain`` may be placeholders: ``<lang>``, ``*``)."""
+    return f"{LOCALES_FOLDER}/{lang}/{CATALOG_FOLDER}/{domain}.po"
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Where everything of one project is: its folders, each language's catalogs and glossary,
+    the output folder and the part cache in it. Made once, from the project folder and
+    ``--out``, and handed down (``Project.paths``); no other module types a folder name of the
+    layout."""
+
+    root: Path
+    out_dir: Path
+
+    @classmethod
+    def at(cls, root: Path, out: str | Path | None = None) -> ProjectPaths:
+        """The paths of the project in ``root``: outputs in ``out`` (relative to the current
+        folder, as the command line gives it), or the project's build/."""
+        out_dir = Path(out) if out is not None else root / DEFAULT_OUT
+        return cls(root, out_dir if out_dir.is_absolute() else Path.cwd() / out_dir)
+
+    @classmethod
+    def find(cls, path: str | Path | None, out: str | Path | None = None) -> ProjectPaths:
+        """The paths of the project in folder ``path`` (the current folder by default); raises
+        ProjectNotFound if it is not one."""
+        return cls.at(find_root(path), out)
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / CONTENT_FOLDER
+
+    @property
+    def locales_dir(self) -> Path:
+        return self.root / LOCALES_FOLDER
+
+    @property
+    def templates_dir(self) -> Path:
+        """The project's own templates (they override refpub's: see template_dirs)."""
+        return self.root / TEMPLATES_FOLDER
+
+    def catalogs_dir(self, lang: str) -> Path:
+        """``locales/<lang>/LC_MESSAGES``: the catalogs of one language."""
+        return self.locales_dir / lang / CATALOG_FOLDER
+
+    def catalog(self, lang: str, domain: str) -> Path:
+        """``locales/<lang>/LC_MESSAGES/<domain>.po`` (domain: messages or content)."""
+        return self.root / catalog_file(lang, domain)
+
+    def catalog_template(self, domain: str) -> Path:
+        """``locales/<domain>.pot``, the template ``refpub i18n extract`` writes."""
+        return self.locales_dir / f"{domain}.pot"
+
+    def glossary(self, lang: str) -> Path:
+        return self.locales_dir / lang / GLOSSARY_FILE
+
+    @property
+    def part_cache(self) -> Path:
+        """Laid-out parts of the handbook, kept between builds (pdf/partcache.py)."""
+        return self.out_dir / PART_CACHE_FOLDER
 
 
 @dataclass(frozen=True)
 class Project:
-    root: Path
+    """A loaded project: its paths, its content (checked) and the warnings checking it gave."""
+
+    paths: ProjectPaths
     content: Content
     warnings: tuple[Diagnostic, ...] = ()
 
     @property
-    def out_dir(self) -> Path:
-        """Where outputs go unless ``--out`` says otherwise."""
-        return self.root / DEFAULT_OUT
-
-    @property
-    def content_dir(self) -> Path:
-        return self.root / "content"
-
-    @property
-    def locales_dir(self) -> Path:
-        return self.root / "locales"
-
-    @property
-    def templates_dir(self) -> Path:
-        return self.root / "templates"
+    def root(self) -> Path:
+        return self.paths.root
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -54,9 +117,9 @@ def find_root(path: str | Path | None) -> Path:
     root = Path(path if path is not None else ".").resolve()
     if not root.is_dir():
         raise ProjectNotFound(f"{path}: no such directory")
-    if not (root / "content").is_dir():
+    if not (root / CONTENT_FOLDER).is_dir():
         raise ProjectNotFound(
-            f"{root} has no content/ folder; run refpub in a project folder, or create one with `refpub init DIR`"
+            f"{root} has no {CONTENT_FOLDER}/ folder; run refpub in a project folder, or create one with `refpub init DIR`"
         )
     return root
 
@@ -95,12 +158,12 @@ def template_dirs(project_root: Path | None) -> list[Path]:
     templates and everything they reference must be the project's own files.
     """
     dirs = []
-    if project_root is not None and (project_root / "templates").is_dir():
-        own = (project_root / "templates").resolve()
+    if project_root is not None and (project_root / TEMPLATES_FOLDER).is_dir():
+        own = (project_root / TEMPLATES_FOLDER).resolve()
         if not is_within(own, [project_root.resolve()]):
             raise BuildError(
-                f"templates/ is a link to {own}, outside the project; copy the templates into the project",
-                Location("templates"),
+                f"{TEMPLATES_FOLDER}/ is a link to {own}, outside the project; copy the templates into the project",
+                Location(TEMPLATES_FOLDER),
             )
         dirs.append(own)
     default = default_templates_dir().resolve()

@@ -288,12 +288,14 @@ PUBLICATION = Record(
 # school grade (学年別漢字配当表) or beyond the joyo list (views/furigana.py).
 FURIGANA_LEVELS = ("all", "none", "grade-1", "grade-2", "grade-3", "grade-4", "grade-5", "grade-6", "joyo")
 
-# The content files of a project, in the order they are loaded.
-PUBLICATION_FILE = "content/publication.yaml"
-READINGS_FILE = "content/readings.yaml"
-ORGANISATIONS_FILE = "content/organisations.yaml"
+# The content files of a project, in the order they are loaded (the rest of a project's layout is
+# content/project.py's).
+CONTENT_FOLDER = "content"
+PUBLICATION_FILE = f"{CONTENT_FOLDER}/publication.yaml"
+READINGS_FILE = f"{CONTENT_FOLDER}/readings.yaml"
+ORGANISATIONS_FILE = f"{CONTENT_FOLDER}/organisations.yaml"
 # The project's reading dictionary, {surface: reading}, for words the analyser reads wrong (optional).
-FURIGANA_FILE = "content/furigana.yaml"
+FURIGANA_FILE = f"{CONTENT_FOLDER}/furigana.yaml"
 ENTRY_FILES = {READINGS_FILE: READING, ORGANISATIONS_FILE: ORGANISATION}
 
 # Bounds on input, so a hostile or broken file fails clearly instead of exhausting the machine.

@@ -131,14 +131,14 @@ def check_glyphs(
 def interface_glyph_problems(session: RenderSession, lang: str) -> list[BuildError]:
     """A build error for every translated interface string of ``lang`` (a heading, a label)
     with a character no installed font can draw, at its msgstr line in messages.po."""
-    from ..i18n.catalogs import MESSAGES_DOMAIN, catalog_path
+    from ..i18n.catalogs import MESSAGES_DOMAIN
     from ..i18n.pofile import read_po
 
     translations = session.translations(lang)
     texts = [t for v in translations.messages.values() for t in (v if isinstance(v, tuple) else (v,))]
     if not missing_glyphs("".join(texts)):
         return []
-    path = catalog_path(session.project.root, lang, MESSAGES_DOMAIN)
+    path = session.project.paths.catalog(lang, MESSAGES_DOMAIN)
     po = read_po(path)
     rel = path.relative_to(session.project.root).as_posix()
     problems = []

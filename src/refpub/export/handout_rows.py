@@ -11,8 +11,10 @@ from typing import Any
 from markupsafe import Markup
 from segno.encoder import DataOverflowError
 
+from ..content.project import catalog_file
 from ..content.urls import is_safe_url
 from ..diagnostics import Diagnostic, Location, Severity
+from ..i18n.catalogs import CONTENT_DOMAIN
 from ..i18n.names import language_name
 from ..views.context import OrganisationView, ReadingView, ViewBuilder
 from ..views.handout_geometry import Geometry
@@ -108,7 +110,7 @@ class HandoutWarnings:
             self.warn(
                 f"{self.label}: {what} has no {language_name(name)} translation of {', '.join(fields)}; "
                 f"the {language_name(self.source_language)} text is printed in its place "
-                f"(translate it in locales/{name}/LC_MESSAGES/content.po)",
+                f"(translate it in {catalog_file(name, CONTENT_DOMAIN)})",
                 location,
             )
 

@@ -32,8 +32,10 @@ from jinja2 import Template
 from ..building.clock import source_datetime
 from ..content.adhoc import CUSTOM_ID
 from ..content.model import Content, Handout, Publication
+from ..content.project import catalog_file
 from ..content.selection import HandoutEntries, handout_languages, select_for_handout
 from ..errors import BuildError, BuildErrors
+from ..i18n.catalogs import MESSAGES_DOMAIN
 from ..i18n.names import language_name
 from ..pdf.fitting import fill_report, fit_pages, page_fill
 from ..pdf.fonts import font_stacks
@@ -256,7 +258,7 @@ def _warn_untranslated_interface(handout: Handout, languages: list[HandoutLangua
             shown = ", ".join(f'"{m}"' for m in ui_missing[:6]) + (", …" if len(ui_missing) > 6 else "")
             warnings.warn(
                 f"{warnings.label}: {len(ui_missing)} interface string(s) have no {language_name(lang.lang)} translation "
-                f"({shown}); translate them in locales/{lang.lang}/LC_MESSAGES/messages.po",
+                f"({shown}); translate them in {catalog_file(lang.lang, MESSAGES_DOMAIN)}",
                 handout.location(),
             )
 

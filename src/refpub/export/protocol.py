@@ -7,7 +7,7 @@ exactly that to decide whether the file is up to date, see ``building/manifest.p
 target (:meth:`Exporter.render`) without writing anything: the build writes every file
 atomically. The registry line gives the module, a first guess of the output's cost (for
 ordering work before any build has been timed) and the template names that belong to it alone
-(for the watcher). See docs/developers.md, "Adding an output".
+(for the watcher). See docs/developers.md, "Add an output".
 """
 
 from __future__ import annotations

@@ -14,10 +14,10 @@ from functools import partial
 
 import jinja2
 
-from ..content.project import Project
+from ..content.project import LOCALES_FOLDER, Project
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
 from ..errors import BuildError, BuildErrors
-from ..i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN, catalog_path
+from ..i18n.catalogs import CONTENT_DOMAIN, MESSAGES_DOMAIN
 from ..i18n.extract import project_content_messages
 from ..i18n.names import language_name
 from ..i18n.pofile import read_po
@@ -78,6 +78,7 @@ class _Locations:
 
     def __init__(self, project: Project):
         self.root = project.root
+        self.paths = project.paths
         self.sources = {
             # the content's own problems are reported by check itself
             m.context: Location(rel, m.line)
@@ -87,7 +88,7 @@ class _Locations:
 
     def _catalog(self, lang: str, domain: str) -> tuple[str, dict]:
         if (lang, domain) not in self.catalogs:
-            path = catalog_path(self.root, lang, domain)
+            path = self.paths.catalog(lang, domain)
             rel = path.relative_to(self.root).as_posix()
             lines: dict[tuple[str | None, str], int] = {}
             if path.is_file():
@@ -134,4 +135,4 @@ def untranslated_warnings(project: Project) -> list[Diagnostic]:
 
 def _catalog_first(location: Location) -> tuple:
     """Strings in the catalog (to translate there) before those not yet in it (to extract)."""
-    return (not location.file.startswith("locales/"), location.file, location.line, location.column)
+    return (not location.file.startswith(f"{LOCALES_FOLDER}/"), location.file, location.line, location.column)

@@ -134,6 +134,7 @@ class WebExporter:
 def read_asset(session: RenderSession, name: str) -> bytes:
     """A static file of ``templates/web/assets/``: the project's copy if it has one, else refpub's.
     A project's copy that is a link to a file outside the project is refused (a build error)."""
+    from ..content.project import TEMPLATES_FOLDER
     from ..diagnostics import Location
     from ..errors import BuildError
     from ..views.environment import default_templates_dir
@@ -149,10 +150,10 @@ def read_asset(session: RenderSession, name: str) -> bytes:
                 raise BuildError(
                     f"the asset is a link to {real}, outside the project and refpub's templates; "
                     "copy the file into the project instead",
-                    Location(f"templates/web/assets/{name}"),
+                    Location(f"{TEMPLATES_FOLDER}/web/assets/{name}"),
                 )
             return path.read_bytes()
-    raise FileNotFoundError(f"templates/web/assets/{name}")
+    raise FileNotFoundError(f"{TEMPLATES_FOLDER}/web/assets/{name}")
 
 
 def search_index(pub: PublicationView) -> bytes:

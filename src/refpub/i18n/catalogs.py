@@ -16,6 +16,7 @@ from pathlib import Path
 from babel import UnknownLocaleError
 from babel.messages.plurals import get_plural
 
+from ..content.project import CATALOG_FOLDER, ProjectPaths
 from ..content.text import Text
 from .names import cldr_code
 
@@ -24,7 +25,7 @@ CONTENT_DOMAIN = "content"
 
 
 def catalog_path(root: Path, lang: str, domain: str) -> Path:
-    return root / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
+    return ProjectPaths.at(root).catalog(lang, domain)
 
 
 def shipped_catalog_path(lang: str) -> Path:
@@ -33,7 +34,7 @@ def shipped_catalog_path(lang: str) -> Path:
     from it."""
     from importlib.resources import files
 
-    return Path(str(files("refpub"))) / "locale" / lang / "LC_MESSAGES" / f"{MESSAGES_DOMAIN}.po"
+    return Path(str(files("refpub"))) / "locale" / lang / CATALOG_FOLDER / f"{MESSAGES_DOMAIN}.po"
 
 
 def shipped_languages() -> tuple[str, ...]:
@@ -44,14 +45,13 @@ def shipped_languages() -> tuple[str, ...]:
 
 def _catalog_folders(root: Path) -> list[str]:
     """The folders under locales/ that hold a catalog."""
-    folder = root / "locales"
-    if not folder.is_dir():
+    paths = ProjectPaths.at(root)
+    if not paths.locales_dir.is_dir():
         return []
     return sorted(
         d.name
-        for d in folder.iterdir()
-        if d.is_dir()
-        and any((d / "LC_MESSAGES" / f"{domain}.po").is_file() for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN))
+        for d in paths.locales_dir.iterdir()
+        if d.is_dir() and any(paths.catalog(d.name, domain).is_file() for domain in (MESSAGES_DOMAIN, CONTENT_DOMAIN))
     )
 
 
@@ -76,7 +76,7 @@ def unpublished_languages(root: Path, languages: tuple[str, ...]) -> tuple[str, 
 
 
 def template_path(root: Path, domain: str) -> Path:
-    return root / "locales" / f"{domain}.pot"
+    return ProjectPaths.at(root).catalog_template(domain)
 
 
 def content_context(kind: str, entry_id: str | None, field_name: str) -> str:

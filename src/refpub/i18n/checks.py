@@ -28,6 +28,7 @@ from babel import UnknownLocaleError
 from babel.messages.catalog import Message
 from babel.messages.plurals import get_plural
 
+from ..content.project import LOCALES_FOLDER
 from ..content.text import control_character_problem
 from ..content.urls import check_url
 from ..diagnostics import Diagnostic, Location, Reporter, Severity
@@ -462,7 +463,7 @@ def warn_stray_catalog_folders(root: Path, reporter: Reporter) -> None:
         reporter.warning(
             f"'{name}' is not a language code Babel knows: the catalogs in this folder are ignored; "
             f"if they are a language's, rename the folder to its code{rename}",
-            Location(f"locales/{name}"),
+            Location(f"{LOCALES_FOLDER}/{name}"),
         )
 
 
@@ -477,9 +478,9 @@ def check_catalogs(
     """Check every catalog of the project's languages (and the two templates' syntax).
 
     ``progress`` adds warnings about translation work still to do: missing catalogs, strings
-    not yet merged, fuzzy translations. ``refpub check`` leaves them out, since falling back to
-    the source language is normal while a language is being translated (``refpub i18n status``
-    shows how far it is); ``refpub i18n check`` includes them.
+    not yet merged, fuzzy translations. ``refpub check`` and ``refpub i18n check`` both include
+    them, as warnings (the build falls back to the source language), so a translator's round
+    trip ends with a clean check; ``refpub i18n status`` shows how far a language is.
     """
     from .extract import project_content_messages
 
@@ -491,7 +492,7 @@ def check_catalogs(
         reporter.warning(
             f"there are catalogs for '{lang}', but '{lang}' is not in `languages` in content/publication.yaml: "
             "they are checked and updated, but not published; add it there to publish it",
-            Location(f"locales/{lang}"),
+            Location(f"{LOCALES_FOLDER}/{lang}"),
         )
     for lang in (*languages, *unpublished):
         if lang == source_language:

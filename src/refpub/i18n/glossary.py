@@ -21,6 +21,7 @@ from pathlib import Path
 import yaml
 
 from ..content.load import read_text
+from ..content.project import ProjectPaths
 from ..diagnostics import Location, Reporter
 
 
@@ -44,7 +45,7 @@ class Term:
 
 
 def glossary_path(root: Path, lang: str) -> Path:
-    return root / "locales" / lang / "glossary.yaml"
+    return ProjectPaths.at(root).glossary(lang)
 
 
 def _strings(value) -> tuple[str, ...]:

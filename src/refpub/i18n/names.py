@@ -8,6 +8,7 @@ A publication language is a BCP 47 tag (``en``, ``pt-BR``, ``ja-x-easy``). A pri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 
 # Names of the private-use varieties refpub knows, in English and in the language itself.
@@ -67,33 +68,75 @@ def language_name(code: str, in_lang: str = "en") -> str:
     return name or code
 
 
-# Scripts a language writes with more than one of (Japanese: kanji and kana), as CLDR's likely
-# subtags name them ("Jpan").
-_SCRIPT_GROUPS = {"Hani": "Jpan", "Hira": "Jpan", "Kana": "Jpan"}
+# What CLDR's likely subtags name a script a language writes in, as the scripts of ICU's
+# characters: Japanese ("Jpan") is written in kanji and kana, Korean in hangul and hanja.
+_SCRIPT_GROUPS = {
+    "Jpan": ("Hani", "Hira", "Kana"),
+    "Kore": ("Hang", "Hani"),
+    "Hans": ("Hani",),
+    "Hant": ("Hani",),
+}
+# The languages a run of text is recognised in by its script when its caller knows none (a
+# template's value, a PDF's text run): Japanese, so that a Japanese address or name in an English
+# entry is read by a Japanese voice.
+SCRIPT_LANGUAGES = ("ja",)
 
 
-def language_by_script(text: str, languages, default: str) -> str:
-    """The language of ``languages`` whose script (CLDR's likely subtags) ``text`` is mostly
-    written in: an address written in no declared language is tagged by its script, so that
-    "東京都新宿区…" is read and set as Japanese on an English page. ``default`` when none fits."""
-    import icu
+@cache
+def language_scripts(lang: str) -> frozenset[str]:
+    """The scripts ``lang`` is written in (ICU's short names), from its script subtag or CLDR's
+    likely subtags: ``ja`` → Hani, Hira, Kana; ``ar`` and ``ur`` → Arab; ``zh-Hant`` → Hani; none
+    for a code CLDR does not know."""
     from babel.core import get_global
 
+    subtags = cldr_code(lang).split("_")
+    script = next((s.title() for s in subtags[1:] if len(s) == 4 and s.isalpha()), None)
+    if script is None:
+        likely = str(get_global("likely_subtags").get(subtags[0].lower(), "")).split("_")
+        script = likely[1] if len(likely) > 1 else None
+    if not script:
+        return frozenset()
+    return frozenset(_SCRIPT_GROUPS.get(script, (script,)))
+
+
+@cache
+def _script(char: str) -> str:
+    import icu
+
+    return str(icu.Script.getScript(char).getShortName())
+
+
+def _letters_by_script(text: str) -> dict[str, int]:
+    """How many letters of ``text`` each script has (signs common to several scripts, such as
+    Japanese's prolonged-sound mark, count for none)."""
+    if text.isascii():
+        return {"Latn": sum(char.isalpha() for char in text)}
     counts: dict[str, int] = {}
     for char in text:
         if char.isalpha():
-            script = str(icu.Script.getScript(char).getShortName())
-            script = _SCRIPT_GROUPS.get(script, script)
+            script = _script(char)
             counts[script] = counts.get(script, 0) + 1
-    if not counts:
-        return default
-    main = max(counts, key=lambda s: counts[s])
-    likely = get_global("likely_subtags")
-    for lang in languages:
-        parts = str(likely.get(lang.replace("-", "_").split("_")[0], "")).split("_")
-        if len(parts) > 1 and parts[1] == main:
-            return lang
-    return default
+    counts.pop("Zyyy", None)
+    counts.pop("Zinh", None)
+    return counts
+
+
+def script_language(text: str, lang: str, languages: Iterable[str] = SCRIPT_LANGUAGES) -> str | None:
+    """The language of ``languages`` that ``text``, set as ``lang``, is in fact written in: most
+    of its letters are in that language's scripts and not in ``lang``'s (CLDR's likely subtags,
+    ICU's character scripts). A Japanese address in an English entry is tagged Japanese, so
+    that it is read by a Japanese voice and set with Japanese fonts and line breaking (the web
+    pages' and e-book's ``lang``, the PDF's marked content). None when ``lang`` fits the text,
+    when a word of another script stands in a sentence of ``lang``'s, or when no language fits."""
+    counts = _letters_by_script(text)
+    total = sum(counts.values())
+
+    def mostly_in(code: str) -> bool:
+        return 2 * sum(counts.get(script, 0) for script in language_scripts(code)) > total
+
+    if not total or mostly_in(lang):
+        return None
+    return next((code for code in languages if mostly_in(code)), None)
 
 
 @cache

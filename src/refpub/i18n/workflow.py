@@ -15,6 +15,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 
 from ..content.load import load_publication
+from ..content.project import LOCALES_FOLDER
+from ..content.schema import PUBLICATION_FILE
 from ..diagnostics import Location, Reporter
 from .catalogs import (
     CONTENT_DOMAIN,
@@ -250,7 +252,9 @@ def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = Non
             )
         starts[domain] = start
     if start_from and not starts and not reporter.has_errors:
-        reporter.error(f"there is no catalog of '{start_from}' to start from", Location(f"locales/{start_from}"))
+        reporter.error(
+            f"there is no catalog of '{start_from}' to start from", Location(f"{LOCALES_FOLDER}/{start_from}")
+        )
     if reporter.has_errors:
         return []
     existing = [catalog_path(root, lang, d) for d in DOMAINS if catalog_path(root, lang, d).is_file()]
@@ -274,7 +278,7 @@ def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = Non
     if lang not in info.languages:
         reporter.warning(
             f"'{lang}' is not in languages yet; add it there to publish it",
-            Location("content/publication.yaml"),
+            Location(PUBLICATION_FILE),
         )
     return written
 

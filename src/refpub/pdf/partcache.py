@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..building.fsio import TEMP_MARK, atomic_write_bytes, file_digest, is_stray
+from ..content.project import PART_CACHE_FOLDER as CACHE_DIR  # noqa: F401 (re-exported; in the output folder)
 from .subsets import FontSources, FontUse
 
-CACHE_DIR = ".refpub-cache"  # in the output folder
 FORMAT = "refpub-part-2"  # parts carry placeholder fonts (pdf/subsets.py, defer_embedding)
 DEFAULT_LIMIT = 512 * 1024 * 1024  # bytes kept after a build (entries of older builds beyond it go)
 

@@ -32,6 +32,7 @@ from math import ceil
 from pathlib import Path
 
 from ..building.fsio import atomic_write_bytes, file_digest
+from ..content.project import DEFAULT_OUT, PART_CACHE_FOLDER
 
 # Tables WeasyPrint drops from embedded fonts (weasyprint/pdf/fonts.py, _harfbuzz_subset).
 _DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
@@ -279,7 +280,7 @@ def embed_once(out, page_uses: list[dict[str, FontUse]], furniture: dict[str, Fo
                     if source is None:
                         raise BuildError(
                             f"the font file of {name.lstrip('/')} is no longer in the part cache; "
-                            "delete build/.refpub-cache and build again"
+                            f"delete {DEFAULT_OUT}/{PART_CACHE_FOLDER} and build again"
                         )
                     glyphs = set(union.to_unicode) or {0}
                     _rewrite(out, font, union, subset_program(source, drawn.index, glyphs))

@@ -43,7 +43,7 @@ import re
 from contextlib import contextmanager
 from typing import Any
 
-from ..views.formats import script_language
+from ..i18n.names import script_language
 
 TESTED_WEASYPRINT = ("69", "70")
 # Break hints in the text (word joiners between phrases, soft hyphens, zero-width spaces): not read.

@@ -14,7 +14,7 @@ from ..content.model import Content, Handout, Organisation, PartialDate, Reading
 from ..content.text import Text
 from ..content.urls import tel_href
 from ..i18n.catalogs import Translations, content_context
-from ..i18n.names import language_by_script
+from ..i18n.names import script_language
 from .formats import collation_key, format_hours, format_month, format_partial_date, language_name
 from .labels import KIND_LABELS, SERVICE_LABELS
 
@@ -229,7 +229,7 @@ class ViewBuilder:
         text, lang = o.address_in(self.lang)
         if lang is None:
             pub = self.content.publication
-            lang = language_by_script(text, (self.lang, *pub.languages), self.lang)
+            lang = script_language(text, self.lang, pub.languages) or self.lang
         return Text(text, lang)
 
     def publication(self) -> PublicationView:

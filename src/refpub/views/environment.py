@@ -26,8 +26,8 @@ from ..content.urls import TEL_LINK, is_safe_url
 from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations
-from ..i18n.names import base_language
-from .formats import format_number, format_partial_date, list_separator, script_language, text_direction
+from ..i18n.names import base_language, script_language
+from .formats import format_number, format_partial_date, list_separator, text_direction
 from .furigana import Segment, segments
 from .interface import (
     FIRST_STRONG_ISOLATE,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from functools import cache
 
 from babel.dates import format_date, format_skeleton
@@ -17,22 +16,6 @@ def text_direction(lang: str) -> str:
     """``"rtl"`` or ``"ltr"``: the direction CLDR gives the language's script (Babel's
     ``Locale.text_direction``), so a new right-to-left language needs no list in refpub."""
     return "rtl" if babel_locale(lang).text_direction == "rtl" else "ltr"
-
-
-# Kana (only Japanese is written with it) and the CJK ideographs, with their punctuation.
-_JAPANESE = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff9f]")
-
-
-def script_language(text: str, lang: str) -> str | None:
-    """The language of a text whose script is not the language's it stands in: a Japanese
-    address in an English entry is read by a Japanese voice (the PDF's marked content, the
-    e-book's and web pages' ``lang``). None when the element's language fits, or when
-    the run is mostly in its element's script (a Japanese word inside an English sentence)."""
-    if lang.split("-")[0] in ("ja", "zh", "ko"):
-        return None
-    japanese = len(_JAPANESE.findall(text))
-    others = sum(char.isalpha() for char in text) - japanese
-    return "ja" if japanese > others else None
 
 
 def format_partial_date(date: PartialDate | None, lang: str) -> str:
