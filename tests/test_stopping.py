@@ -23,7 +23,8 @@ from refpub.building.fsio import TEMP_MARK
 
 DEADLINE = 60.0  # a bound for a loaded machine, not a measurement
 
-# Run refpub's own CLI, with every exporter's render() first saying so, then blocking.
+# Run refpub's own CLI, with every exporter's render() (and every unit of a handbook's body)
+# first saying so, then blocking.
 _BLOCKING_BUILD = textwrap.dedent(
     """
     import os, sys, time
@@ -35,6 +36,14 @@ _BLOCKING_BUILD = textwrap.dedent(
 
     for exporter in exporters().values():
         type(exporter).render = blocking
+
+    # A handbook is laid out in stages on the build's work queue: its body's units block too.
+    from refpub.export.handbook import BookPlan
+
+    def blocking_unit(self, index):
+        blocking(None, self.target, None)
+
+    BookPlan.lay_out = blocking_unit
     from refpub.cli import main
     sys.exit(main(sys.argv[1:]))
     """

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from .building.fsio import WriteFailed, atomic_write_bytes, atomic_write_tree, remove_stray_temporaries
 from .building.manifest import (  # light: digests and a JSON file (the no-op build needs it first)
@@ -44,6 +44,8 @@ from .errors import BuildError, BuildErrors, EnvironmentProblem, UsageError
 from .export.protocol import COSTS, OUTPUT_KINDS, Rendered, Target, exporters
 
 if TYPE_CHECKING:
+    import jinja2
+
     from .building.manifest import Environment
     from .content.project import Project, ProjectPaths
 
@@ -271,9 +273,10 @@ def _render_changed(
     for target in work.targets:
         if target not in work.todo:
             finished(_up_to_date(target, out_dir, manifest))
-    todo = sorted(work.todo, key=lambda t: _expected_seconds(t, manifest), reverse=True)
+    costs = {t.filename: _expected_seconds(t, manifest) for t in work.todo}
+    todo = sorted(work.todo, key=lambda t: costs[t.filename], reverse=True)
     try:
-        _render_all(work.project, todo, out_dir, finished, jobs)
+        _render_all(work.project, todo, out_dir, finished, jobs, costs)
     except BaseException:
         # Stopped (Ctrl-C, SIGTERM, SIGHUP) or a bug: the workers are gone; what finished is
         # kept and remembered, nothing half-written stays, every other output is as it was.
@@ -372,12 +375,19 @@ def build_custom_handout(
 _WORKER_STATE: dict = {}
 
 
-def _render_all(project, targets: list, out_dir: Path, finished: Callable[[OutputResult], None], jobs: int) -> None:
+def _render_all(
+    project,
+    targets: list,
+    out_dir: Path,
+    finished: Callable[[OutputResult], None],
+    jobs: int,
+    costs: dict[str, float] | None = None,
+) -> None:
     if not targets:
         return
     started = time.time()
     try:
-        _render_targets(project, targets, out_dir, finished, jobs)
+        _render_targets(project, targets, out_dir, finished, jobs, costs or {})
     finally:
         from .pdf.partcache import prune
 
@@ -395,7 +405,9 @@ def _part_cache(project: Project, targets: list):
     return PartCache(project.paths.part_cache, salt=f"{code_digest()}:{installed_fonts_digest()}")
 
 
-def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[OutputResult], None], jobs: int) -> None:
+def _render_targets(
+    project, targets: list, out_dir: Path, finished: Callable[[OutputResult], None], jobs: int, costs: dict
+) -> None:
     workers = min(jobs, len(targets))
     context = _fork_context()
     if workers <= 1 or context is None:
@@ -409,12 +421,14 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
             finished(_build_one(registry[target.kind], target, session, out_dir))
         return
 
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor
 
+    from .building import queue
     from .export.base import RenderSession
 
     # Work every worker would repeat is done once, here, before the fork: parsing the catalogs
-    # of every language and reading the fonts' character maps.
+    # of every language and reading the fonts' character maps; and each handbook is planned
+    # (its views, its chapters in units), so that its units can be laid out by any worker.
     session = RenderSession(project)
     session.part_cache = _part_cache(project, targets)
     for lang in project.languages:
@@ -423,6 +437,11 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
         from .pdf.fonts import missing_glyphs
 
         missing_glyphs("")
+    registry = exporters()
+    books, failed = _plan_books(targets, session, out_dir, finished, registry)
+    work = _jobs([t for t in targets if t.filename not in failed], books, costs)
+    if not work:
+        return
     import gc
 
     # What the workers inherit stays shared with this process: objects the collector has seen
@@ -430,24 +449,81 @@ def _render_targets(project, targets: list, out_dir: Path, finished: Callable[[O
     gc.collect()
     gc.freeze()
     _WORKER_STATE.clear()
-    _WORKER_STATE.update(project=project, out_dir=out_dir, session=session, registry=exporters())
+    _WORKER_STATE.update(project=project, out_dir=out_dir, session=session, registry=registry, books=books)
+    by_name = {t.filename: t for t in targets}
+
+    def done(job: queue.Job, result) -> bool:
+        if job.function is _unit_in_worker:
+            if result.get("errors"):  # the handbook failed: its other jobs are dropped
+                target = by_name[job.output]
+                finished(OutputResult(target, out_dir / target.filename, "failed", errors=result["errors"]))
+                return False
+            return True
+        finished(_result_from_worker(by_name[job.output], out_dir, result))
+        return True
+
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            max_workers=min(jobs, len(work)), mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            pending = {pool.submit(_render_in_worker, target): target for target in targets}
             try:
-                while pending:
-                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        target = pending.pop(future)
-                        finished(_result_from_worker(target, out_dir, future.result()))
+                queue.run(pool, work, min(jobs, len(work)), done)
             except BaseException:
                 stop_pool(pool)
                 raise
     finally:
         _WORKER_STATE.clear()
         gc.unfreeze()
+
+
+def _plan_books(
+    targets: list, session, out_dir: Path, finished: Callable[[OutputResult], None], registry
+) -> tuple[dict[str, Any], set[str]]:
+    """The outputs rendered in stages (the handbooks: exporters with a ``plan``), planned here
+    before the workers start, and those whose planning failed (a missing glyph, a broken
+    template), which are reported failed at once."""
+    books: dict[str, Any] = {}
+    failed: set[str] = set()
+    if session.part_cache is None:  # the workers share fonts through the part cache's folder
+        return books, failed
+    for target in targets:
+        plan = getattr(registry[target.kind], "plan", None)
+        if plan is None:
+            continue
+        started = time.perf_counter()
+        session.begin_output()
+        try:
+            book = plan(target, session)
+        except (BuildErrors, BuildError, _template_error()) as exc:
+            finished(_failed(target, out_dir / target.filename, started, exc, session))
+            failed.add(target.filename)
+            continue
+        book.missing = session.missing_messages()  # the strings its views lacked, counted at its end
+        books[target.filename] = book
+    return books, failed
+
+
+def _jobs(targets: list, books: dict, costs: dict) -> list:
+    """A job per output, but per handbook a job for each unit of its body (its share of the
+    handbook's expected time as cost) and one to finish it, which needs them all."""
+    from .building.queue import FIRST, Job
+
+    work = []
+    for target in targets:
+        name = target.filename
+        cost = costs.get(name, 1.0)
+        book = books.get(name)
+        if book is None:
+            work.append(Job(("output", name), cost, _render_in_worker, (target,), output=name))
+            continue
+        sizes = book.unit_sizes()
+        units = [
+            Job(("unit", name, i), cost * size / (sum(sizes) or 1), _unit_in_worker, (name, i), output=name)
+            for i, size in enumerate(sizes)
+        ]
+        finish = Job(("finish", name), FIRST, _finish_in_worker, (target,), tuple(u.key for u in units), name)
+        work += [*units, finish]
+    return work
 
 
 def _fork_context():
@@ -476,6 +552,67 @@ def _render_in_worker(target) -> dict:
     }
 
 
+def _unit_in_worker(name: str, index: int) -> dict:
+    """In a worker: lay out one unit of a handbook's body; its parts and what it counted."""
+    session = _WORKER_STATE["session"]
+    book = _WORKER_STATE["books"][name]
+    started = time.perf_counter()
+    session.begin_output()
+    _layout_warnings(session)  # an earlier job's are not this one's
+    before = book.renderer.laid_out, book.renderer.reused
+    try:
+        parts = book.lay_out(index)
+    except (BuildErrors, BuildError, _template_error()) as exc:
+        failed = _failed(book.target, _WORKER_STATE["out_dir"] / name, started, exc, session)
+        return {"errors": failed.errors}
+    return {
+        "parts": parts,
+        "fallbacks": set(book.views.localizer.fallbacks),
+        "missing": session.missing_messages(),
+        "warnings": _layout_warnings(session),
+        "laid_out": book.renderer.laid_out - before[0],
+        "reused": book.renderer.reused - before[1],
+        "seconds": time.perf_counter() - started,
+    }
+
+
+class _Finishing:
+    """A handbook's last stage as an exporter for :func:`_build_one`: the counts of its units
+    (done in other processes) added to its own, then the back and front matter, furniture, join."""
+
+    def __init__(self, book, units: tuple[dict, ...]):
+        self.book = book
+        self.units = units
+
+    def render(self, target, session):
+        book = self.book
+        session.add_missing_messages(book.missing)
+        for unit in self.units:
+            book.views.localizer.fallbacks.update(unit["fallbacks"])
+            session.add_missing_messages(unit["missing"])
+        # This process may have laid out some of the units itself: each is counted once.
+        book.renderer.laid_out = sum(unit["laid_out"] for unit in self.units)
+        book.renderer.reused = sum(unit["reused"] for unit in self.units)
+        return book.finish([part for unit in self.units for part in unit["parts"]])
+
+
+def _finish_in_worker(target, *units: dict) -> dict:
+    """In a worker: finish a handbook from its units' parts, write it; a small summary."""
+    session = _WORKER_STATE["session"]
+    book = _WORKER_STATE["books"][target.filename]
+    result = _build_one(_Finishing(book, units), target, session, _WORKER_STATE["out_dir"])
+    warnings = [w for unit in units for w in unit["warnings"]]
+    return {
+        "state": result.state,
+        "seconds": result.seconds + sum(unit["seconds"] for unit in units),
+        "size": result.size,
+        "fallbacks": result.fallbacks,
+        "pages": result.pages,
+        "errors": list(dict.fromkeys(warnings + result.errors)),
+        "notes": result.notes,
+    }
+
+
 def _result_from_worker(target, out_dir: Path, summary: dict) -> OutputResult:
     return OutputResult(target, out_dir / target.filename, **summary)
 
@@ -499,25 +636,14 @@ def _prepare_out_dir(out_dir: Path) -> None:
 
 
 def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
-    import jinja2
-
     path = out_dir / target.filename
     started = time.perf_counter()
     try:
         session.begin_output()
         _layout_warnings(session)  # those of an output before this one are not this one's
         rendered = exporter.render(target, session)
-    except BuildErrors as exc:
-        return OutputResult(
-            target, path, "failed", time.perf_counter() - started, errors=[e.error_line() for e in exc.errors]
-        )
-    except BuildError as exc:
-        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[exc.error_line()])
-    except jinja2.TemplateError as exc:  # a project's template that is broken or reaches outside
-        from .views.environment import template_problem
-
-        problem = template_problem(exc, session.project.root)
-        return OutputResult(target, path, "failed", time.perf_counter() - started, errors=[problem.error_line()])
+    except (BuildErrors, BuildError, _template_error()) as exc:
+        return _failed(target, path, started, exc, session)
     try:
         if rendered.files is not None:
             atomic_write_tree(path, rendered.files)
@@ -538,6 +664,28 @@ def _build_one(exporter, target, session, out_dir: Path) -> OutputResult:
         errors=[str(w) for w in rendered.warnings] + _layout_warnings(session),
         notes=rendered.notes,
     )
+
+
+def _template_error() -> type[Exception]:
+    """Jinja's error class (a project's template that is broken or reaches outside), imported
+    only once something is rendered."""
+    import jinja2
+
+    return jinja2.TemplateError
+
+
+def _failed(target, path: Path, started: float, exc: Exception, session) -> OutputResult:
+    """The result of an output that could not be rendered, with its error lines."""
+    seconds = time.perf_counter() - started
+    if isinstance(exc, BuildErrors):
+        return OutputResult(target, path, "failed", seconds, errors=[e.error_line() for e in exc.errors])
+    if isinstance(exc, BuildError):
+        return OutputResult(target, path, "failed", seconds, errors=[exc.error_line()])
+    # a project's template that is broken or reaches outside
+    from .views.environment import template_problem
+
+    problem = template_problem(cast("jinja2.TemplateError", exc), session.project.root)
+    return OutputResult(target, path, "failed", seconds, errors=[problem.error_line()])
 
 
 def _layout_warnings(session) -> list[str]:

@@ -51,6 +51,15 @@ class RenderSession:
         for translations in self._translations.values():
             translations.missing_messages.clear()
 
+    def missing_messages(self) -> dict[str, set]:
+        """The interface strings each language has lacked since :meth:`begin_output`."""
+        return {lang: set(t.missing_messages) for lang, t in self._translations.items()}
+
+    def add_missing_messages(self, missing: dict[str, set]) -> None:
+        """Count the strings another process lacked for the same output (a stage of it)."""
+        for lang, messages in missing.items():
+            self.translations(lang).missing_messages.update(messages)
+
     def environment(self, lang: str, *, xhtml: bool = False, phrase_breaking: bool = False) -> jinja2.Environment:
         key = (lang, xhtml, phrase_breaking)
         if key not in self._environments:

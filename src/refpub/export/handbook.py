@@ -89,6 +89,12 @@ class HandbookExporter:
         return html, views, pub
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
+        book = self.plan(target, session)
+        return book.finish(book.renderer._chapters([c for c in book.chapters if not c.back], None))
+
+    def plan(self, target: Target, session: RenderSession) -> BookPlan:
+        """The handbook ready to be laid out in stages (the build's work queue, building/queue.py):
+        its body's units in any order and any process, then :meth:`BookPlan.finish`."""
         env, views, pub, context = self._context(target, session)
         problems = publication_glyph_problems(pub) + interface_glyph_problems(session, target.language)
         if problems:
@@ -105,6 +111,30 @@ class HandbookExporter:
             cache=session.part_cache,
             workers=session.part_workers,
         )
-        result = renderer.render(chapters(pub, env, session.translations(target.language).gettext))
-        notes = [f"{target.filename}: {renderer.laid_out} parts laid out, {renderer.reused} taken from the cache"]
-        return Rendered(result.data, fallbacks=views.localizer.fallback_count, pages=result.pages, notes=notes)
+        book = chapters(pub, env, session.translations(target.language).gettext)
+        return BookPlan(target, renderer, book, views)
+
+
+class BookPlan:
+    """One handbook planned: its renderer, chapters and views (whose fallbacks it counts)."""
+
+    def __init__(self, target: Target, renderer: BookRenderer, chapters: list[Chapter], views: ViewBuilder):
+        self.target = target
+        self.renderer = renderer
+        self.chapters = chapters
+        self.views = views
+        self.units = renderer.body_units(chapters)
+        self.missing: dict[str, set] = {}  # interface strings its views lacked (the build's work queue)
+
+    def unit_sizes(self) -> list[int]:
+        """How many items each unit holds: a measure of its cost."""
+        return [sum(len(c.items) for c in unit) for unit in self.units]
+
+    def lay_out(self, index: int) -> list:
+        return self.renderer.lay_out_unit(self.units[index])
+
+    def finish(self, body: list) -> Rendered:
+        renderer = self.renderer
+        result = renderer.finish(self.chapters, body)
+        notes = [f"{self.target.filename}: {renderer.laid_out} parts laid out, {renderer.reused} taken from the cache"]
+        return Rendered(result.data, fallbacks=self.views.localizer.fallback_count, pages=result.pages, notes=notes)

@@ -266,7 +266,19 @@ class BookRenderer:
     # ------------------------------------------------------------------ the book
 
     def render(self, chapters: Sequence[Chapter]) -> PdfResult:
-        body = self._chapters([c for c in chapters if not c.back], None)
+        return self.finish(chapters, self._chapters([c for c in chapters if not c.back], None))
+
+    def body_units(self, chapters: Sequence[Chapter]) -> list[list[Chapter]]:
+        """The body's units (see :meth:`_units`), which can be laid out in any order, in any
+        process: :meth:`lay_out_unit` each, then :meth:`finish` with their parts in order."""
+        return self._units([c for c in chapters if not c.back])
+
+    def lay_out_unit(self, unit: list[Chapter]) -> list[_Written]:
+        return self._unit(unit, None)
+
+    def finish(self, chapters: Sequence[Chapter], body: list[_Written]) -> PdfResult:
+        """The book from its laid-out body: the back matter and the front matter numbered, the
+        page furniture, the join."""
         body_pages = _anchor_pages(body, first=1)
         body_count = sum(len(w.pages) for w in body)
         front_count = 2  # a cover and one page of contents; laid out again if the contents are longer
