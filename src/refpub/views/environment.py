@@ -27,6 +27,7 @@ from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations
 from ..i18n.names import base_language
+from .autospace import autospace, sides
 from .formats import format_number, format_partial_date, list_separator, script_language, text_direction
 from .furigana import Segment, segments
 from .interface import (
@@ -153,6 +154,7 @@ RUBY = Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>")
 # it above its base in an inline-block; the base is an element of its own. The structure tree
 # puts the base first again, tagged RB beside RT (pdf/tagging.py).
 RUBY_PAGED = Markup("<ruby><rt>{1}</rt><rb>{0}</rb></ruby>")
+RUBY_PAGED_SPACED = Markup('<ruby class="{2}"><rt>{1}</rt><rb>{0}</rb></ruby>')
 
 
 def ruby_markup(text: str, level: str, words: Mapping[str, str], phrase_breaking: bool = False) -> Markup | None:
@@ -167,13 +169,19 @@ def ruby_markup(text: str, level: str, words: Mapping[str, str], phrase_breaking
     starts = phrase_starts(text) if phrase_breaking else None
     out: list[str] = []
     pos = 0
-    for seg in segs:
+    for i, seg in enumerate(segs):
         if starts is not None and pos and pos not in starts:
             out.append(WORD_JOINER)
-        if seg.reading is not None:
+        # In PDFs, Latin text beside Japanese (a ruby base too) is spaced by layout (views/autospace.py).
+        before = segs[i - 1].base if i else ""
+        after = segs[i + 1].base if i + 1 < len(segs) else ""
+        if seg.reading is not None and starts is not None and (spaced := sides(seg.base, before, after)):
+            out.append(RUBY_PAGED_SPACED.format(seg.base, seg.reading, " ".join(spaced)))  # 2日 after 月
+        elif seg.reading is not None:
             out.append((RUBY_PAGED if phrase_breaking else RUBY).format(seg.base, seg.reading))
         elif starts is not None:
-            out.append(escape(_join_within(seg, pos, starts)))
+            joined = _join_within(seg, pos, starts)
+            out.append(autospace(joined, before, after) or escape(joined))
         else:
             out.append(escape(seg.base))
         pos += len(seg.base)
@@ -229,9 +237,14 @@ def _plain(env: jinja2.Environment, value):
     string's plain text (its isolates as Unicode characters, see views/interface.py), and never
     given ruby."""
     value = plain(value)
-    if env.globals.get("furigana") is None or isinstance(value, Markup):
+    if isinstance(value, Markup):
         return value
-    return Markup(escape(value))
+    if env.globals.get("furigana") is not None:
+        return Markup(escape(value))
+    if env.globals["autospace"]:
+        # printed as it was before spacing came in (_paged_text), and final: no span
+        return Markup(escape(_paged_text(env, value)))
+    return value
 
 
 def _lang_attr(env: jinja2.Environment, value) -> Markup:
@@ -289,7 +302,12 @@ def _finalize_paged(env: jinja2.Environment, value):
     """
     ruby = _ruby(env, value)
     if ruby is not value:
-        return ruby
+        return ruby if isinstance(ruby, Markup) else _autospaced(env, ruby)
+    return _autospaced(env, _paged_text(env, value))
+
+
+def _paged_text(env: jinja2.Environment, value):
+    """A value of paged output with its break hints and isolates (see :func:`_finalize_paged`)."""
     if isinstance(value, str) and not isinstance(value, (Markup, UiText)):
         softened = soften_long_words(break_words(value))
         if isinstance(value, Text):
@@ -299,6 +317,24 @@ def _finalize_paged(env: jinja2.Environment, value):
                 return Text(softened, value.lang, value.fallback)
         return softened
     return value
+
+
+def _autospaced(env: jinja2.Environment, value):
+    """Japanese text of a Japanese page with its Latin runs spaced by layout (views/autospace.py);
+    anything else unchanged. An interface string too, unless it holds an element."""
+    if not env.globals["autospace"] or not value or not isinstance(value, str):
+        return value
+    if isinstance(value, UiText):
+        if "<" in value.markup:
+            return value
+        text = str.__str__(value)
+    elif isinstance(value, Markup):
+        return value
+    else:
+        text = str(value)
+    if base_language(str(getattr(value, "lang", None) or env.globals["page_lang"])) != "ja":
+        return value
+    return autospace(text) or value
 
 
 @jinja2.pass_environment
@@ -350,6 +386,9 @@ def make_environment(
         finalize=_finalize_paged if phrase_breaking else (_finalize_screen if furigana is not None else None),
     )
     env.globals.update(page_lang=lang, page_dir=text_direction(lang), xhtml=xhtml, phrase_breaking=phrase_breaking)
+    # Japanese pages of paged output space Latin runs from Japanese by layout (views/autospace.py);
+    # screens leave it to CSS text-autospace.
+    env.globals["autospace"] = phrase_breaking and base_language(lang) == "ja"
     # Ruby over kanji where a language asks for it (None: no language does, the output is as before).
     env.globals["furigana"] = furigana
     # The languages whose text gets ruby: stylesheets leave room above their lines.
@@ -357,6 +396,7 @@ def make_environment(
         [] if furigana is None else [code for code in furigana.levels if furigana.level(code) != "none"]
     )
     env.filters["ruby"] = jinja2.pass_environment(_ruby)
+    env.tests["japanese"] = lambda code: base_language(str(code)) == "ja"
     env.filters["plain"] = jinja2.pass_environment(_plain)
     env.filters["lang_attr"] = jinja2.pass_environment(_lang_attr)
     env.filters["phrases"] = jinja2.pass_environment(_phrases)
