@@ -289,3 +289,15 @@ def test_latin_and_digits_beside_japanese_are_a_quarter_em_apart(built):
     gaps = [(b[1] - a[3]) / em for a, b in zip(pieces, pieces[1:])]
     assert all(0.22 <= gap <= 0.28 for gap in gaps[:5]), gaps
     assert abs(gaps[5]) < 0.02, gaps  # 日版: two kanji, no space
+
+
+def test_the_tags_read_each_base_once_then_its_reading_in_the_sentence(built):
+    """What a screen reader walks out of the structure tree (tests/pdfua/readout.py): a ruby is
+    inline in its sentence, its base (RB) once, then its reading (RT); the spacing beside Latin
+    and digits adds nothing to the text. (Position-based extraction, pdftotext, gives the readings
+    as lines of their own above their text: docs/translators.md.)"""
+    from pdfua.readout import passages
+
+    read = [p.text.replace("\u2060", "") for p in passages(built / "handbook-ja-x-easy.pdf")]
+    assert "日本にほんで難民なんみんの申請しんせいをします" in read
+    assert "2026年ねん1月がつ15日にち版ばん" in read
