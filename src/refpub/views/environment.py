@@ -157,16 +157,21 @@ RUBY_PAGED = Markup("<ruby><rt>{1}</rt><rb>{0}</rb></ruby>")
 RUBY_PAGED_SPACED = Markup('<ruby class="{2}"><rt>{1}</rt><rb>{0}</rb></ruby>')
 
 
-def ruby_markup(text: str, level: str, words: Mapping[str, str], phrase_breaking: bool = False) -> Markup | None:
+def ruby_markup(
+    text: str, level: str, words: Mapping[str, str], phrase_breaking: bool = False, autospacing: bool | None = None
+) -> Markup | None:
     """``text`` with ``<ruby>`` readings over its kanji (escaped), or None when none is due.
 
     In paged output the characters of each Japanese phrase are also joined (WORD JOINER, as
     views/phrases.py does for text without ruby), so a line never breaks between a kanji and
-    its okurigana; a ruby group itself is one unbreakable box."""
+    its okurigana; a ruby group itself is one unbreakable box. There, on a Japanese page
+    (``autospacing``, by default in paged output), Latin text beside Japanese is spaced by
+    layout (views/autospace.py)."""
     segs = segments(text, words, level)
     if all(seg.reading is None for seg in segs):
         return None
     starts = phrase_starts(text) if phrase_breaking else None
+    spacing = phrase_breaking if autospacing is None else autospacing and phrase_breaking
     out: list[str] = []
     pos = 0
     for i, seg in enumerate(segs):
@@ -175,13 +180,13 @@ def ruby_markup(text: str, level: str, words: Mapping[str, str], phrase_breaking
         # In PDFs, Latin text beside Japanese (a ruby base too) is spaced by layout (views/autospace.py).
         before = segs[i - 1].base if i else ""
         after = segs[i + 1].base if i + 1 < len(segs) else ""
-        if seg.reading is not None and starts is not None and (spaced := sides(seg.base, before, after)):
+        if seg.reading is not None and spacing and (spaced := sides(seg.base, before, after)):
             out.append(RUBY_PAGED_SPACED.format(seg.base, seg.reading, " ".join(spaced)))  # 2日 after 月
         elif seg.reading is not None:
             out.append((RUBY_PAGED if phrase_breaking else RUBY).format(seg.base, seg.reading))
         elif starts is not None:
             joined = _join_within(seg, pos, starts)
-            out.append(autospace(joined, before, after) or escape(joined))
+            out.append((autospace(joined, before, after) if spacing else None) or escape(joined))
         else:
             out.append(escape(seg.base))
         pos += len(seg.base)
@@ -218,7 +223,9 @@ def _ruby(env: jinja2.Environment, value):
     level = furigana.level(str(lang))
     if level == "none":
         return value
-    marked = ruby_markup(text, level, furigana.words, bool(env.globals["phrase_breaking"]))
+    marked = ruby_markup(
+        text, level, furigana.words, bool(env.globals["phrase_breaking"]), bool(env.globals["autospace"])
+    )
     if marked is None and env.globals["phrase_breaking"] and not isinstance(value, Markup):
         return _phrases_now(value, str(lang))  # no ruby due (kana only, or known kanji): phrases still
     return value if marked is None else marked
