@@ -301,3 +301,11 @@ def test_the_tags_read_each_base_once_then_its_reading_in_the_sentence(built):
     read = [p.text.replace("\u2060", "") for p in passages(built / "handbook-ja-x-easy.pdf")]
     assert "日本にほんで難民なんみんの申請しんせいをします" in read
     assert "2026年ねん1月がつ15日にち版ばん" in read
+
+
+@pytest.mark.parametrize("name", ["reader-ja-x-easy.epub", "reader-ja-x-easy-vertical.epub"])
+def test_the_reader_asks_for_japanese_latin_spacing(built, name):
+    """The reading system spaces Japanese from Latin and digits (CSS text-autospace, JLReq 3.2)."""
+    with zipfile.ZipFile(built / name) as z:
+        css = z.read("EPUB/reader.css").decode("utf-8")
+    assert ":lang(ja) { text-autospace: normal; }" in css
