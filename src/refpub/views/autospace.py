@@ -9,6 +9,12 @@ Japanese). The characters are the source's: the structure tree and ``/ActualText
 "東京UNHCR" as it is written. Screens set ``text-autospace: normal`` instead (reader.css).
 
 Pure: :func:`autospace` takes text and gives escaped markup (or None where no space is due).
+
+Limits: the markup is made before lines are broken, so a spaced run that starts a line keeps
+its quarter em there (CSS sets none at a line's edges; one line in the repository's Japanese
+handbook, measured); a number inside a ruby group (2日 read ふつか) is not spaced from its kanji.
+Text extraction that goes by position (pdftotext) reads the gap as a space, as it does any gap
+over a tenth of an em; the tags read the text as written.
 """
 
 from __future__ import annotations
