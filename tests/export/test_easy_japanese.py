@@ -272,3 +272,40 @@ def test_paged_ruby_keeps_phrases_whole():
     assert marked.startswith("<ruby><rt>なんみん</rt><rb>難民</rb></ruby>" + WORD_JOINER + "が")
     assert WORD_JOINER.join("学校に") in marked
     assert ruby_markup("学校に行く", "grade-3", {}, True) is None  # no ruby due: joined as plain text
+
+
+def test_latin_and_digits_beside_japanese_are_a_quarter_em_apart(built):
+    """JLReq 3.2 (CSS text-autospace): about a quarter em between a kanji or kana and a digit or
+    Latin letter that touches it, made by layout, beside ruby bases too (2026 年 1 月 15 日版,
+    the edition line, where 年 月 日 carry ruby)."""
+    words = [
+        (text.replace("\u2060", ""), x0, y0, x1, y1)
+        for text, x0, y0, x1, y1 in _words(built / "handbook-ja-x-easy.pdf")
+    ]
+    line = next(i for i, w in enumerate(words) if w[0] == "2026" and words[i + 1][0] == "年")
+    pieces = words[line : line + 7]
+    assert [w[0] for w in pieces] == ["2026", "年", "1", "月", "15", "日", "版"], pieces
+    em = pieces[1][3] - pieces[1][1]  # 年: one em wide
+    gaps = [(b[1] - a[3]) / em for a, b in zip(pieces, pieces[1:])]
+    assert all(0.22 <= gap <= 0.28 for gap in gaps[:5]), gaps
+    assert abs(gaps[5]) < 0.02, gaps  # 日版: two kanji, no space
+
+
+def test_the_tags_read_each_base_once_then_its_reading_in_the_sentence(built):
+    """What a screen reader walks out of the structure tree (tests/pdfua/readout.py): a ruby is
+    inline in its sentence, its base (RB) once, then its reading (RT); the spacing beside Latin
+    and digits adds nothing to the text. (Position-based extraction, pdftotext, gives the readings
+    as lines of their own above their text: docs/translators.md.)"""
+    from pdfua.readout import passages
+
+    read = [p.text.replace("\u2060", "") for p in passages(built / "handbook-ja-x-easy.pdf")]
+    assert "日本にほんで難民なんみんの申請しんせいをします" in read
+    assert "2026年ねん1月がつ15日にち版ばん" in read
+
+
+@pytest.mark.parametrize("name", ["reader-ja-x-easy.epub", "reader-ja-x-easy-vertical.epub"])
+def test_the_reader_asks_for_japanese_latin_spacing(built, name):
+    """The reading system spaces Japanese from Latin and digits (CSS text-autospace, JLReq 3.2)."""
+    with zipfile.ZipFile(built / name) as z:
+        css = z.read("EPUB/reader.css").decode("utf-8")
+    assert ":lang(ja) { text-autospace: normal; }" in css

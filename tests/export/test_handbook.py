@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -73,7 +74,9 @@ def test_japanese_text_uses_translations_and_marks_fallbacks(built):
     text = _flat(pdftotext(root / "build/handbook-ja.pdf"))
     assert "日本の閉ざされた難民政策" in text
     assert "難民支援協会" in text and "牛久の会" in text
-    assert _cldr_day(2015, 5, 19, "ja") in text and _cldr_month(2013, 7, "ja") in text
+    # poppler prints the quarter em between Japanese and digits (JLReq, a gap on the page) as a space
+    dates = re.sub(r"(?<=\d) (?=[年月日])|(?<=[年月]) (?=\d)", "", text)
+    assert _cldr_day(2015, 5, 19, "ja") in dates and _cldr_month(2013, 7, "ja") in dates
     # The fuzzy summary is not used: the English source shows, marked with its language.
     assert "古い訳" not in text
     assert "Information on the use of detention in Japan. [en]" in text

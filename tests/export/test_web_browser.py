@@ -258,6 +258,31 @@ def test_search_finds_japanese_by_two_characters_and_english_despite_a_typo(site
     page.context.close()
 
 
+def test_japanese_pages_space_latin_and_digits_from_japanese(site, browser):
+    """JLReq 3.2: on a Japanese page the browser sets its own space between Japanese and Latin
+    letters or digits (web.css: text-autospace: normal; Chromium's initial value is no-autospace)."""
+    _, base = site
+    page = new_page(browser)
+    page.goto(f"{base}ja/index.html")
+    assert page.evaluate("getComputedStyle(document.body).textAutospace") == "normal"
+    spaced, tight = page.evaluate(
+        """() => {
+        const s = document.createElement("span");
+        s.textContent = "東京2024年UNHCR事務所";
+        document.body.append(s);
+        const spaced = s.getBoundingClientRect().width;
+        s.style.textAutospace = "no-autospace";
+        const tight = s.getBoundingClientRect().width;
+        s.remove();
+        return [spaced, tight];
+    }"""
+    )
+    assert spaced > tight, (spaced, tight)
+    page.goto(f"{base}en/index.html")
+    assert page.evaluate("getComputedStyle(document.body).textAutospace") == "no-autospace"
+    page.context.close()
+
+
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_no_horizontal_scroll_at_320_px(site, browser, lang):
     _, base = site

@@ -23,7 +23,22 @@ from pathlib import Path
 import pikepdf
 
 # Elements read inline, inside the passage that contains them.
-INLINE = {"/Span", "/Link", "/NonStruct", "/Quote", "/Note", "/Reference", "/Code", "/Em", "/Strong", "/Annot"}
+# Ruby (furigana): the base (RB), then its reading (RT), in the flow of the sentence.
+INLINE = {
+    "/Span",
+    "/Link",
+    "/NonStruct",
+    "/Quote",
+    "/Note",
+    "/Reference",
+    "/Code",
+    "/Em",
+    "/Strong",
+    "/Annot",
+    "/Ruby",
+    "/RB",
+    "/RT",
+}
 
 
 @dataclass

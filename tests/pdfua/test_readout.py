@@ -96,6 +96,53 @@ def test_contents_lines_read_title_then_page(readouts):
         assert lines and all(re.fullmatch(r"\D.*\S \d+", line) for line in lines), lines
 
 
+def _line_words(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
+    """The words of each line poppler finds (pdftotext -bbox): (text, xMin, xMax, yMin)."""
+    from lxml import etree
+
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, check=True).stdout
+    lines: dict[tuple[int, float], list[tuple[str, float, float, float]]] = {}
+    for n, page in enumerate(etree.fromstring(out, etree.XMLParser(recover=True)).iter("{*}page")):
+        for w in page.iter("{*}word"):
+            word = (
+                (w.text or "").replace("\u2060", ""),
+                float(w.get("xMin")),
+                float(w.get("xMax")),
+                float(w.get("yMin")),
+            )
+            lines.setdefault((n, round(word[3], 1)), []).append(word)
+    return [sorted(words, key=lambda w: w[1]) for words in lines.values()]
+
+
+def test_latin_beside_japanese_is_spaced_by_layout_and_read_without_a_space(built, readouts):
+    """JLReq 3.2 (CSS text-autospace): in the Japanese handbook a quarter em (0.24-0.26 em)
+    separates a kanji or kana from a Latin word or a digit that touches it ("難民支援団体 WELgee",
+    "2021 年 4 月"), and the tags read the text as written, with no space ("団体WELgee"). (Poppler's
+    plain text shows a space there, as it does for any gap over a tenth of an em.)"""
+    latin = re.compile("[A-Za-z0-9]")
+    read = "\n".join(p.text for p in readouts["handbook-ja.pdf"]).replace("\u2060", "")
+    assert "難民支援団体WELgeeの活動" in read
+    touching = re.findall(f"(?:{JAPANESE.pattern}[A-Za-z0-9]|[A-Za-z0-9]{JAPANESE.pattern})", read)
+    assert len(touching) > 50
+    gaps = []
+    for words in _line_words(built / "handbook-ja.pdf"):
+        for a, b in zip(words, words[1:]):
+            if not a[0] or not b[0]:
+                continue
+            if JAPANESE.match(a[0][-1]) and latin.match(b[0][0]):
+                japanese = a
+            elif latin.match(a[0][-1]) and JAPANESE.match(b[0][0]):
+                japanese = b
+            else:
+                continue
+            # touching in the text (not a space of the source, nor a label and its value), and
+            # a word of full-width characters, one em each
+            if a[0] + b[0] in read and all(JAPANESE.match(c) for c in japanese[0]):
+                gaps.append((b[1] - a[2]) / ((japanese[2] - japanese[1]) / len(japanese[0])))
+    assert len(gaps) > 50
+    assert all(0.24 <= gap <= 0.26 for gap in gaps), sorted(gaps)[:3] + sorted(gaps)[-3:]
+
+
 def _elements(pdf: pikepdf.Pdf):
     stack = [pdf.Root.StructTreeRoot]
     while stack:

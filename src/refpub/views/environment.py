@@ -27,6 +27,7 @@ from ..diagnostics import Location
 from ..errors import BuildError
 from ..i18n.catalogs import Translations
 from ..i18n.names import base_language, script_language
+from .autospace import autospace, sides
 from .formats import format_number, format_partial_date, list_separator, text_direction
 from .furigana import Segment, segments
 from .interface import (
@@ -153,27 +154,39 @@ RUBY = Markup("<ruby>{}<rp>(</rp><rt>{}</rt><rp>)</rp></ruby>")
 # it above its base in an inline-block; the base is an element of its own. The structure tree
 # puts the base first again, tagged RB beside RT (pdf/tagging.py).
 RUBY_PAGED = Markup("<ruby><rt>{1}</rt><rb>{0}</rb></ruby>")
+RUBY_PAGED_SPACED = Markup('<ruby class="{2}"><rt>{1}</rt><rb>{0}</rb></ruby>')
 
 
-def ruby_markup(text: str, level: str, words: Mapping[str, str], phrase_breaking: bool = False) -> Markup | None:
+def ruby_markup(
+    text: str, level: str, words: Mapping[str, str], phrase_breaking: bool = False, autospacing: bool | None = None
+) -> Markup | None:
     """``text`` with ``<ruby>`` readings over its kanji (escaped), or None when none is due.
 
     In paged output the characters of each Japanese phrase are also joined (WORD JOINER, as
     views/phrases.py does for text without ruby), so a line never breaks between a kanji and
-    its okurigana; a ruby group itself is one unbreakable box."""
+    its okurigana; a ruby group itself is one unbreakable box. There, on a Japanese page
+    (``autospacing``, by default in paged output), Latin text beside Japanese is spaced by
+    layout (views/autospace.py)."""
     segs = segments(text, words, level)
     if all(seg.reading is None for seg in segs):
         return None
     starts = phrase_starts(text) if phrase_breaking else None
+    spacing = phrase_breaking if autospacing is None else autospacing and phrase_breaking
     out: list[str] = []
     pos = 0
-    for seg in segs:
+    for i, seg in enumerate(segs):
         if starts is not None and pos and pos not in starts:
             out.append(WORD_JOINER)
-        if seg.reading is not None:
+        # In PDFs, Latin text beside Japanese (a ruby base too) is spaced by layout (views/autospace.py).
+        before = segs[i - 1].base if i else ""
+        after = segs[i + 1].base if i + 1 < len(segs) else ""
+        if seg.reading is not None and spacing and (spaced := sides(seg.base, before, after)):
+            out.append(RUBY_PAGED_SPACED.format(seg.base, seg.reading, " ".join(spaced)))  # 2日 after 月
+        elif seg.reading is not None:
             out.append((RUBY_PAGED if phrase_breaking else RUBY).format(seg.base, seg.reading))
         elif starts is not None:
-            out.append(escape(_join_within(seg, pos, starts)))
+            joined = _join_within(seg, pos, starts)
+            out.append((autospace(joined, before, after) if spacing else None) or escape(joined))
         else:
             out.append(escape(seg.base))
         pos += len(seg.base)
@@ -210,7 +223,9 @@ def _ruby(env: jinja2.Environment, value):
     level = furigana.level(str(lang))
     if level == "none":
         return value
-    marked = ruby_markup(text, level, furigana.words, bool(env.globals["phrase_breaking"]))
+    marked = ruby_markup(
+        text, level, furigana.words, bool(env.globals["phrase_breaking"]), bool(env.globals["autospace"])
+    )
     if marked is None and env.globals["phrase_breaking"] and not isinstance(value, Markup):
         return _phrases_now(value, str(lang))  # no ruby due (kana only, or known kanji): phrases still
     return value if marked is None else marked
@@ -229,9 +244,14 @@ def _plain(env: jinja2.Environment, value):
     string's plain text (its isolates as Unicode characters, see views/interface.py), and never
     given ruby."""
     value = plain(value)
-    if env.globals.get("furigana") is None or isinstance(value, Markup):
+    if isinstance(value, Markup):
         return value
-    return Markup(escape(value))
+    if env.globals.get("furigana") is not None:
+        return Markup(escape(value))
+    if env.globals["autospace"]:
+        # printed as it was before spacing came in (_paged_text), and final: no span
+        return Markup(escape(_paged_text(env, value)))
+    return value
 
 
 def _lang_attr(env: jinja2.Environment, value) -> Markup:
@@ -289,7 +309,12 @@ def _finalize_paged(env: jinja2.Environment, value):
     """
     ruby = _ruby(env, value)
     if ruby is not value:
-        return ruby
+        return ruby if isinstance(ruby, Markup) else _autospaced(env, ruby)
+    return _autospaced(env, _paged_text(env, value))
+
+
+def _paged_text(env: jinja2.Environment, value):
+    """A value of paged output with its break hints and isolates (see :func:`_finalize_paged`)."""
     if isinstance(value, str) and not isinstance(value, (Markup, UiText)):
         softened = soften_long_words(break_words(value))
         if isinstance(value, Text):
@@ -299,6 +324,24 @@ def _finalize_paged(env: jinja2.Environment, value):
                 return Text(softened, value.lang, value.fallback)
         return softened
     return value
+
+
+def _autospaced(env: jinja2.Environment, value):
+    """Japanese text of a Japanese page with its Latin runs spaced by layout (views/autospace.py);
+    anything else unchanged. An interface string too, unless it holds an element."""
+    if not env.globals["autospace"] or not value or not isinstance(value, str):
+        return value
+    if isinstance(value, UiText):
+        if "<" in value.markup:
+            return value
+        text = str.__str__(value)
+    elif isinstance(value, Markup):
+        return value
+    else:
+        text = str(value)
+    if base_language(str(getattr(value, "lang", None) or env.globals["page_lang"])) != "ja":
+        return value
+    return autospace(text) or value
 
 
 @jinja2.pass_environment
@@ -350,6 +393,9 @@ def make_environment(
         finalize=_finalize_paged if phrase_breaking else (_finalize_screen if furigana is not None else None),
     )
     env.globals.update(page_lang=lang, page_dir=text_direction(lang), xhtml=xhtml, phrase_breaking=phrase_breaking)
+    # Japanese pages of paged output space Latin runs from Japanese by layout (views/autospace.py);
+    # screens leave it to CSS text-autospace.
+    env.globals["autospace"] = phrase_breaking and base_language(lang) == "ja"
     # Ruby over kanji where a language asks for it (None: no language does, the output is as before).
     env.globals["furigana"] = furigana
     # The languages whose text gets ruby: stylesheets leave room above their lines.
@@ -357,6 +403,7 @@ def make_environment(
         [] if furigana is None else [code for code in furigana.levels if furigana.level(code) != "none"]
     )
     env.filters["ruby"] = jinja2.pass_environment(_ruby)
+    env.tests["japanese"] = lambda code: base_language(str(code)) == "ja"
     env.filters["plain"] = jinja2.pass_environment(_plain)
     env.filters["lang_attr"] = jinja2.pass_environment(_lang_attr)
     env.filters["phrases"] = jinja2.pass_environment(_phrases)
