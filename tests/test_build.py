@@ -20,7 +20,7 @@ from refpub.build import build
 from refpub.building import manifest
 from refpub.building.manifest import MANIFEST_NAME
 
-from support import REPO, ROOTS
+from support import REPO, ROOTS, without_shipped_interface
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 WORD_JOINER = "\u2060"  # the handbook joins Japanese phrases with it
@@ -249,14 +249,15 @@ def test_benchmark_runs_at_its_smallest_size(tmp_path):
     assert len(size["edit_rebuilt"]) < len(size["outputs"])
 
 
-def test_each_output_reports_only_its_own_missing_interface_strings(make_project, tmp_path):
+def test_each_output_reports_only_its_own_missing_interface_strings(make_project, tmp_path, monkeypatch):
     """A handout rendered after a handbook in the same session (a worker renders several outputs)
     must not list the handbook's untranslated strings as its own."""
     from refpub.build import _build_one, exporters, plan
     from refpub.building.loading import load_project
     from refpub.export.base import RenderSession
 
-    project = load_project(make_project("good"))  # no Japanese interface catalog: every string falls back
+    without_shipped_interface(monkeypatch)  # and no Japanese interface catalog: every string falls back
+    project = load_project(make_project("good"))
     session = RenderSession(project)
     registry = exporters()
     targets = {t.filename: t for t in plan(project.content)}

@@ -23,7 +23,7 @@ from refpub.building.loading import load_project
 from refpub.errors import ContentError
 from refpub.export.reader import ReaderExporter
 
-from support import ROOTS, epubcheck_reports
+from support import ROOTS, epubcheck_reports, without_shipped_interface
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 
@@ -41,7 +41,8 @@ FILES = ("reader-en.epub", "reader-ja.epub", "reader-ja-vertical.epub")
 
 def copy_root(dest: Path, name: str = "good", vertical: bool = True) -> Path:
     shutil.copytree(ROOTS / name, dest)
-    # Interface strings fall back to English unless a test writes a catalog for them.
+    # Interface strings fall back to English unless a test writes a catalog for them (and
+    # build_reader leaves refpub's own translations out).
     for catalog in dest.glob("locales/*/LC_MESSAGES/messages.po"):
         catalog.unlink()
     if vertical:
@@ -51,7 +52,10 @@ def copy_root(dest: Path, name: str = "good", vertical: bool = True) -> Path:
 
 
 def build_reader(root: Path, epoch: str | None = EPOCH, out: Path | None = None):
+    """The readers of ``root``, built as if refpub shipped no interface translation (see
+    tests/i18n/test_shipped.py for the interface refpub ships), so the fixture shows fallbacks."""
     mp = pytest.MonkeyPatch()
+    without_shipped_interface(mp)
     if epoch is None:
         mp.delenv("SOURCE_DATE_EPOCH", raising=False)
     else:

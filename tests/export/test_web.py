@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from refpub.build import build
 
-from support import ROOTS
+from support import ROOTS, without_shipped_interface
 
 EPOCH = "1767225600"
 
@@ -132,9 +132,11 @@ def test_a_project_changes_one_block_of_the_web_edition_and_keeps_the_rest(good,
             assert added == [], name
 
 
-def test_an_untranslated_interface_string_is_marked_english_and_counted(good):
-    """The fixture has no Japanese messages.po: on a Japanese page every interface string falls
-    back to English, is marked lang="en" (as in the e-book) and counted."""
+def test_an_untranslated_interface_string_is_marked_english_and_counted(good, monkeypatch):
+    """The fixture has no Japanese messages.po and, for this build, refpub translates none either
+    (as for a language it does not ship): on a Japanese page every interface string falls back to
+    English, is marked lang="en" (as in the e-book) and counted."""
+    without_shipped_interface(monkeypatch)
     result = build(good, only=["web"])
     assert result.ok
     [web] = result.outputs

@@ -35,6 +35,7 @@ from .catalogs import (
     CONTENT_DOMAIN,
     MESSAGES_DOMAIN,
     catalog_path,
+    shipped_catalog_path,
     stray_catalog_folders,
     template_path,
     unpublished_languages,
@@ -517,8 +518,8 @@ def check_catalogs(
             path = catalog_path(root, lang, domain)
             rel = path.relative_to(root).as_posix()
             if not path.is_file():
-                if not progress:
-                    continue
+                if not progress or (domain == MESSAGES_DOMAIN and shipped_catalog_path(lang).is_file()):
+                    continue  # refpub's own translation of the interface is used
                 reporter.warning(
                     f"no {domain} catalog for '{lang}': its strings fall back to {source_language}; "
                     f"create it with `refpub i18n init {lang}`",
