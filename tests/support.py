@@ -30,11 +30,12 @@ def run_cli(
     *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess:
     """Run `python -m refpub ARGS` as a user would, capturing text output; ``env`` is added to
-    this process's environment."""
+    this process's environment (a variable given as None is left out of it)."""
+    full_env = {name: value for name, value in {**os.environ, **(env or {})}.items() if value is not None}
     return subprocess.run(
         refpub_command(*args),
         cwd=cwd,
-        env={**os.environ, **(env or {})},
+        env=full_env,
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -20,9 +20,8 @@ from refpub.build import build
 from refpub.building import manifest
 from refpub.building.manifest import MANIFEST_NAME
 
-from support import REPO, ROOTS, without_shipped_interface
+from support import EPOCH, REPO, ROOTS, without_shipped_interface
 
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
 WORD_JOINER = "\u2060"  # the handbook joins Japanese phrases with it
 
 
@@ -76,6 +75,7 @@ def test_nothing_changed_nothing_rebuilt(project):
     assert all(o.size > 0 and o.pages for o in result.outputs)
 
 
+@pytest.mark.tools
 def test_content_edit_reaches_only_the_outputs_that_show_it(project):
     replace_in(
         project / "content" / "organisations.yaml", "Helps detainees in Ushiku", "Visits detainees weekly in Ushiku"
@@ -103,6 +103,7 @@ def test_content_edit_reaches_only_the_outputs_that_show_it(project):
     assert "+81 3-1234-5678" in pdftext(project / "build" / "handout-help.pdf")
 
 
+@pytest.mark.tools
 def test_catalog_edit_reaches_its_language_only(project):
     catalog = project / "locales" / "ja" / "LC_MESSAGES" / "content.po"
     replace_in(
@@ -139,6 +140,7 @@ def test_refpub_code_and_default_templates_are_inputs(tmp_path, monkeypatch):
     assert manifest.environment(tmp_path).digest != before.digest
 
 
+@pytest.mark.tools
 def test_template_edit_reaches_the_outputs(project):
     from refpub.views.environment import default_templates_dir
 
@@ -153,6 +155,7 @@ def test_template_edit_reaches_the_outputs(project):
     assert marker in pdftext(project / "build" / "handbook-en.pdf")
 
 
+@pytest.mark.tools
 def test_setting_edit_reaches_the_outputs(project):
     replace_in(project / "content" / "publication.yaml", "subtitle: A small fixture", "subtitle: A renamed fixture")
     result = rebuild(project)
@@ -215,6 +218,7 @@ def test_cli_import_is_light():
     assert done.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_benchmark_runs_at_its_smallest_size(tmp_path):
     results = tmp_path / "results.json"
     subprocess.run(
@@ -264,7 +268,8 @@ def test_each_output_reports_only_its_own_missing_interface_strings(make_project
     _build_one(registry["handbook"], targets["handbook-ja.pdf"], session, tmp_path)
     handout = _build_one(registry["handouts"], targets["handout-help.pdf"], session, tmp_path)
     (warning,) = [w for w in handout.errors if "interface string(s)" in w]
-    assert '"Contents"' not in warning and "Organisations by service" not in warning
+    assert '"Contents"' not in warning
+    assert "Organisations by service" not in warning
     assert '"Who can help"' in warning or '"Edition of %(date)s"' in warning
 
 
@@ -275,7 +280,8 @@ def test_build_is_called_from_the_package_root(make_project):
 
     root = make_project("good")
     result = refpub.build(root, only=["citations"])
-    assert isinstance(result, refpub.BuildResult) and result.ok
+    assert isinstance(result, refpub.BuildResult)
+    assert result.ok
     assert {o.path.name for o in result.built} == {"readings.csl.json", "readings.ris", "readings.bib"}
     assert callable(plan)
 

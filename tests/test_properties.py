@@ -304,6 +304,7 @@ def test_characters_xml_cannot_carry_are_refused_at_their_line(prefix, bad, suff
     assert len(errors) == 1, [str(e) for e in errors]
     error = errors[0]
     assert error.location.file == "content/readings.yaml"
-    assert error.location.line == 2 and error.location.column > 0
+    assert error.location.line == 2
+    assert error.location.column > 0
     code = f"U+{ord(_NOT_XML.search(title).group(0)):04X}"
     assert f"'title' contains the control character {code}" in error.message

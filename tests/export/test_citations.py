@@ -20,7 +20,10 @@ import pytest
 
 from refpub.build import build
 
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+from support import EPOCH
+
+pytestmark = pytest.mark.tools  # pandoc
+
 DATA = Path(__file__).parent.parent / "data"
 CSL_SCHEMA = DATA / "csl" / "csl-data.json"
 FILES = ("readings.csl.json", "readings.ris", "readings.bib")
@@ -42,15 +45,8 @@ needs_pandoc = _require_pandoc
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("citations") / "project"
-    shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    result = build(root, only=["citations"], jobs=1)
-    mp.undo()
-    assert result.ok, result.diagnostics
-    return root / "build"
+def built(built):
+    return built("interchange", only=("citations",)).out
 
 
 @pytest.fixture(scope="module")
@@ -237,7 +233,8 @@ def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
     assert build(root, only=["citations"], jobs=1).ok
     out = root / "build"
     library = bibtexparser.parse_string((out / "readings.bib").read_text(encoding="utf-8"))
-    assert [e.key for e in library.entries].count("injected") == 0 and len(library.entries) == 9
+    assert [e.key for e in library.entries].count("injected") == 0
+    assert len(library.entries) == 9
     records = rispy.loads((out / "readings.ris").read_text(encoding="utf-8"))
     assert len(records) == 9
     book = next(r for r in records if r["id"] == "a-book")
