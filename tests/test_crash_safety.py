@@ -267,7 +267,10 @@ def test_every_output_is_written_through_atomic_write():
 def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
     root = tmp_path / "project"
     shutil.copytree(ROOTS / "good", root)
-    run = lambda *a: run_cli("i18n", *a, "-C", str(root), env=WITH_EPOCH, timeout=300)  # noqa: E731
+
+    def run(*args: str):
+        return run_cli("i18n", *args, "-C", str(root), env=WITH_EPOCH, timeout=300)
+
     assert run("extract").returncode == 0
     catalog = root / "locales" / "ja" / "LC_MESSAGES" / "content.po"
     before = catalog.read_bytes()

@@ -86,7 +86,10 @@ FIELDS = st.fixed_dictionaries(
 def _write_project(root: Path, f: dict) -> None:
     content = root / "content"
     content.mkdir(parents=True)
-    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)  # noqa: E731
+
+    def dump(data) -> str:
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+
     (content / "publication.yaml").write_text(
         dump(
             {
@@ -148,7 +151,9 @@ def _load(f: dict):
 
 def _same_text(rendered: str, source: str) -> bool:
     # HTML and XML parsers normalise line ends; the handbook's phrase breaking adds word joiners.
-    norm = lambda s: s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2060", "")  # noqa: E731
+    def norm(s: str) -> str:
+        return s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2060", "")
+
     return norm(rendered) == norm(source)
 
 

@@ -168,3 +168,19 @@ def test_strict_check_counts_refpubs_translation_as_translated(make_project):
     shown = {(name, lang): keys for name, lang, keys in _shown(RenderSession(load_project(root)))}
     assert shown
     assert all(not key.startswith(UI) for keys in shown.values() for key in keys)
+
+
+def test_a_partial_project_catalog_is_not_out_of_date(make_project):
+    """A project's messages.po that translates a few strings of its own is complete: every other
+    string is refpub's, so `refpub i18n check` does not ask to update it."""
+    from refpub.diagnostics import Reporter
+    from refpub.i18n.checks import check_catalogs
+    from refpub.i18n.workflow import extract
+
+    root = make_project("good")
+    extract(root, Reporter())
+    _own_japanese(root)
+    reporter = Reporter()
+    check_catalogs(root, ("en", "ja"), "en", reporter)
+    messages = [str(d) for d in reporter.diagnostics if "messages.po" in str(d)]
+    assert not [line for line in messages if "not in this catalog yet" in line], messages

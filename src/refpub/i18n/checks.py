@@ -35,6 +35,7 @@ from .catalogs import (
     CONTENT_DOMAIN,
     MESSAGES_DOMAIN,
     catalog_path,
+    read_messages,
     shipped_catalog_path,
     stray_catalog_folders,
     template_path,
@@ -545,8 +546,9 @@ def check_catalogs(
             have = {message_key(m) for m in po.messages}
             if domain == CONTENT_DOMAIN:
                 missing = [where for key, where in current_keys.items() if key not in have]
-            else:
-                missing = [key for key in pot_keys.get(domain, ()) if key not in have]
+            else:  # an interface string refpub translates itself needs no entry of the project's
+                shipped = read_messages(shipped_catalog_path(lang), lang)
+                missing = [key for key in pot_keys.get(domain, ()) if key not in have and key not in shipped]
             if missing and progress:
                 first = f" (first: {missing[0][0]}:{missing[0][1]})" if domain == CONTENT_DOMAIN else ""
                 reporter.warning(
