@@ -43,9 +43,15 @@ def cli():
 
 
 @pytest.fixture
-def good(make_project, monkeypatch):
-    """tests/roots/good in a temporary folder, built with a fixed SOURCE_DATE_EPOCH."""
+def epoch(monkeypatch) -> str:
+    """Builds in this test (in this process, or run_cli's) use the tests' SOURCE_DATE_EPOCH."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return EPOCH
+
+
+@pytest.fixture
+def good(make_project, epoch):
+    """tests/roots/good in a temporary folder, built with a fixed SOURCE_DATE_EPOCH."""
     return make_project("good")
 
 

@@ -41,13 +41,12 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(tmp_path, monkeypatch, epoch):
     """The `good` fixture plus a second handout that shows only ushiku-no-kai; built once.
 
     refpub's own code and packaged templates are digested as constants here, so that editing
     refpub while the suite runs does not rebuild everything (their digests are tested apart).
     """
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setattr(manifest, "code_digest", lambda: "code")
     monkeypatch.setattr(manifest, "default_templates_digest", lambda: "templates")
     root = tmp_path / "good"
@@ -295,8 +294,7 @@ def test_every_runtime_dependency_is_an_input():
     assert not {"pytest", "hypothesis", "ruff", "mypy", "refpub"} & names  # test tools change no output
 
 
-def test_upgrading_pikepdf_rebuilds_every_pdf(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+def test_upgrading_pikepdf_rebuilds_every_pdf(tmp_path, monkeypatch, epoch):
     monkeypatch.setattr(manifest, "code_digest", lambda: manifest._dependency_versions())
     monkeypatch.setattr(manifest, "default_templates_digest", lambda: "templates")
     root = tmp_path / "good"

@@ -302,7 +302,7 @@ def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
 # ----------------------------------------------------------------------------- a write that fails (issue 30)
 
 
-def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tmp_path, monkeypatch, capsys):
+def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tmp_path, monkeypatch, epoch, capsys):
     import errno
 
     from refpub.building import fsio
@@ -310,7 +310,6 @@ def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tm
 
     root = tmp_path / "project"
     shutil.copytree(ROOTS / "good", root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("CI", "1")
     args = ["build", str(root), "--only", "web,citations", "-j", "1"]
     assert main(args) == 0

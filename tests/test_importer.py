@@ -205,8 +205,7 @@ def test_a_duplicate_in_the_file_changes_no_existing_reading(project, tmp_path):
 
 
 @pytest.mark.slow
-def test_reimporting_the_repository_and_a_new_project_changes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+def test_reimporting_the_repository_and_a_new_project_changes_nothing(tmp_path, epoch):
     repository = tmp_path / "repository"
     repository.mkdir()
     for folder in ("content", "locales"):

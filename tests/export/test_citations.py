@@ -20,8 +20,6 @@ import pytest
 
 from refpub.build import build
 
-from support import EPOCH
-
 pytestmark = pytest.mark.tools  # pandoc
 
 DATA = Path(__file__).parent.parent / "data"
@@ -196,10 +194,9 @@ def test_pandoc_reads_the_biblatex_file(built, items):
     assert theirs["review-of-assistance"]["issued"] == {"date-parts": [[2013, 7]]}
 
 
-def test_citations_are_reproducible_and_rebuilt_when_a_reading_or_catalog_changes(built, tmp_path, monkeypatch):
+def test_citations_are_reproducible_and_rebuilt_when_a_reading_or_catalog_changes(built, tmp_path, epoch):
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     first = build(root, only=["citations"], jobs=1)
     for name in FILES:
         assert (root / "build" / name).read_bytes() == (built / name).read_bytes()
@@ -213,7 +210,7 @@ def test_citations_are_reproducible_and_rebuilt_when_a_reading_or_catalog_change
     assert first.ok
 
 
-def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
+def test_hostile_text_cannot_add_entries_or_fields(tmp_path, epoch):
     """A title or summary written to break out of its field yields the same number of entries,
     each with the text as given."""
     import bibtexparser
@@ -229,7 +226,6 @@ def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
         f"  title: {json.dumps(hostile_title)}\n  summary: {json.dumps(hostile_summary)}\n",
     )
     readings.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert build(root, only=["citations"], jobs=1).ok
     out = root / "build"
     library = bibtexparser.parse_string((out / "readings.bib").read_text(encoding="utf-8"))
@@ -297,7 +293,7 @@ def test_biblatex_names_and_lists_read_as_intended(tmp_path):
 
 
 @needs_pandoc
-def test_pandoc_renders_the_repository_the_same_from_biblatex_and_csl_json(tmp_path, monkeypatch):
+def test_pandoc_renders_the_repository_the_same_from_biblatex_and_csl_json(tmp_path, epoch):
     """The 70 readings of the repository, as pandoc --citeproc prints them (Chicago author-date):
     the .bib gives the same text as the CSL-JSON, so no proper noun is lower-cased and no
     publisher split at " and ". The translated titles (BibLaTeX `titleaddon`, which CSL-JSON
@@ -307,7 +303,6 @@ def test_pandoc_renders_the_repository_the_same_from_biblatex_and_csl_json(tmp_p
     root.mkdir()
     for folder in ("content", "locales"):
         shutil.copytree(repo / folder, root / folder)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert build(root, only=["citations"], jobs=1).ok
     bib = (root / "build" / "readings.bib").read_text(encoding="utf-8")
     (tmp_path / "plain.bib").write_text(

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from refpub.build import build
 
-from support import EPOCH, require_tool
+from support import require_tool
 
 pytestmark = pytest.mark.tools  # poppler (pdftotext, pdffonts), qpdf
 
@@ -155,11 +155,10 @@ def test_no_japanese_line_starts_with_closing_bracket_or_small_kana(built):
         assert not stripped or stripped[0] not in forbidden, stripped
 
 
-def test_reproducible_with_source_date_epoch(built, tmp_path, monkeypatch):
+def test_reproducible_with_source_date_epoch(built, tmp_path, epoch):
     root, _ = built
     copy = tmp_path / "copy"
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("build"))
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     build(copy, only=["handbook"])
     for name in ("handbook-en.pdf", "handbook-ja.pdf"):
         assert (copy / "build" / name).read_bytes() == (root / "build" / name).read_bytes()

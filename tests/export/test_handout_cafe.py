@@ -22,7 +22,7 @@ from refpub.content.urls import tel_href
 from refpub.i18n.names import language_name
 from refpub.views.formats import format_hours
 
-from support import EPOCH, ROOTS, run_cli
+from support import ROOTS, run_cli
 
 pytestmark = pytest.mark.tools  # poppler (pdftoppm) and zbar
 
@@ -173,7 +173,7 @@ def test_bad_hours_are_located_errors(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_reader_and_web_show_hours_addresses_per_language_and_tel_links(tmp_path, monkeypatch):
+def test_reader_and_web_show_hours_addresses_per_language_and_tel_links(tmp_path, epoch):
     import zipfile
 
     from lxml import etree
@@ -183,7 +183,6 @@ def test_reader_and_web_show_hours_addresses_per_language_and_tel_links(tmp_path
 
     root = tmp_path / "project"
     shutil.copytree(ROOTS / "handout-cafe", root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     result = build(root, only=["reader", "web"], langs=["en", "ja"], jobs=1)
     assert result.ok, [o.errors for o in result.outputs]
     out = root / "build"

@@ -123,10 +123,9 @@ def test_translations_extension(package):
     assert rows[(orgs["Example Support Centre"], "x_refpub_id", "")] == "example-support"
 
 
-def test_ids_are_stable_across_builds(package, tmp_path, monkeypatch):
+def test_ids_are_stable_across_builds(package, tmp_path, epoch):
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert build(root, only=["hsds"], jobs=1).ok
     for path in package.iterdir():
         assert (root / "build" / "hsds" / path.name).read_bytes() == path.read_bytes(), path.name
@@ -137,10 +136,9 @@ def test_ids_are_stable_across_builds(package, tmp_path, monkeypatch):
     assert "+81 3-1111-1111" in (root / "build" / "hsds" / "phones.csv").read_text(encoding="utf-8")
 
 
-def test_an_edit_rebuilds_only_the_interchange_files_that_show_it(tmp_path, monkeypatch):
+def test_an_edit_rebuilds_only_the_interchange_files_that_show_it(tmp_path, epoch):
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert build(root, only=["hsds", "citations"], jobs=1).ok
     orgs = root / "content" / "organisations.yaml"
     orgs.write_text(orgs.read_text(encoding="utf-8").replace("Tokyo\n", "Tokyo, Japan\n", 1), encoding="utf-8")

@@ -20,11 +20,9 @@ import refpub.export.handbook as handbook
 from refpub.build import build
 from refpub.pdf.partcache import CACHE_DIR, prune
 
-from support import EPOCH
-
 
 @pytest.fixture
-def project(tmp_path, monkeypatch):
+def project(tmp_path, monkeypatch, epoch):
     root = tmp_path / "book"
     shutil.copytree(Path(__file__).parent.parent / "roots" / "good", root)
     (root / "content/readings.yaml").write_text("".join(_reading(i) for i in range(60)), encoding="utf-8")
@@ -36,7 +34,6 @@ def project(tmp_path, monkeypatch):
         + '\nmsgctxt "reading:r030:title"\nmsgid "Reading number 30 about language"\nmsgstr "住居についての文献 30"\n',
         encoding="utf-8",
     )
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setattr(handbook, "PART_BUDGET", 7)
     return root
 

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from refpub.build import build
 
-from support import EPOCH, ROOTS, without_shipped_interface
+from support import ROOTS, without_shipped_interface
 
 
 def web_files(folder: Path) -> dict[str, str]:
@@ -76,8 +76,7 @@ def test_a_changed_or_removed_page_is_rebuilt(good):
     assert not [p for p in good.joinpath("build").iterdir() if ".refpub-tmp-" in p.name]
 
 
-def test_hostile_content_is_escaped(tmp_path, monkeypatch):
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+def test_hostile_content_is_escaped(tmp_path, epoch):
     project = tmp_path / "inject"
     shutil.copytree(ROOTS / "hostile-inject", project)
     result = build(project, only=["web"], jobs=1)
