@@ -73,7 +73,7 @@ class Built:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
+def shared_builds(tmp_path_factory):
     """``built(root, only=..., langs=...)``: tests/roots/<root> (or "repository") copied once into
     the session's temporary folder and built once with SOURCE_DATE_EPOCH, cached by (root, only,
     langs). Shared by every test that asks for the same build: a test that changes the project or
@@ -94,3 +94,11 @@ def built(tmp_path_factory):
         return cache[key]
 
     return build_once
+
+
+@pytest.fixture(scope="session")
+def built(shared_builds):
+    """The ``shared_builds`` factory, under the name a test module's own ``built`` fixture can
+    override and still ask for (``def built(built): return built("rtl").out``). A fixture of a
+    conftest.py that a module's ``built`` may shadow asks for ``shared_builds`` instead."""
+    return shared_builds

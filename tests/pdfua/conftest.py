@@ -13,5 +13,5 @@ GROUP = pytest.mark.xdist_group("pdfua-repository")
 
 
 @pytest.fixture(scope="session")
-def repository_pdfs(built) -> Path:
-    return built("repository", only=("handbook", "handouts")).out
+def repository_pdfs(shared_builds) -> Path:
+    return shared_builds("repository", only=("handbook", "handouts")).out

@@ -84,14 +84,14 @@ def _failed_rules(report: dict) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def verapdf_results(tmp_path_factory, repository_pdfs, built) -> dict[str, dict[str, list[str]]]:
+def verapdf_results(tmp_path_factory, repository_pdfs, shared_builds) -> dict[str, dict[str, list[str]]]:
     """source -> {PDF name -> failed rules}, from one veraPDF run over every PDF."""
     command = verapdf_command()
     base = tmp_path_factory.mktemp("verapdf")
     pdfs: dict[str, list[Path]] = {"repository": sorted(repository_pdfs.glob("*.pdf"))}
     for source, root in SOURCES.items():
         if root is not None:
-            pdfs[source] = sorted(built(root, only=("handbook", "handouts")).out.glob("*.pdf"))
+            pdfs[source] = sorted(shared_builds(root, only=("handbook", "handouts")).out.glob("*.pdf"))
     # A copy of a handout without its document language, which PDF/UA-1 (7.2) requires.
     broken = base / BROKEN
     with pikepdf.open(pdfs["repository"][-1]) as pdf:
