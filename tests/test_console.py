@@ -54,7 +54,9 @@ def test_summary_line():
 def test_language_name_and_size():
     assert language_name("ja") == "Japanese"
     assert language_name("not a language") == "not a language"
-    assert format_size(0) == "" and format_size(100) == "1 KiB" and format_size(3 * 1024 * 1024) == "3.0 MiB"
+    assert format_size(0) == ""
+    assert format_size(100) == "1 KiB"
+    assert format_size(3 * 1024 * 1024) == "3.0 MiB"
 
 
 class Tty(io.StringIO):

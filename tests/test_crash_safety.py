@@ -20,9 +20,8 @@ import pytest
 
 from refpub.building.fsio import TEMP_MARK, atomic_write_bytes, remove_stray_temporaries
 
-from support import ROOTS
+from support import EPOCH, ROOTS, WITH_EPOCH, refpub_command, run_cli
 
-EPOCH = "1767225600"
 MANIFEST = ".refpub-manifest.json"
 
 
@@ -31,13 +30,7 @@ def _env() -> dict:
 
 
 def _build(root: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "refpub", "build", str(root), "-q", *extra],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    return run_cli("build", str(root), "-q", *extra, env=WITH_EPOCH)
 
 
 def _outputs(out: Path) -> dict[str, bytes]:
@@ -80,7 +73,8 @@ def editions(tmp_path_factory):
     _edit_content(new)
     assert _build(new).returncode == 0
     old_outputs, new_outputs = _outputs(old / "build"), _outputs(new / "build")
-    assert set(old_outputs) == set(new_outputs) and len(old_outputs) >= 3
+    assert set(old_outputs) == set(new_outputs)
+    assert len(old_outputs) >= 3
     assert all(old_outputs[name] != new_outputs[name] for name in old_outputs)
     return old, old_outputs, new_outputs
 
@@ -91,7 +85,7 @@ def _kill_mid_build(root: Path, out: Path, old: dict[str, bytes]) -> tuple[bool,
     temporary was seen and the temporaries left behind."""
     stats = {name: (out / name).stat() for name in old}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "refpub", "build", str(root), "-q"],
+        refpub_command("build", str(root), "-q"),
         env=_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -124,7 +118,7 @@ def test_sigkill_during_a_build_keeps_every_output_whole(editions, tmp_path):
         out = root / "build"
         assert _outputs(out) == old
         _edit_content(root)
-        saw_temporary, left = _kill_mid_build(root, out, old)
+        saw_temporary, _left = _kill_mid_build(root, out, old)
         saw_any_temporary |= saw_temporary
 
         after = _outputs(out)
@@ -206,7 +200,8 @@ def test_sigkill_between_write_and_rename_keeps_the_old_file(tmp_path):
     )
     assert target.read_bytes() == b"old output"
     strays = _temporaries(tmp_path)
-    assert len(strays) == 1 and strays[0].startswith(".handbook-en.pdf" + TEMP_MARK)
+    assert len(strays) == 1
+    assert strays[0].startswith(".handbook-en.pdf" + TEMP_MARK)
     # The next build removes what the killed one left, and so does the next write of the file.
     assert remove_stray_temporaries(tmp_path) == 1
     assert _temporaries(tmp_path) == []
@@ -233,7 +228,7 @@ def test_a_write_that_fails_leaves_the_old_file_and_no_temporary(tmp_path, monke
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(failing, boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="No space left on device"):
         atomic_write_bytes(target, b"new")
     monkeypatch.undo()
     assert target.read_bytes() == b"old"
@@ -272,13 +267,10 @@ def test_every_output_is_written_through_atomic_write():
 def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
     root = tmp_path / "project"
     shutil.copytree(ROOTS / "good", root)
-    run = lambda *a: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "refpub", "i18n", *a, "-C", str(root)],
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+
+    def run(*args: str):
+        return run_cli("i18n", *args, "-C", str(root), env=WITH_EPOCH, timeout=300)
+
     assert run("extract").returncode == 0
     catalog = root / "locales" / "ja" / "LC_MESSAGES" / "content.po"
     before = catalog.read_bytes()
@@ -310,7 +302,7 @@ def test_sigkill_during_i18n_update_never_loses_a_translation(tmp_path):
 # ----------------------------------------------------------------------------- a write that fails (issue 30)
 
 
-def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tmp_path, monkeypatch, capsys):
+def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tmp_path, monkeypatch, epoch, capsys):
     import errno
 
     from refpub.building import fsio
@@ -318,7 +310,6 @@ def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tm
 
     root = tmp_path / "project"
     shutil.copytree(ROOTS / "good", root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     monkeypatch.setenv("CI", "1")
     args = ["build", str(root), "--only", "web,citations", "-j", "1"]
     assert main(args) == 0
@@ -341,7 +332,8 @@ def test_a_full_disk_is_one_located_error_per_output_and_the_old_outputs_stay(tm
     err = capsys.readouterr().err
     assert "Traceback" not in err
     failures = [line.strip() for line in err.splitlines() if "No space left on device" in line]
-    assert failures and all("error: cannot write the file" in f and "old output is kept" in f for f in failures)
+    assert failures
+    assert all("error: cannot write the file" in f and "old output is kept" in f for f in failures)
     assert any(f.startswith(f"{out / 'web'}: error:") for f in failures)
     assert any(f.startswith(f"{out / 'readings.ris'}: error:") for f in failures)
     monkeypatch.undo()

@@ -11,7 +11,7 @@ from refpub.pdf import fonts
 
 from support import ROOTS
 
-pytestmark = pytest.mark.skipif(not shutil.which("fc-list"), reason="fontconfig not installed")
+pytestmark = pytest.mark.tools  # fontconfig (fc-list, fc-match)
 
 
 def test_every_language_has_a_face_or_a_package_to_install(tmp_path, monkeypatch):
@@ -21,7 +21,8 @@ def test_every_language_has_a_face_or_a_package_to_install(tmp_path, monkeypatch
     # As on a machine without a face for Arabic script: fontconfig matches nothing for ar.
     monkeypatch.setattr(fonts, "language_face", lambda lang: None if lang == "ar" else real(lang))
     checks = {c.name: c for c in doctor.check_language_fonts(root)}
-    assert checks["font for ja"].ok and "CJK" in checks["font for ja"].detail
+    assert checks["font for ja"].ok
+    assert "CJK" in checks["font for ja"].detail
     assert not checks["font for ar"].ok
     assert "apt-get install fonts-noto-core" in checks["font for ar"].detail
 

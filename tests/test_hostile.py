@@ -18,11 +18,9 @@ The fixtures:
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -33,9 +31,8 @@ from lxml import etree
 from refpub import check
 from refpub.content import schema as S
 
-from support import ROOTS, has_colour
+from support import ROOTS, WITH_EPOCH, has_colour, run_cli
 
-EPOCH = "1767225600"  # 2026-01-01
 XHTML = "http://www.w3.org/1999/xhtml"
 
 
@@ -49,10 +46,7 @@ def copy_root(dest: Path, name: str) -> Path:
 
 
 def refpub(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
-    return subprocess.run(
-        [sys.executable, "-m", "refpub", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
+    return run_cli(*args, cwd=cwd, env=WITH_EPOCH, timeout=timeout)
 
 
 def errors_of(stderr: str) -> list[str]:
@@ -136,9 +130,8 @@ def assert_no_injected_markup(name: str, root: etree._Element) -> None:
             if local == "href":
                 assert not re.match(r"\s*(javascript|data|vbscript|file):", value, re.I), f"{name}: href {value!r}"
         if tag == "link":
-            assert element.get("rel") == "stylesheet" and ":" not in element.get("href", ""), (
-                f"{name}: <link> {element.attrib}"
-            )
+            assert element.get("rel") == "stylesheet", f"{name}: <link> {element.attrib}"
+            assert ":" not in element.get("href", ""), f"{name}: <link> {element.attrib}"
 
 
 def epubcheck_errors(path: Path) -> list[str]:
@@ -168,10 +161,12 @@ def injected(tmp_path_factory) -> Path:
     return root / "build"
 
 
+@pytest.mark.tools
 def test_injection_prints_literally_in_the_handbook(injected):
     for lang in ("en", "ja"):
         text = pdf_text(injected / f"handbook-{lang}.pdf")
-        for hostile in INJECTED_IN_ALL + [
+        for hostile in [
+            *INJECTED_IN_ALL,
             "<script>alert('pub')</",  # the cover title is broken over two lines
             "</h1><script>alert('section')</script>",
             "{% raw %}{{ 7*7 }}{% endraw %} ${7*7} #{7*7}",
@@ -185,6 +180,7 @@ def test_injection_prints_literally_in_the_handbook(injected):
             assert hostile in text, f"handbook-{lang}.pdf lacks {hostile!r}"
 
 
+@pytest.mark.tools
 def test_translations_print_literally_in_the_japanese_handbook(injected):
     text = pdf_text(injected / "handbook-ja.pdf")
     # Content translations (content.po) with markup and entities stay text.
@@ -195,6 +191,7 @@ def test_translations_print_literally_in_the_japanese_handbook(injected):
     assert "サービス &lt;i&gt;" in text
 
 
+@pytest.mark.tools
 def test_injection_prints_literally_in_the_handout(injected):
     text = pdf_text(injected / "handout-help.pdf")
     for hostile in [
@@ -218,7 +215,8 @@ def test_reader_has_no_injected_element_or_attribute(injected, lang):
                 assert_no_injected_markup(name, root)
             texts.append(xhtml_text(root))
     text = " ".join(texts)
-    for hostile in INJECTED_IN_ALL + [
+    for hostile in [
+        *INJECTED_IN_ALL,
         "<script>alert('pub')</script> Handbook",
         "\"><img src=x onerror=alert('sub')> {{ 7*7 }}",
         "' onmouseover='alert(3)",
@@ -243,6 +241,7 @@ def test_reader_metadata_keeps_hostile_title_as_text(injected):
     assert [t.text for t in titles] == ["<script>alert('pub')</script> Handbook"]
 
 
+@pytest.mark.tools
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_reader_with_hostile_text_passes_epubcheck(injected, lang):
     assert epubcheck_errors(injected / f"reader-{lang}.epub") == []
@@ -335,7 +334,8 @@ def test_translations_that_smuggle_markup_links_or_bad_placeholders_are_errors(t
         assert_located_errors(proc.stderr, expected)
     assert "<a>" in proc.stderr  # content.po:21
     proc = refpub("build", str(root))
-    assert proc.returncode == 1 and "messages.po:22: error:" in proc.stderr
+    assert proc.returncode == 1
+    assert "messages.po:22: error:" in proc.stderr
     assert not (root / "build").exists() or not any((root / "build").iterdir())
 
 
@@ -388,7 +388,7 @@ def _build_handbook_en(root: Path) -> subprocess.CompletedProcess:
     return proc
 
 
-@pytest.mark.parametrize("css, url", OUTSIDE_STYLESHEETS, ids=[u for _, u in OUTSIDE_STYLESHEETS])
+@pytest.mark.parametrize(("css", "url"), OUTSIDE_STYLESHEETS, ids=[u for _, u in OUTSIDE_STYLESHEETS])
 def test_stylesheet_override_reaching_outside_fails_the_build(tmp_path, css, url):
     root = copy_root(tmp_path, "hostile-outside")
     (tmp_path / "outside.css").write_text("body { color: red }")
@@ -399,7 +399,7 @@ def test_stylesheet_override_reaching_outside_fails_the_build(tmp_path, css, url
     assert not (root / "build" / "handbook-en.pdf").exists()
 
 
-@pytest.mark.parametrize("markup, url", OUTSIDE_MARKUP, ids=[u for _, u in OUTSIDE_MARKUP])
+@pytest.mark.parametrize(("markup", "url"), OUTSIDE_MARKUP, ids=[u for _, u in OUTSIDE_MARKUP])
 def test_template_override_reaching_outside_fails_the_build(tmp_path, markup, url):
     root = copy_root(tmp_path, "hostile-outside")
     (tmp_path / "outside.css").write_text("body { color: red }")
@@ -420,6 +420,7 @@ def _with_extra_css(tmp_path: Path, css: str) -> Path:
     return root
 
 
+@pytest.mark.tools
 def test_the_project_s_own_files_may_be_used(tmp_path):
     root = _with_extra_css(tmp_path, "h1 { color: #123456 }")
     proc = _build_handbook_en(root)
@@ -428,6 +429,7 @@ def test_the_project_s_own_files_may_be_used(tmp_path):
     assert has_colour(root / "build" / "handbook-en.pdf", (0x12, 0x34, 0x56))
 
 
+@pytest.mark.tools
 def test_a_project_template_extends_refpub_s_and_changes_one_block(tmp_path):
     """`{% extends "!handbook.html" %}`: the default handbook with one block of the project's."""
     root = copy_root(tmp_path, "hostile-outside")
@@ -442,7 +444,8 @@ def test_a_project_template_extends_refpub_s_and_changes_one_block(tmp_path):
     assert has_colour(pdf, (0x12, 0x34, 0x56))  # the project's block
     text = pdf_text(pdf)
     assert "Visit Japan Association for Refugees" in text  # a scoped block, with its loop's entry
-    assert "Contents" in text and "Key readings" in text  # and everything else of the default
+    assert "Contents" in text
+    assert "Key readings" in text
 
 
 def test_a_css_mistake_in_the_project_s_templates_is_reported(tmp_path):
@@ -482,7 +485,8 @@ def test_symlinked_stylesheet_override_pointing_outside_is_refused(tmp_path):
     (root / "templates" / "handbook.css").symlink_to("/etc/passwd")
     proc = _build_handbook_en(root)
     assert proc.returncode == 1
-    assert "error: the template 'handbook.css'" in proc.stderr and "is a link to /etc/passwd" in proc.stderr
+    assert "error: the template 'handbook.css'" in proc.stderr
+    assert "is a link to /etc/passwd" in proc.stderr
 
 
 def test_symlinked_resource_pointing_outside_is_refused(tmp_path):
@@ -569,10 +573,12 @@ def test_alias_bomb_is_refused_quickly():
         proc.stderr, {"content/readings.yaml:10:11": "YAML anchors and aliases (&name / *name) are not allowed"}
     )
     proc = refpub("build", str(ROOTS / "hostile-alias-bomb"), "--out", "/nonexistent-never-created", timeout=60)
-    assert proc.returncode == 1 and "content/readings.yaml:10:11: error:" in proc.stderr
+    assert proc.returncode == 1
+    assert "content/readings.yaml:10:11: error:" in proc.stderr
     assert_no_traceback(proc)
 
 
+@pytest.mark.tools
 def test_invalid_utf8_and_nul_bytes_are_located(cli):
     proc = cli("check", str(ROOTS / "hostile-encoding"))
     assert_no_traceback(proc)
@@ -589,6 +595,7 @@ def test_invalid_utf8_and_nul_bytes_are_located(cli):
     assert len(errors) == len(expected), errors
 
 
+@pytest.mark.tools
 def test_invalid_utf8_in_a_catalog_without_msgfmt(tmp_path):
     from refpub.diagnostics import Reporter
     from refpub.i18n.checks import check_po
@@ -603,7 +610,7 @@ def test_invalid_utf8_in_a_catalog_without_msgfmt(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "escape, code",
+    ("escape", "code"),
     [(r"\0", "U+0000"), (r"\x1b", "U+001B"), (r"\x0c", "U+000C"), (r"\uFFFE", "U+FFFE")],
 )
 def test_control_characters_written_as_yaml_escapes_are_located(tmp_path, escape, code):
@@ -707,6 +714,7 @@ def huge_words(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     return root / "build", proc
 
 
+@pytest.mark.tools
 def test_huge_words_are_laid_out_in_the_handbook_and_reader(huge_words):
     out, proc = huge_words
     assert_no_traceback(proc)
@@ -751,6 +759,7 @@ def test_a_huge_word_in_a_paragraph_is_broken_quickly(tmp_path):
     assert len(document.pages) >= 2  # broken over lines and pages, not overflowing one line
 
 
+@pytest.mark.tools
 def test_huge_words_reach_the_reader_intact(tmp_path):
     root = copy_root(tmp_path, "hostile-huge-words")
     proc = refpub("build", str(root), "--only", "reader", "--lang", "en", timeout=300)
@@ -772,6 +781,7 @@ def rtl(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
     return root / "build", refpub("build", str(root))
 
 
+@pytest.mark.tools
 def test_right_to_left_and_combining_text_build(rtl):
     out, proc = rtl
     assert_no_traceback(proc)
@@ -784,6 +794,7 @@ def test_right_to_left_and_combining_text_build(rtl):
     assert "פליטים ומבקשי מקלט ביפן" in body
 
 
+@pytest.mark.tools
 def test_right_to_left_reader_passes_epubcheck(rtl):
     out, proc = rtl
     assert proc.returncode == 0, proc.stderr
@@ -864,7 +875,9 @@ def test_a_host_name_mixing_scripts_is_a_warning(tmp_path):
     proc = refpub("check", str(root))
     assert proc.returncode == 0, proc.stderr
     warnings = [w for w in proc.stderr.splitlines() if w.startswith(f"content/organisations.yaml:{line}:")]
-    assert len(warnings) == 1 and ": warning: " in warnings[0] and "Cyrillic and Latin" in warnings[0]
+    assert len(warnings) == 1
+    assert ": warning: " in warnings[0]
+    assert "Cyrillic and Latin" in warnings[0]
 
 
 def test_a_template_reaching_python_internals_is_refused_with_its_location(tmp_path):

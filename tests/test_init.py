@@ -31,7 +31,8 @@ def test_init_checks_and_builds_at_once(tmp_path):
     created = run_cli("init", str(root), env=PLAIN)
     assert created.returncode == 0, created.stderr
     assert created.stderr.splitlines()[0] == f"created a new publication in {root}"
-    assert (root / "locales/content.pot").is_file() and (root / "locales/messages.pot").is_file()
+    assert (root / "locales/content.pot").is_file()
+    assert (root / "locales/messages.pot").is_file()
 
     check = run_cli("check", str(root), env=PLAIN)
     assert check.returncode == 0, check.stderr
@@ -57,7 +58,9 @@ def test_init_checks_and_builds_at_once(tmp_path):
     handout = PdfReader(root / "build/handout-where-to-find-help.pdf")
     text = handout.pages[0].extract_text()
     assert len(handout.pages) == 1
-    assert "Where to find help" in text and "困ったときの相談先" in text and "日本語カフェ" in text
+    assert "Where to find help" in text
+    assert "困ったときの相談先" in text
+    assert "日本語カフェ" in text
 
 
 def test_init_with_a_title(tmp_path):
@@ -71,5 +74,7 @@ def test_init_never_overwrites(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
     result = run_cli("init", str(tmp_path), env=PLAIN)
     assert result.returncode == 2
-    assert result.stderr.startswith("refpub: error: ") and "not empty" in result.stderr
-    assert (tmp_path / "notes.txt").read_text() == "mine" and not (tmp_path / "content").exists()
+    assert result.stderr.startswith("refpub: error: ")
+    assert "not empty" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    assert not (tmp_path / "content").exists()

@@ -20,7 +20,8 @@ def test_good_fixture_loads_with_locations(make_project):
     assert not reporter.has_errors, _messages(reporter)
     assert [r.id for r in content.readings] == ["closed-door-policy", "detention-profile", "review-of-assistance"]
     review = content.reading("review-of-assistance")
-    assert review.date == PartialDate(2013, 7) and review.date.precision == "month"
+    assert review.date == PartialDate(2013, 7)
+    assert review.date.precision == "month"
     assert review.authors == ("Naoko Obi",)
     assert review.topics == ("policy", "detention")
     assert review.location("date") == Location("content/readings.yaml", 26, 9)

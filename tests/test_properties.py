@@ -86,7 +86,10 @@ FIELDS = st.fixed_dictionaries(
 def _write_project(root: Path, f: dict) -> None:
     content = root / "content"
     content.mkdir(parents=True)
-    dump = lambda data: yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)  # noqa: E731
+
+    def dump(data) -> str:
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
+
     (content / "publication.yaml").write_text(
         dump(
             {
@@ -150,7 +153,9 @@ def _same_text(rendered: str, source: str) -> bool:
     # HTML and XML parsers normalise line ends; the handbook's phrase breaking adds word joiners,
     # and a run of 50 characters without a break opportunity gets a zero-width space every 25
     # (views/phrases.py, soften_long_words).
-    norm = lambda s: s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2060", "").replace("\u200b", "")  # noqa: E731
+    def norm(s: str) -> str:
+        return s.replace("\r\n", "\n").replace("\r", "\n").replace("\u2060", "").replace("\u200b", "")
+
     return norm(rendered) == norm(source)
 
 
@@ -306,6 +311,7 @@ def test_characters_xml_cannot_carry_are_refused_at_their_line(prefix, bad, suff
     assert len(errors) == 1, [str(e) for e in errors]
     error = errors[0]
     assert error.location.file == "content/readings.yaml"
-    assert error.location.line == 2 and error.location.column > 0
+    assert error.location.line == 2
+    assert error.location.column > 0
     code = f"U+{ord(_NOT_XML.search(title).group(0)):04X}"
     assert f"'title' contains the control character {code}" in error.message

@@ -16,7 +16,6 @@ from refpub.views.environment import default_templates_dir
 
 from support import run_cli
 
-EPOCH = "1767225600"
 XHTML = {"x": "http://www.w3.org/1999/xhtml"}
 
 
@@ -25,6 +24,7 @@ def pdf_words(path) -> str:
     return " ".join(text.stdout.split())
 
 
+@pytest.mark.tools
 def test_a_changed_shared_piece_shows_in_the_handbook_the_reader_and_the_web(good):
     """A project's copy of _macros.html, with three pieces changed: each change reaches every
     output that prints the piece (the PDF's text, the EPUB's XHTML, the web pages)."""
@@ -47,7 +47,8 @@ def test_a_changed_shared_piece_shows_in_the_handbook_the_reader_and_the_web(goo
     out = good / "build"
 
     text = pdf_words(out / "handbook-en.pdf")
-    assert "Japan Association for Refugees [JAR]" in text and "(JAR)" not in text
+    assert "Japan Association for Refugees [JAR]" in text
+    assert "(JAR)" not in text
     assert "Region = Ushiku, Ibaraki" in text
 
     with zipfile.ZipFile(out / "reader-en.epub") as book:
@@ -96,11 +97,13 @@ def test_the_reader_and_the_web_print_a_reading_s_details_alike(good):
                 compared += on_web
         assert len(compared) == 3
     lines = "".join(compared)  # the Japanese pages: every part of the line is there
-    assert '<time datetime="' in lines and '<span class="publisher" lang="en">' in lines and "原文：" in lines
+    assert '<time datetime="' in lines
+    assert '<span class="publisher" lang="en">' in lines
+    assert "原文：" in lines
 
 
 @pytest.mark.parametrize(
-    "name, blocks, holds",
+    ("name", "blocks", "holds"),
     [
         ("reader/nav.xhtml", "{% block landmarks %}{% endblock %}", "count(//x:nav) = 1 and //x:nav[@id='toc']"),
         (

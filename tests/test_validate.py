@@ -20,16 +20,28 @@ def test_good_fixture_content_is_clean(make_project):
 
 
 def test_check_includes_translation_work_left(make_project):
-    # The fixture's ja catalog is partial on purpose: one fuzzy entry, strings not merged yet,
-    # no interface catalog. `refpub check` says so (as warnings: the build falls back).
+    # The fixture's ja catalog is partial on purpose: one fuzzy entry, strings not merged yet.
+    # `refpub check` says so (as warnings: the build falls back). It has no interface catalog:
+    # refpub's own Japanese interface (refpub/locale/ja) is used, so nothing is said about it.
     assert _check(make_project("good"), under="locales/") == [
         "locales/ja/LC_MESSAGES/content.po: warning: 8 string(s) are not in this catalog yet "
         "(first: content/publication.yaml:2); run `refpub i18n extract` then `refpub i18n update`",
         "locales/ja/LC_MESSAGES/content.po:38: warning: fuzzy translation: the source text changed; "
         "review the translation, then remove the 'fuzzy' flag (until then the source text is shown)",
-        "locales/ja/LC_MESSAGES/messages.po: warning: no messages catalog for 'ja': its strings fall back "
-        "to en; create it with `refpub i18n init ja`",
     ]
+
+
+def test_check_asks_for_the_interface_catalog_of_a_language_refpub_does_not_translate(make_project):
+    root = make_project("good")
+    publication = root / "content/publication.yaml"
+    publication.write_text(
+        publication.read_text(encoding="utf-8").replace("languages: [en, ja]", "languages: [en, ja, de]"),
+        encoding="utf-8",
+    )
+    assert (
+        "locales/de/LC_MESSAGES/messages.po: warning: no messages catalog for 'de': its strings fall back to en; "
+        "create it with `refpub i18n init de`"
+    ) in _check(root, under="locales/de/")
 
 
 def test_broken_fixture_reports_everything_at_once(make_project):

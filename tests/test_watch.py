@@ -7,7 +7,6 @@ import io
 import queue
 import signal
 import subprocess
-import sys
 import threading
 import time
 
@@ -16,7 +15,7 @@ import pytest
 from refpub.building.watch import EVERYTHING, Affected, affected_by, combine, is_relevant, watch
 from refpub.cli.console import PlainConsole
 
-from support import REPO
+from support import REPO, refpub_command
 
 TIMEOUT = 30.0
 
@@ -120,7 +119,7 @@ def test_watch_command_rebuilds_and_ctrl_c_exits_cleanly(make_project, signum):
     """Ctrl-C ends the watcher; so does SIGTERM (a terminal closed, a service stopped)."""
     root = make_project("good")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "refpub", "build", "--watch", "--only", "reader", "--lang", "en", str(root)],
+        refpub_command("build", "--watch", "--only", "reader", "--lang", "en", str(root)),
         cwd=REPO,
         env={**__import__("os").environ, "CI": "true"},
         stdout=subprocess.PIPE,

@@ -13,6 +13,8 @@ from refpub.build import build
 
 from support import REPO, ace_violations
 
+pytestmark = [pytest.mark.slow, pytest.mark.tools]  # the repository's readers, DAISY Ace and chromium
+
 # DAISY Ace's violations for one EPUB (rule, impact, file): support.ace_violations.
 _ace = ace_violations
 

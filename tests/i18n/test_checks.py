@@ -48,7 +48,8 @@ def test_placeholder_mismatch_is_an_error_with_its_line(catalogs, refpub):
     errors = [d for d in reporter.errors if "placeholder" in d.message]
     assert len(errors) == 1
     assert str(errors[0].location) == f"locales/ja/LC_MESSAGES/messages.po:{line}"
-    assert "%(name)" in errors[0].message and "%(nme)" in errors[0].message
+    assert "%(name)" in errors[0].message
+    assert "%(nme)" in errors[0].message
 
     result = refpub(catalogs, "i18n", "check")
     assert result.returncode == 1
@@ -63,7 +64,8 @@ def test_correct_catalog_is_clean(catalogs):
     _set(catalogs, "messages", "Hello, %(name)s", "こんにちは、%(name)sさん")
     _set(catalogs, "messages", "%(num)s reading", ("%(num)s件の文献",), plural=True)
     reporter = _check(catalogs)
-    assert reporter.errors == [] and reporter.warnings == []
+    assert reporter.errors == []
+    assert reporter.warnings == []
 
 
 def test_wrong_number_of_plural_forms(catalogs):
@@ -84,11 +86,13 @@ def test_a_plural_rule_that_divides_by_zero_is_an_error_not_a_crash(catalogs, re
     assert "plural=0;" in text
     path.write_text(text.replace("plural=0;", "plural=n/0;", 1), encoding="utf-8")
     errors = [d for d in _check(catalogs).errors if "Plural-Forms" in d.message]
-    assert len(errors) == 1 and "n=0" in errors[0].message, [str(d) for d in errors]
+    assert len(errors) == 1, [str(d) for d in errors]
+    assert "n=0" in errors[0].message, [str(d) for d in errors]
     line = next(i for i, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "Plural-Forms" in text)
     assert str(errors[0].location) == f"locales/ja/LC_MESSAGES/messages.po:{line}"  # the header's own line
     result = refpub(catalogs, "i18n", "check")
-    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
 
 
 def test_syntax_error_with_line(catalogs):
@@ -109,7 +113,8 @@ def test_fuzzy_and_glossary_are_warnings(catalogs):
     reporter = _check(catalogs)
     assert reporter.errors == []
     glossary = [d for d in reporter.warnings if "glossary" in d.message]
-    assert len(glossary) == 1 and "難民認定申請" in glossary[0].message
+    assert len(glossary) == 1
+    assert "難民認定申請" in glossary[0].message
     assert all(d.location.line != line for d in glossary)
 
 
@@ -120,7 +125,7 @@ def test_own_name_differs(catalogs):
 
 
 @pytest.mark.parametrize(
-    "source, translation, ok",
+    ("source", "translation", "ok"),
     [
         ("{count} readings", "{count}件", True),
         ("{count} readings", "{cnt}件", False),
@@ -144,6 +149,8 @@ def test_html_and_links():
     errors, _ = url_problems("see https://example.org/a", "https://example.org/a を参照")
     assert errors == []
     errors, _ = url_problems("see https://example.org/a", "https://evil.example/a を参照")
-    assert errors and "differs" in errors[0]
+    assert errors
+    assert "differs" in errors[0]
     errors, _ = url_problems("see the site", "javascript:alert(1)")
-    assert errors and "unsafe" in errors[0]
+    assert errors
+    assert "unsafe" in errors[0]

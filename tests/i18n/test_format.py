@@ -17,6 +17,8 @@ from refpub.i18n.pofile import PoFile, parse_po, render_po
 from .conftest import run_refpub
 from support import REPO
 
+pytestmark = pytest.mark.tools  # GNU gettext's msgcat
+
 SHIPPED = sorted(REPO.glob("locales/*.pot")) + sorted(REPO.glob("locales/*/LC_MESSAGES/*.po"))
 MSGCAT = shutil.which("msgcat")
 

@@ -5,10 +5,8 @@ oversized catalogs are refused before parsing, and the catalog tools never prete
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,16 +15,11 @@ from refpub.i18n.catalogs import catalog_path, usable_interface_messages
 from refpub.i18n.checks import format_problem, stray_percent
 from refpub.i18n.names import is_known_language, nearest_language
 
-from support import ROOTS
-
-EPOCH = "1767225600"
+from support import ROOTS, WITH_EPOCH, run_cli
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "CI": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "refpub", *args], cwd=root, capture_output=True, text=True, env=env, timeout=300
-    )
+    return run_cli(*args, cwd=root, env={**WITH_EPOCH, "CI": "1"}, timeout=300)
 
 
 def errors(proc: subprocess.CompletedProcess) -> list[str]:
@@ -124,8 +117,12 @@ def test_a_stray_percent_fails_the_check_not_the_build(project):
 
 
 def test_language_codes_babel_does_not_know():
-    assert is_known_language("ja") and is_known_language("pt-BR") and is_known_language("zh-Hant")
-    assert not is_known_language("prs") and not is_known_language("backup") and not is_known_language("")
+    assert is_known_language("ja")
+    assert is_known_language("pt-BR")
+    assert is_known_language("zh-Hant")
+    assert not is_known_language("prs")
+    assert not is_known_language("backup")
+    assert not is_known_language("")
     assert nearest_language("prs") == "fa-AF"  # CLDR's replacement for Dari
     assert nearest_language("jp") == "ja"  # the language of the country JP
 
@@ -139,7 +136,9 @@ def test_an_unknown_language_in_publication_yaml_is_located(project, command):
     proc = run(project, *command)
     assert_clean_failure(proc)
     located = [e for e in errors(proc) if e.startswith(f"content/publication.yaml:{line}:")]
-    assert len(located) == 1 and "'prs'" in located[0] and "fa-AF" in located[0]
+    assert len(located) == 1
+    assert "'prs'" in located[0]
+    assert "fa-AF" in located[0]
     assert "i18n init prs" not in proc.stderr
     build = project / "build"
     assert not build.exists() or not [p for p in build.iterdir() if not p.name.startswith(".")]
@@ -201,7 +200,8 @@ def test_update_refuses_a_plural_rule_it_cannot_evaluate_and_leaves_the_catalog(
     check = run(project, "i18n", "check")
     assert_clean_failure(check)
     plural_errors = [e for e in errors(check) if "Plural-Forms" in e or "plural expression" in e]
-    assert len(plural_errors) == 1 and plural_errors[0].startswith(f"locales/ja/LC_MESSAGES/messages.po:{line}:")
+    assert len(plural_errors) == 1
+    assert plural_errors[0].startswith(f"locales/ja/LC_MESSAGES/messages.po:{line}:")
     assert "i18n update` writes" not in check.stderr  # update would refuse it
 
 
@@ -212,7 +212,8 @@ def test_status_of_an_unreadable_catalog_is_an_error(project):
     assert_clean_failure(proc)
     assert any(e.startswith("locales/ja/LC_MESSAGES/messages.po:") for e in errors(proc))
     row = next(line for line in proc.stdout.splitlines() if line.startswith("ja") and "messages" in line)
-    assert "error" in row and "%" not in row
+    assert "error" in row
+    assert "%" not in row
 
 
 def test_a_bogus_charset_is_one_located_error(project):
@@ -223,5 +224,6 @@ def test_a_bogus_charset_is_one_located_error(project):
     proc = run(project, "i18n", "check")
     assert_clean_failure(proc)
     found = [e for e in errors(proc) if "BOGUS" in e]
-    assert len(found) == 1 and found[0].startswith(f"locales/ja/LC_MESSAGES/messages.po:{line}: error: ")
+    assert len(found) == 1
+    assert found[0].startswith(f"locales/ja/LC_MESSAGES/messages.po:{line}: error: ")
     assert "warning: Charset" not in proc.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,17 +12,17 @@ from refpub.i18n.catalogs import catalog_path
 from refpub.i18n.pofile import read_po, write_po
 from refpub.i18n.workflow import compile_catalogs, extract, update
 
-from support import REPO
+from support import REPO, require_tool
 
-msgfmt = shutil.which("msgfmt")
-needs_msgfmt = pytest.mark.skipif(msgfmt is None, reason="msgfmt (gettext) is not installed")
+pytestmark = pytest.mark.tools  # GNU gettext's msgfmt
 
 
 def _msgfmt_check(path: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    return subprocess.run(
+        [require_tool("msgfmt", "GNU gettext"), "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True
+    )
 
 
-@needs_msgfmt
 def test_written_catalogs_pass_msgfmt_check(project):
     reporter = Reporter()
     extract(project, reporter)
@@ -59,7 +58,6 @@ def test_compile_writes_mo(project):
     assert mo.pgettext("organisation:legal-aid:name", "Legal Aid Group") == "Legal Aid Group"
 
 
-@needs_msgfmt
 def test_repository_catalogs_pass_msgfmt_check():
     catalogs = [*(REPO / "locales").glob("*.pot"), *(REPO / "locales").rglob("*.po")]
     for p in catalogs:

@@ -51,7 +51,8 @@ def test_update_creates_catalogs_with_own_names(project):
     assert po.header_value("Plural-Forms") == get_plural("ja").plural_forms
     names = {m.context: m for m in po.messages}
     own = names["organisation:ushiku-no-kai:name"]
-    assert own.string == "牛久の会" and not own.fuzzy
+    assert own.string == "牛久の会"
+    assert not own.fuzzy
     assert names["organisation:legal-aid:name"].string == ""
     assert catalog_path(project, "ja", "messages").is_file()
 
@@ -71,7 +72,8 @@ def test_update_keeps_translations_and_fuzzies_a_changed_string(project):
 
     by_ctx = {m.context: m for m in _catalog(project).messages}
     title = by_ctx["reading:first-reading:title"]
-    assert title.string == "日本における難民認定申請" and not title.fuzzy
+    assert title.string == "日本における難民認定申請"
+    assert not title.fuzzy
     assert title.user_comments == ["machine-translated: needs review"]
     summary = by_ctx[SUMMARY_CTX]
     assert summary.id.endswith("means today.")
@@ -101,7 +103,8 @@ def test_removed_entry_becomes_obsolete_and_comes_back(project):
     _extract_update(project)
     po = _catalog(project)
     revived = {m.context: m for m in po.messages}["section:general:description"]
-    assert revived.string == "ここから始めましょう。" and not revived.fuzzy
+    assert revived.string == "ここから始めましょう。"
+    assert not revived.fuzzy
     assert po.obsolete == []
 
 
@@ -167,7 +170,8 @@ def test_a_fuzzy_translation_comes_back_fuzzy_after_removal(project):
     )
     _extract_update(project)
     obsolete = {m.context: m for m in _catalog(project).obsolete}
-    assert obsolete[SUMMARY_CTX].fuzzy and obsolete[SUMMARY_CTX].string == "古い要約"
+    assert obsolete[SUMMARY_CTX].fuzzy
+    assert obsolete[SUMMARY_CTX].string == "古い要約"
     assert "#, fuzzy\n#~| msgid" in catalog_path(project, "ja", "content").read_text(encoding="utf-8")
     _edit(
         project,
@@ -176,7 +180,8 @@ def test_a_fuzzy_translation_comes_back_fuzzy_after_removal(project):
     )
     _extract_update(project)
     restored = _by_context(project)[SUMMARY_CTX]
-    assert restored.string == "古い要約" and restored.fuzzy  # still to be reviewed, never "done"
+    assert restored.string == "古い要約"
+    assert restored.fuzzy
 
 
 def test_a_renamed_entry_shows_its_previous_context(project):
@@ -185,7 +190,8 @@ def test_a_renamed_entry_shows_its_previous_context(project):
     _edit(project, "- id: first-reading", "- id: refugee-status-application")
     _extract_update(project)
     renamed = _by_context(project)["reading:refugee-status-application:title"]
-    assert renamed.fuzzy and renamed.string == "日本における難民認定申請"
+    assert renamed.fuzzy
+    assert renamed.string == "日本における難民認定申請"
     assert renamed.previous_context == "reading:first-reading:title"
     text = catalog_path(project, "ja", "content").read_text(encoding="utf-8")
     assert '#| msgctxt "reading:first-reading:title"\n#| msgid "Refugee status application in Japan"' in text
@@ -199,7 +205,8 @@ def test_a_renamed_and_edited_entry_stays_fuzzy_with_its_translation(project):
     _extract_update(project)
     catalog = _catalog(project)
     renamed = {m.context: m for m in catalog.messages}["reading:refugee-status-application:title"]
-    assert renamed.fuzzy and renamed.string == "日本における難民認定申請"  # not lost to #~
+    assert renamed.fuzzy
+    assert renamed.string == "日本における難民認定申請"
     assert renamed.previous_context == "reading:first-reading:title"
     assert renamed.previous_id == ["Refugee status application in Japan"]
     assert not any(m.context == "reading:first-reading:title" for m in catalog.obsolete)
@@ -220,4 +227,5 @@ def test_catalogs_of_an_unpublished_language_are_checked_and_named(project, refp
     assert refpub(project, "i18n", "update").returncode == 1
     assert path.read_text(encoding="utf-8") == broken
     doctor = refpub(project, "doctor", ".")
-    assert "locales/fr/LC_MESSAGES/content.po" in doctor.stderr and "cannot be read" in doctor.stderr
+    assert "locales/fr/LC_MESSAGES/content.po" in doctor.stderr
+    assert "cannot be read" in doctor.stderr

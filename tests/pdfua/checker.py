@@ -37,7 +37,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
-__all__ = ["Failure", "RULES", "check", "format_failures", "main"]
+__all__ = ["RULES", "Failure", "check", "format_failures", "main"]
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ class _FontUse:
 
 
 class _Frame:
-    __slots__ = ("tag", "elem", "tagged", "artifact", "lang", "reported3", "reported34")
+    __slots__ = ("artifact", "elem", "lang", "reported3", "reported34", "tag", "tagged")
 
     def __init__(self, tag, elem, tagged, artifact, lang):
         self.tag = tag
@@ -285,6 +285,79 @@ class _Frame:
         self.lang = lang
         self.reported3 = False
         self.reported34 = False
+
+
+@dataclass
+class _Headings:
+    """What check_structure knows of the document's headings while it walks them."""
+
+    has_h: bool
+    has_hn: bool
+    last_level: int = 0
+
+
+@dataclass(frozen=True)
+class _KidRules:
+    """The parents an element may have and the kids it may hold, with the rules that say so."""
+
+    parents: tuple[str, ...] = ()
+    parent_rule: str | None = None
+    kids: tuple[str, ...] = ()
+    kids_rule: str | None = None
+    caption_rule: str | None = None  # a Caption only as the first kid
+
+
+_TABLE_PARTS = ("Table", "THead", "TBody", "TFoot")
+_KID_RULES: dict[str, _KidRules] = {
+    "L": _KidRules(kids=("L", "LI", "Caption"), kids_rule="7.2-19", caption_rule="7.2-40"),
+    "LI": _KidRules(parents=("L",), parent_rule="7.2-17", kids=("Lbl", "LBody"), kids_rule="7.2-20"),
+    "LBody": _KidRules(parents=("LI",), parent_rule="7.2-18"),
+    "Table": _KidRules(kids=("TR", "THead", "TBody", "TFoot", "Caption"), kids_rule="7.2-3"),
+    "TR": _KidRules(parents=_TABLE_PARTS, parent_rule="7.2-4", kids=("TH", "TD"), kids_rule="7.2-10"),
+    "THead": _KidRules(parents=("Table",), parent_rule="7.2-5", kids=("TR",), kids_rule="7.2-36"),
+    "TBody": _KidRules(parents=("Table",), parent_rule="7.2-6", kids=("TR",), kids_rule="7.2-37"),
+    "TFoot": _KidRules(parents=("Table",), parent_rule="7.2-7", kids=("TR",), kids_rule="7.2-38"),
+    "TH": _KidRules(parents=("TR",), parent_rule="7.2-8"),
+    "TD": _KidRules(parents=("TR",), parent_rule="7.2-9"),
+    "TOC": _KidRules(kids=("TOC", "TOCI", "Caption"), kids_rule="7.2-27", caption_rule="7.2-28"),
+    "TOCI": _KidRules(parents=("TOC",), parent_rule="7.2-26"),
+}
+
+
+@dataclass
+class _ContentWalk:
+    """The state of one content stream's walk: the marked-content frames, the saved graphics
+    states, the current font and text rendering mode, and the stream's resources."""
+
+    resources: object
+    struct_parents: int | None
+    stream_key: tuple
+    where: str
+    forms: tuple
+    page_no: int
+    stack: list = field(default_factory=list)
+    saved: list = field(default_factory=list)  # (font, tr) at each q
+    font: _FontUse | None = None
+    tr: int = 0
+
+    def _resource(self, name: str):
+        return self.resources.get(name) if isinstance(self.resources, Dictionary) else None
+
+    @property
+    def frame(self) -> _Frame:
+        return self.stack[-1]
+
+    @property
+    def properties(self):
+        return self._resource("/Properties")
+
+    @property
+    def fonts(self):
+        return self._resource("/Font")
+
+    @property
+    def xobjects(self):
+        return self._resource("/XObject")
 
 
 class _Checker:
@@ -356,7 +429,7 @@ class _Checker:
         # 7.10-1 / 7.10-2
         ocprops = root.get("/OCProperties")
         if isinstance(ocprops, Dictionary):
-            configs = [ocprops.get("/D")] + list(ocprops.get("/Configs", []))
+            configs = [ocprops.get("/D"), *list(ocprops.get("/Configs", []))]
             for i, config in enumerate(configs):
                 if not isinstance(config, Dictionary):
                     continue
@@ -444,7 +517,7 @@ class _Checker:
                 return current
             if current in seen:
                 if report:
-                    self.fail("7.1-6", "circular role mapping " + " -> ".join(seen + [current]), where)
+                    self.fail("7.1-6", "circular role mapping " + " -> ".join([*seen, current]), where)
                 return raw
             seen.append(current)
         if report:
@@ -473,180 +546,150 @@ class _Checker:
         """Depth-first, in document order; fills elems, mcid_owner and objr_owner."""
         type_cache: dict[str, str] = {}
         visited: set = set()
-        root_lang = _text(self.root.get("/Lang"))
-        # stack of (kid object, parent Elem or None, inherited page, index among siblings)
-        stack: list = []
-
-        def push_kids(k, parent: Elem | None, page, lang) -> None:
-            items = list(k) if isinstance(k, Array) else [k]
-            counts: Counter = Counter()
-            entries = []
-            for item in items:
-                label = None
-                if isinstance(item, Dictionary) and "/S" in item:
-                    label = _name(item.get("/S")) or "?"
-                    entries.append((item, parent, page, lang, f"{label}[{counts[label]}]"))
-                    counts[label] += 1
-                else:
-                    entries.append((item, parent, page, lang, None))
-            stack.extend(reversed(entries))
-
-        push_kids(st.get("/K", Array()), None, None, root_lang)
+        # stack of (kid object, parent Elem or None, inherited page, inherited Lang, label among siblings)
+        stack: list = list(reversed(_kid_entries(st.get("/K", Array()), None, None, _text(self.root.get("/Lang")))))
         while stack:
             item, parent, page, lang, label = stack.pop()
-            if isinstance(item, int) and not isinstance(item, bool):
-                if page is not None:
-                    self.mcid_owner[(_key(page), int(item))] = parent
+            if self.record_content_reference(item, parent, page) or not isinstance(item, Dictionary):
                 continue
-            if not isinstance(item, Dictionary):
-                continue
-            typ = item.get("/Type")
-            if typ == Name.MCR:
-                stm = item.get("/Stm")
-                pg = item.get("/Pg", page)
-                owner = stm if isinstance(stm, Stream) else pg
-                mcid = item.get("/MCID")
-                if owner is not None and mcid is not None and parent is not None:
-                    self.mcid_owner[(_key(owner), int(mcid))] = parent
-                continue
-            if typ == Name.OBJR:
-                obj = item.get("/Obj")
-                if isinstance(obj, Dictionary) and parent is not None:
-                    self.objr_owner[_key(obj)] = parent
-                    parent.objrs.append(obj)
-                continue
-            if "/S" not in item:
-                continue
-            k = _key(item)
-            if k in visited:
-                continue  # a cycle, or an element shared by two parents: walked once
-            visited.add(k)
-            raw = _name(item.get("/S")) or ""
-            path = (parent.path if parent else "") + "/" + (label or raw)
-            where = f"struct {path}"
-            if raw not in type_cache:
-                type_cache[raw] = self.standard_type(raw, where, report=True)
-            std = type_cache[raw]
-            own_lang = item.get("/Lang")
-            if own_lang is not None:
-                self.check_lang_value(own_lang, where)
-            elem_lang = _text(own_lang) or lang
-            elem = Elem(item, raw, std, parent, path, elem_lang)
-            self.elems.append(elem)
-            self.elem_by_key[k] = elem
-            if parent is not None:
-                parent.kids.append(elem)
-            if "/P" not in item:
-                self.fail("7.1-12", "structure element without a /P entry", where)
-            pg = item.get("/Pg", page)
+            if "/S" not in item or _key(item) in visited:
+                continue  # not an element; or a cycle, or an element shared by two parents: walked once
+            visited.add(_key(item))
+            elem = self.add_element(item, parent, lang, label, type_cache)
             if "/K" in item:
-                push_kids(item.get("/K"), elem, pg, elem_lang)
+                stack.extend(reversed(_kid_entries(item.get("/K"), elem, item.get("/Pg", page), elem.lang)))
+
+    def record_content_reference(self, item, parent: Elem | None, page) -> bool:
+        """Note who owns a marked-content id (an integer or an MCR) or an annotation (an OBJR);
+        whether ``item`` was one of those."""
+        if isinstance(item, int) and not isinstance(item, bool):
+            if page is not None:
+                self.mcid_owner[(_key(page), int(item))] = parent
+            return True
+        typ = item.get("/Type") if isinstance(item, Dictionary) else None
+        if typ == Name.MCR:
+            stm = item.get("/Stm")
+            owner = stm if isinstance(stm, Stream) else item.get("/Pg", page)
+            mcid = item.get("/MCID")
+            if owner is not None and mcid is not None and parent is not None:
+                self.mcid_owner[(_key(owner), int(mcid))] = parent
+            return True
+        if typ == Name.OBJR:
+            obj = item.get("/Obj")
+            if isinstance(obj, Dictionary) and parent is not None:
+                self.objr_owner[_key(obj)] = parent
+                parent.objrs.append(obj)
+            return True
+        return False
+
+    def add_element(self, item: Dictionary, parent: Elem | None, lang, label, type_cache: dict[str, str]) -> Elem:
+        """A structure element as an Elem (its standard type, path and language), with its own
+        rules: a well-formed /Lang, a /P entry."""
+        raw = _name(item.get("/S")) or ""
+        path = (parent.path if parent else "") + "/" + (label or raw)
+        where = f"struct {path}"
+        if raw not in type_cache:
+            type_cache[raw] = self.standard_type(raw, where, report=True)
+        own_lang = item.get("/Lang")
+        if own_lang is not None:
+            self.check_lang_value(own_lang, where)
+        elem = Elem(item, raw, type_cache[raw], parent, path, _text(own_lang) or lang)
+        self.elems.append(elem)
+        self.elem_by_key[_key(item)] = elem
+        if parent is not None:
+            parent.kids.append(elem)
+        if "/P" not in item:
+            self.fail("7.1-12", "structure element without a /P entry", where)
+        return elem
 
     def check_structure(self) -> None:
-        has_h = any(e.std_type == "H" for e in self.elems)
-        has_hn = any(HN.match(e.std_type) for e in self.elems)
-        last_level = 0
-        note_ids: dict[str, int] = Counter(
+        """The structure elements: each type's rules on its parent and kids (``_KID_RULES``),
+        then the rules of headings and of the language of Alt, ActualText and E."""
+        note_ids: Counter = Counter(
             _text(e.obj.get("/ID")) for e in self.elems if e.std_type == "Note" and _text(e.obj.get("/ID"))
         )
+        headings = _Headings(
+            has_h=any(e.std_type == "H" for e in self.elems), has_hn=any(HN.match(e.std_type) for e in self.elems)
+        )
         for e in self.elems:
-            t, where = e.std_type, e.where
             kids = [k.std_type for k in e.kids]
             parent_type = e.parent.std_type if e.parent else ""
-            count = Counter(kids)
-            # lists
-            if t == "L":
-                bad = [k for k in kids if k not in ("L", "LI", "Caption")]
-                if bad:
-                    self.fail("7.2-19", f"L has kids {', '.join(bad)}", where)
-                if "Caption" in kids[1:]:
-                    self.fail("7.2-40", "L has a Caption that is not its first kid", where)
-            elif t == "LI":
-                if parent_type != "L":
-                    self.fail("7.2-17", f"LI is in {parent_type or 'the root'}", where)
-                bad = [k for k in kids if k not in ("Lbl", "LBody")]
-                if bad:
-                    self.fail("7.2-20", f"LI has kids {', '.join(bad)}", where)
-            elif t == "LBody":
-                if parent_type != "LI":
-                    self.fail("7.2-18", f"LBody is in {parent_type or 'the root'}", where)
-            # tables
-            elif t == "Table":
-                bad = [k for k in kids if k not in ("TR", "THead", "TBody", "TFoot", "Caption")]
-                if bad:
-                    self.fail("7.2-3", f"Table has kids {', '.join(bad)}", where)
-                if count["THead"] > 1:
-                    self.fail("7.2-11", f"Table has {count['THead']} THead kids", where)
-                if count["TFoot"] > 1:
-                    self.fail("7.2-12", f"Table has {count['TFoot']} TFoot kids", where)
-                if count["TFoot"] and not count["TBody"]:
-                    self.fail("7.2-13", "Table has a TFoot but no TBody", where)
-                if count["THead"] and not count["TBody"]:
-                    self.fail("7.2-14", "Table has a THead but no TBody", where)
-                if "Caption" in kids[1:-1]:
-                    self.fail("7.2-16", "Table has a Caption that is neither its first nor its last kid", where)
-                if count["Caption"] > 1:
-                    self.fail("7.2-39", f"Table has {count['Caption']} Caption kids", where)
-            elif t == "TR":
-                if parent_type not in ("Table", "THead", "TBody", "TFoot"):
-                    self.fail("7.2-4", f"TR is in {parent_type or 'the root'}", where)
-                bad = [k for k in kids if k not in ("TH", "TD")]
-                if bad:
-                    self.fail("7.2-10", f"TR has kids {', '.join(bad)}", where)
-            elif t in ("THead", "TBody", "TFoot"):
-                rule_parent = {"THead": "7.2-5", "TBody": "7.2-6", "TFoot": "7.2-7"}[t]
-                rule_kids = {"THead": "7.2-36", "TBody": "7.2-37", "TFoot": "7.2-38"}[t]
-                if parent_type != "Table":
-                    self.fail(rule_parent, f"{t} is in {parent_type or 'the root'}", where)
-                bad = [k for k in kids if k != "TR"]
-                if bad:
-                    self.fail(rule_kids, f"{t} has kids {', '.join(bad)}", where)
-            elif t == "TH":
-                if parent_type != "TR":
-                    self.fail("7.2-8", f"TH is in {parent_type or 'the root'}", where)
-            elif t == "TD":
-                if parent_type != "TR":
-                    self.fail("7.2-9", f"TD is in {parent_type or 'the root'}", where)
-            # TOC
-            elif t == "TOC":
-                bad = [k for k in kids if k not in ("TOC", "TOCI", "Caption")]
-                if bad:
-                    self.fail("7.2-27", f"TOC has kids {', '.join(bad)}", where)
-                if "Caption" in kids[1:]:
-                    self.fail("7.2-28", "TOC has a Caption that is not its first kid", where)
-            elif t == "TOCI":
-                if parent_type != "TOC":
-                    self.fail("7.2-26", f"TOCI is in {parent_type or 'the root'}", where)
-            # figures, formulas, notes
-            elif t in ("Figure", "Formula"):
-                alt = _text(e.obj.get("/Alt"))
-                if not alt and e.obj.get("/ActualText") is None:
-                    self.fail("7.3-1" if t == "Figure" else "7.7-1", f"{t} without Alt or ActualText", where)
-            elif t == "Note":
-                note_id = _text(e.obj.get("/ID"))
-                if not note_id:
-                    self.fail("7.9-1", "Note without an ID", where)
-                elif note_ids[note_id] > 1:
-                    self.fail("7.9-2", f"Note ID {note_id!r} is used {note_ids[note_id]} times", where)
-            # headings
-            m = HN.match(t)
-            if m:
-                level = int(m.group(1))
-                if level > last_level + 1:
-                    first = "the first heading" if last_level == 0 else f"after H{last_level}"
-                    self.fail("7.4.2-1", f"{t} is {first} (skips a level)", where)
-                last_level = level
-                if has_h:
-                    self.fail("7.4.4-3", f"{t} in a document that also uses H", where)
-            elif t == "H" and has_hn:
-                self.fail("7.4.4-2", "H in a document that also uses H1-H6", where)
-            if count["H"] > 1:
-                self.fail("7.4.4-1", f"{count['H']} H kids", where)
-            # natural language of Alt, ActualText, E
-            if not self.catalog_lang and not e.lang:
-                for key, rule in (("/ActualText", "7.2-21"), ("/Alt", "7.2-22"), ("/E", "7.2-23")):
-                    if e.obj.get(key) is not None:
-                        self.fail(rule, f"{key[1:]} with no Lang on the element, its ancestors or the catalog", where)
+            self.check_parent_and_kids(e, kids, parent_type)
+            if e.std_type == "Table":
+                self.check_table(e, kids)
+            elif e.std_type in ("Figure", "Formula"):
+                self.check_alternative(e)
+            elif e.std_type == "Note":
+                self.check_note(e, note_ids)
+            self.check_heading(e, kids, headings)
+            self.check_alt_lang(e)
+
+    def check_parent_and_kids(self, e: Elem, kids: list[str], parent_type: str) -> None:
+        """Where an element may stand and which kids it may have (lists, tables, contents)."""
+        rules = _KID_RULES.get(e.std_type)
+        if rules is None:
+            return
+        t, where = e.std_type, e.where
+        if rules.parent_rule and parent_type not in rules.parents:
+            self.fail(rules.parent_rule, f"{t} is in {parent_type or 'the root'}", where)
+        bad = [k for k in kids if k not in rules.kids]
+        if rules.kids_rule and bad:
+            self.fail(rules.kids_rule, f"{t} has kids {', '.join(bad)}", where)
+        if rules.caption_rule and "Caption" in kids[1:]:
+            self.fail(rules.caption_rule, f"{t} has a Caption that is not its first kid", where)
+
+    def check_table(self, e: Elem, kids: list[str]) -> None:
+        count, where = Counter(kids), e.where
+        if count["THead"] > 1:
+            self.fail("7.2-11", f"Table has {count['THead']} THead kids", where)
+        if count["TFoot"] > 1:
+            self.fail("7.2-12", f"Table has {count['TFoot']} TFoot kids", where)
+        if count["TFoot"] and not count["TBody"]:
+            self.fail("7.2-13", "Table has a TFoot but no TBody", where)
+        if count["THead"] and not count["TBody"]:
+            self.fail("7.2-14", "Table has a THead but no TBody", where)
+        if "Caption" in kids[1:-1]:
+            self.fail("7.2-16", "Table has a Caption that is neither its first nor its last kid", where)
+        if count["Caption"] > 1:
+            self.fail("7.2-39", f"Table has {count['Caption']} Caption kids", where)
+
+    def check_alternative(self, e: Elem) -> None:
+        """A Figure or Formula has Alt or ActualText."""
+        if not _text(e.obj.get("/Alt")) and e.obj.get("/ActualText") is None:
+            rule = "7.3-1" if e.std_type == "Figure" else "7.7-1"
+            self.fail(rule, f"{e.std_type} without Alt or ActualText", e.where)
+
+    def check_note(self, e: Elem, note_ids: Counter) -> None:
+        note_id = _text(e.obj.get("/ID"))
+        if not note_id:
+            self.fail("7.9-1", "Note without an ID", e.where)
+        elif note_ids[note_id] > 1:
+            self.fail("7.9-2", f"Note ID {note_id!r} is used {note_ids[note_id]} times", e.where)
+
+    def check_heading(self, e: Elem, kids: list[str], headings: _Headings) -> None:
+        """H1-H6 descend one level at a time; H and Hn are not mixed; at most one H kid."""
+        t, where = e.std_type, e.where
+        m = HN.match(t)
+        if m:
+            level = int(m.group(1))
+            if level > headings.last_level + 1:
+                first = "the first heading" if headings.last_level == 0 else f"after H{headings.last_level}"
+                self.fail("7.4.2-1", f"{t} is {first} (skips a level)", where)
+            headings.last_level = level
+            if headings.has_h:
+                self.fail("7.4.4-3", f"{t} in a document that also uses H", where)
+        elif t == "H" and headings.has_hn:
+            self.fail("7.4.4-2", "H in a document that also uses H1-H6", where)
+        if kids.count("H") > 1:
+            self.fail("7.4.4-1", f"{kids.count('H')} H kids", where)
+
+    def check_alt_lang(self, e: Elem) -> None:
+        """The natural language of Alt, ActualText and E: on the element, an ancestor or the catalog."""
+        if self.catalog_lang or e.lang:
+            return
+        for key, rule in (("/ActualText", "7.2-21"), ("/Alt", "7.2-22"), ("/E", "7.2-23")):
+            if e.obj.get(key) is not None:
+                self.fail(rule, f"{key[1:]} with no Lang on the element, its ancestors or the catalog", e.where)
 
     # ---- content streams -----------------------------------------------------------------------
 
@@ -674,107 +717,119 @@ class _Checker:
         self.walk_content(instructions, resources, sp, _key(page.obj), base, where, (), index)
 
     def walk_content(self, instructions, resources, struct_parents, stream_key, base: _Frame, where, forms, page_no):
-        stack = [base]
-        gstack: list = []
-        font: _FontUse | None = None
-        tr = 0
-        props = resources.get("/Properties") if isinstance(resources, Dictionary) else None
-        font_res = resources.get("/Font") if isinstance(resources, Dictionary) else None
-        xobj_res = resources.get("/XObject") if isinstance(resources, Dictionary) else None
+        walk = _ContentWalk(resources, struct_parents, stream_key, where, forms, page_no, stack=[base])
         for instr in instructions:
             if isinstance(instr, pikepdf.ContentStreamInlineImage):
-                self.content_item(stack[-1], "an inline image", where)
+                self.content_item(walk.frame, "an inline image", where)
                 continue
             op = str(instr.operator)
             if op in TEXT_SHOW:
-                frame = stack[-1]
-                self.content_item(frame, "text", where, instr.operands)
-                if not self.catalog_lang and not frame.reported34 and not self.frame_lang(frame):
-                    frame.reported34 = True
-                    self.fail(
-                        "7.2-34",
-                        f"text {_snippet(instr.operands)!r} has no Lang (none on the catalog, "
-                        "the marked content or its structure elements)",
-                        where,
-                    )
-                if font is not None:
-                    if tr != 3:
-                        font.rendered = True
-                    self.collect_codes(font, instr.operands)
+                self.show_text(walk, instr.operands)
             elif op in PATH_PAINT:
-                self.content_item(stack[-1], "a path" if op != "sh" else "a shading", where)
+                self.content_item(walk.frame, "a path" if op != "sh" else "a shading", where)
             elif op in ("BDC", "BMC"):
-                operands = instr.operands
-                tag = _name(operands[0]) if operands else None
-                plist = operands[1] if op == "BDC" and len(operands) > 1 else None
-                if isinstance(plist, Name) and isinstance(props, Dictionary):
-                    plist = props.get(plist)
-                parent = stack[-1]
-                mcid = plist.get("/MCID") if isinstance(plist, Dictionary) else None
-                lang = parent.lang
-                if isinstance(plist, Dictionary) and "/Lang" in plist:
-                    self.check_lang_value(plist.get("/Lang"), where)
-                    lang = _text(plist.get("/Lang")) or lang
-                artifact = parent.artifact or tag == "Artifact"
-                if tag == "Artifact" and parent.tagged:
-                    self.fail(
-                        "7.1-1",
-                        "an Artifact sequence inside tagged content"
-                        + (f" ({parent.elem.where})" if parent.elem else ""),
-                        where,
-                    )
-                if mcid is not None:
-                    mcid = int(mcid)
-                    elem = self.lookup_mcid(struct_parents, mcid)
-                    owner = self.mcid_owner.get((stream_key, mcid))
-                    tagged = elem is not None and owner is elem
-                    frame = _Frame(tag, elem if tagged else None, tagged, artifact, lang)
-                    if not tagged:
-                        frame.reported3 = True
-                        if elem is not None:
-                            hint = f"the ParentTree gives {elem.where}, whose /K does not hold it"
-                        elif owner is not None:
-                            hint = f"{owner.where} holds it but the ParentTree has no entry for it"
-                        else:
-                            hint = "no structure element holds it"
-                        if not artifact:
-                            self.fail("7.1-3", f"/{tag} MCID {mcid}: {hint}", where)
-                    elif parent.artifact:
-                        self.fail("7.1-2", f"/{tag} MCID {int(mcid)} ({elem.where}) inside an Artifact", where)
-                else:
-                    frame = _Frame(tag, parent.elem, parent.tagged, artifact, lang)
-                stack.append(frame)
-            elif op == "EMC":
-                if len(stack) > 1:
-                    stack.pop()
-            elif op == "q":
-                gstack.append((font, tr))
-            elif op == "Q":
-                if gstack:
-                    font, tr = gstack.pop()
-            elif op == "Tf":
-                font = None
-                if instr.operands and isinstance(font_res, Dictionary):
-                    fdict = font_res.get(instr.operands[0])
-                    if isinstance(fdict, Dictionary):
-                        font = self.font_use(fdict, str(instr.operands[0]), where)
-            elif op == "Tr":
-                try:
-                    tr = int(instr.operands[0])
-                except (IndexError, TypeError, ValueError):
-                    pass
+                walk.stack.append(self.begin_marked_content(walk, op, instr.operands))
             elif op == "Do":
-                if not instr.operands or not isinstance(xobj_res, Dictionary):
-                    continue
-                xname = instr.operands[0]
-                xobj = xobj_res.get(xname)
-                if not isinstance(xobj, Stream):
-                    continue
-                subtype = xobj.get("/Subtype")
-                if subtype == Name.Image:
-                    self.content_item(stack[-1], f"the image {xname}", where)
-                elif subtype == Name.Form:
-                    self.walk_form(xobj, str(xname), resources, stack[-1], where, forms, page_no)
+                self.draw_xobject(walk, instr.operands)
+            else:
+                self.change_graphics_state(walk, op, instr.operands)
+
+    def show_text(self, walk: _ContentWalk, operands) -> None:
+        """Text is a content item in a language; the codes it shows count for its font's checks."""
+        frame = walk.frame
+        self.content_item(frame, "text", walk.where, operands)
+        if not self.catalog_lang and not frame.reported34 and not self.frame_lang(frame):
+            frame.reported34 = True
+            self.fail(
+                "7.2-34",
+                f"text {_snippet(operands)!r} has no Lang (none on the catalog, "
+                "the marked content or its structure elements)",
+                walk.where,
+            )
+        if walk.font is not None:
+            if walk.tr != 3:
+                walk.font.rendered = True
+            self.collect_codes(walk.font, operands)
+
+    def begin_marked_content(self, walk: _ContentWalk, op: str, operands) -> _Frame:
+        """The frame a BDC or BMC opens: its tag, language and the structure element that owns it."""
+        where, parent = walk.where, walk.frame
+        tag = _name(operands[0]) if operands else None
+        plist = operands[1] if op == "BDC" and len(operands) > 1 else None
+        if isinstance(plist, Name) and isinstance(walk.properties, Dictionary):
+            plist = walk.properties.get(plist)
+        mcid = plist.get("/MCID") if isinstance(plist, Dictionary) else None
+        lang = parent.lang
+        if isinstance(plist, Dictionary) and "/Lang" in plist:
+            self.check_lang_value(plist.get("/Lang"), where)
+            lang = _text(plist.get("/Lang")) or lang
+        artifact = parent.artifact or tag == "Artifact"
+        if tag == "Artifact" and parent.tagged:
+            self.fail(
+                "7.1-1",
+                "an Artifact sequence inside tagged content" + (f" ({parent.elem.where})" if parent.elem else ""),
+                where,
+            )
+        if mcid is None:
+            return _Frame(tag, parent.elem, parent.tagged, artifact, lang)
+        return self.marked_content_frame(walk, parent, tag, int(mcid), artifact, lang)
+
+    def marked_content_frame(self, walk: _ContentWalk, parent: _Frame, tag, mcid: int, artifact, lang) -> _Frame:
+        """A frame with an MCID: tagged when the ParentTree and the element's /K agree on its owner."""
+        elem = self.lookup_mcid(walk.struct_parents, mcid)
+        owner = self.mcid_owner.get((walk.stream_key, mcid))
+        tagged = elem is not None and owner is elem
+        frame = _Frame(tag, elem if tagged else None, tagged, artifact, lang)
+        if tagged:
+            if parent.artifact:
+                self.fail("7.1-2", f"/{tag} MCID {mcid} ({elem.where}) inside an Artifact", walk.where)
+            return frame
+        frame.reported3 = True
+        if elem is not None:
+            hint = f"the ParentTree gives {elem.where}, whose /K does not hold it"
+        elif owner is not None:
+            hint = f"{owner.where} holds it but the ParentTree has no entry for it"
+        else:
+            hint = "no structure element holds it"
+        if not artifact:
+            self.fail("7.1-3", f"/{tag} MCID {mcid}: {hint}", walk.where)
+        return frame
+
+    def change_graphics_state(self, walk: _ContentWalk, op: str, operands) -> None:
+        """EMC, q/Q, Tf and Tr: the marked-content stack, the font and the text rendering mode."""
+        if op == "EMC":
+            if len(walk.stack) > 1:
+                walk.stack.pop()
+        elif op == "q":
+            walk.saved.append((walk.font, walk.tr))
+        elif op == "Q":
+            if walk.saved:
+                walk.font, walk.tr = walk.saved.pop()
+        elif op == "Tf":
+            walk.font = None
+            if operands and isinstance(walk.fonts, Dictionary):
+                fdict = walk.fonts.get(operands[0])
+                if isinstance(fdict, Dictionary):
+                    walk.font = self.font_use(fdict, str(operands[0]), walk.where)
+        elif op == "Tr":
+            try:
+                walk.tr = int(operands[0])
+            except (IndexError, TypeError, ValueError):
+                pass
+
+    def draw_xobject(self, walk: _ContentWalk, operands) -> None:
+        """An image is a content item; a form is walked as content of its own."""
+        if not operands or not isinstance(walk.xobjects, Dictionary):
+            return
+        xname = operands[0]
+        xobj = walk.xobjects.get(xname)
+        if not isinstance(xobj, Stream):
+            return
+        subtype = xobj.get("/Subtype")
+        if subtype == Name.Image:
+            self.content_item(walk.frame, f"the image {xname}", walk.where)
+        elif subtype == Name.Form:
+            self.walk_form(xobj, str(xname), walk.resources, walk.frame, walk.where, walk.forms, walk.page_no)
 
     def walk_form(self, xobj: Stream, xname: str, resources, frame: _Frame, where: str, forms: tuple, page_no: int):
         key = _key(xobj)
@@ -808,7 +863,7 @@ class _Checker:
             key,
             base,
             fwhere,
-            forms + (key,),
+            (*forms, key),
             page_no,
         )
 
@@ -843,42 +898,41 @@ class _Checker:
         except (TypeError, ValueError, AttributeError):
             crop = None
         for i, annot in enumerate(annots):
-            if not isinstance(annot, Dictionary):
-                continue
-            sub = _name(annot.get("/Subtype")) or "?"
-            where = f"page {index} annotation {i} (/{sub})"
-            try:
-                flags = int(annot.get("/F", 0))
-            except (TypeError, ValueError):
-                flags = 0
-            if flags & 2 or _outside(annot.get("/Rect"), crop):
-                continue
-            sp = annot.get("/StructParent")
-            obj = self.parent_tree.get(int(sp)) if sp is not None else None
-            elem = self.elem_by_key.get(_key(obj)) if isinstance(obj, Dictionary) else None
-            std = elem.std_type if elem is not None else None
-            contents = _text(annot.get("/Contents"))
-            if sub == "TrapNet":
-                self.fail("7.18.2-1", "a TrapNet annotation", where)
-            if sub == "PrinterMark" and sp is not None:
-                self.fail("7.18.8-1", "a PrinterMark annotation has a StructParent", where)
-            if sub not in ("Widget", "PrinterMark", "Link") and std != "Annot":
-                self.fail(
-                    "7.18.1-1", f"the annotation is {self.tagged_as(annot, elem)}, not in an Annot element", where
-                )
-            if sub != "Widget" and not contents and not (elem is not None and _text(elem.obj.get("/Alt"))):
-                self.fail("7.18.1-2", "no Contents and no Alt on the enclosing structure element", where)
-            if sub == "Widget" and std != "Form":
-                self.fail("7.18.4-1", f"the widget is {self.tagged_as(annot, elem)}, not in a Form element", where)
-            if sub == "Link":
-                if std != "Link":
-                    self.fail("7.18.5-1", f"the link is {self.tagged_as(annot, elem)}, not in a Link element", where)
-                elif not any(_key(o) == _key(annot) for o in elem.objrs):
-                    self.fail("7.18.5-1", f"its StructParent is {elem.where} but that element has no OBJR to it", where)
-                if not contents:
-                    self.fail("7.18.5-2", "a Link annotation without Contents", where)
-            if contents is not None and not self.catalog_lang and not (elem is not None and elem.lang):
-                self.fail("7.2-24", "Contents with no Lang on the catalog or the enclosing structure element", where)
+            if isinstance(annot, Dictionary) and _shown(annot, crop):
+                sub = _name(annot.get("/Subtype")) or "?"
+                self.check_annotation(annot, sub, f"page {index} annotation {i} (/{sub})")
+
+    def check_annotation(self, annot: Dictionary, sub: str, where: str) -> None:
+        """One visible annotation: tagged in the element its subtype asks for, with Contents or
+        Alt, and a language for its Contents."""
+        sp = annot.get("/StructParent")
+        obj = self.parent_tree.get(int(sp)) if sp is not None else None
+        elem = self.elem_by_key.get(_key(obj)) if isinstance(obj, Dictionary) else None
+        std = elem.std_type if elem is not None else None
+        contents = _text(annot.get("/Contents"))
+        if sub == "TrapNet":
+            self.fail("7.18.2-1", "a TrapNet annotation", where)
+        if sub == "PrinterMark" and sp is not None:
+            self.fail("7.18.8-1", "a PrinterMark annotation has a StructParent", where)
+        if sub not in ("Widget", "PrinterMark", "Link") and std != "Annot":
+            self.fail("7.18.1-1", f"the annotation is {self.tagged_as(annot, elem)}, not in an Annot element", where)
+        if sub != "Widget" and not contents and not (elem is not None and _text(elem.obj.get("/Alt"))):
+            self.fail("7.18.1-2", "no Contents and no Alt on the enclosing structure element", where)
+        if sub == "Widget" and std != "Form":
+            self.fail("7.18.4-1", f"the widget is {self.tagged_as(annot, elem)}, not in a Form element", where)
+        if sub == "Link":
+            self.check_link(annot, elem, contents, where)
+        if contents is not None and not self.catalog_lang and not (elem is not None and elem.lang):
+            self.fail("7.2-24", "Contents with no Lang on the catalog or the enclosing structure element", where)
+
+    def check_link(self, annot: Dictionary, elem: Elem | None, contents: str | None, where: str) -> None:
+        """A Link annotation: in a Link element that holds an OBJR to it, with Contents."""
+        if elem is None or elem.std_type != "Link":
+            self.fail("7.18.5-1", f"the link is {self.tagged_as(annot, elem)}, not in a Link element", where)
+        elif not any(_key(o) == _key(annot) for o in elem.objrs):
+            self.fail("7.18.5-1", f"its StructParent is {elem.where} but that element has no OBJR to it", where)
+        if not contents:
+            self.fail("7.18.5-2", "a Link annotation without Contents", where)
 
     def tagged_as(self, annot: Dictionary, elem: Elem | None) -> str:
         if elem is not None:
@@ -944,58 +998,66 @@ class _Checker:
             self.check_unicode(use, where)
 
     def check_unicode(self, use: _FontUse, where: str) -> None:
-        f = use.font
-        subtype = f.get("/Subtype")
-        tu = f.get("/ToUnicode")
-        cmap = None
-        if isinstance(tu, Stream):
-            k = _key(tu)
-            if k not in self.tounicode:
-                try:
-                    self.tounicode[k] = _Tounicode(tu.read_bytes())
-                except (pikepdf.PdfError, ValueError):
-                    self.tounicode[k] = None
-            cmap = self.tounicode[k]
-        # 7.21.8-1: .notdef by CID 0 / Differences
-        if subtype == Name.Type0 and use.code_len == 2 and use.codes:
-            desc = f.get("/DescendantFonts")
-            cid = desc[0] if isinstance(desc, Array) and len(desc) else None
-            if isinstance(cid, Dictionary):
-                c2g = cid.get("/CIDToGIDMap")
-                if isinstance(c2g, Stream):
-                    data = c2g.read_bytes()
-                    notdef = [
-                        c
-                        for c in use.codes
-                        if c == 0 or (2 * c + 1 < len(data) and data[2 * c] == 0 == data[2 * c + 1])
-                    ]
-                else:
-                    notdef = [0] if 0 in use.codes else []
-                if notdef:
-                    self.fail("7.21.8-1", f"codes {_codes(notdef)} show .notdef", where)
-        elif subtype != Name.Type0:
-            enc = f.get("/Encoding")
-            if isinstance(enc, Dictionary):
-                diffs = _differences(enc)
-                notdef = [c for c in use.codes if diffs.get(c) == ".notdef"]
-                if notdef:
-                    self.fail("7.21.8-1", f"codes {_codes(notdef)} show .notdef", where)
-        # 7.21.7-1 / 7.21.7-2
+        """The codes a font showed: none is .notdef (7.21.8-1), each maps to Unicode (7.21.7)."""
+        notdef = self.notdef_codes(use)
+        if notdef:
+            self.fail("7.21.8-1", f"codes {_codes(notdef)} show .notdef", where)
         if not use.codes and use.code_len is not None:
             return  # codes are collected for this font and none was shown
+        cmap = self.to_unicode(use.font)
         if cmap is None:
-            fallback = self.unicode_fallback(f)
-            if fallback is None:
-                self.fail("7.21.7-1", "no ToUnicode CMap and no standard mapping to Unicode", where)
-                return
-            if fallback is True:
-                return
-            unmapped = [c for c in use.codes if not fallback(c)]
-            if unmapped:
-                self.fail("7.21.7-1", f"no ToUnicode CMap; codes {_codes(unmapped)} have no Unicode mapping", where)
+            self.check_standard_unicode(use, where)
+        elif use.code_len is not None:  # else a predefined CMap other than Identity: codes not split
+            self.check_to_unicode(use, cmap, where)
+
+    def to_unicode(self, f: Dictionary) -> _Tounicode | None:
+        """The font's ToUnicode CMap, parsed once (None: none, or unreadable)."""
+        tu = f.get("/ToUnicode")
+        if not isinstance(tu, Stream):
+            return None
+        k = _key(tu)
+        if k not in self.tounicode:
+            try:
+                self.tounicode[k] = _Tounicode(tu.read_bytes())
+            except (pikepdf.PdfError, ValueError):
+                self.tounicode[k] = None
+        return self.tounicode[k]
+
+    def notdef_codes(self, use: _FontUse) -> list[int]:
+        """The codes shown that select .notdef: by CID 0 (or a glyph 0 in CIDToGIDMap) in a
+        Type0 font with two-byte codes, by the Differences of a simple font's Encoding."""
+        f = use.font
+        subtype = f.get("/Subtype")
+        if subtype != Name.Type0:
+            enc = f.get("/Encoding")
+            diffs = _differences(enc) if isinstance(enc, Dictionary) else {}
+            return [c for c in use.codes if diffs.get(c) == ".notdef"]
+        if use.code_len != 2 or not use.codes:
+            return []
+        desc = f.get("/DescendantFonts")
+        cid = desc[0] if isinstance(desc, Array) and len(desc) else None
+        if not isinstance(cid, Dictionary):
+            return []
+        c2g = cid.get("/CIDToGIDMap")
+        if not isinstance(c2g, Stream):
+            return [0] if 0 in use.codes else []
+        data = c2g.read_bytes()
+        return [c for c in use.codes if c == 0 or (2 * c + 1 < len(data) and data[2 * c] == 0 == data[2 * c + 1])]
+
+    def check_standard_unicode(self, use: _FontUse, where: str) -> None:
+        """Without a ToUnicode CMap, the codes need a standard mapping to Unicode (7.21.7-1)."""
+        fallback = self.unicode_fallback(use.font)
+        if fallback is None:
+            self.fail("7.21.7-1", "no ToUnicode CMap and no standard mapping to Unicode", where)
             return
-        if use.code_len is None:
-            return  # a predefined CMap other than Identity: codes not split
+        if fallback is True:
+            return
+        unmapped = [c for c in use.codes if not fallback(c)]
+        if unmapped:
+            self.fail("7.21.7-1", f"no ToUnicode CMap; codes {_codes(unmapped)} have no Unicode mapping", where)
+
+    def check_to_unicode(self, use: _FontUse, cmap: _Tounicode, where: str) -> None:
+        """Every code shown is in the ToUnicode CMap (7.21.7-1), mapped to real text (7.21.7-2)."""
         unmapped, bad = [], []
         for c in use.codes:
             u = cmap.get(c)
@@ -1048,6 +1110,30 @@ class _Checker:
 
             return mapped
         return None
+
+
+def _kid_entries(k, parent: Elem | None, page, lang) -> list[tuple]:
+    """The kids of a /K (one object or an array) as (kid, parent, page, Lang, label), the label
+    of an element counting its kind among its siblings ("P[2]")."""
+    counts: Counter = Counter()
+    entries = []
+    for item in list(k) if isinstance(k, Array) else [k]:
+        label = None
+        if isinstance(item, Dictionary) and "/S" in item:
+            kind = _name(item.get("/S")) or "?"
+            label = f"{kind}[{counts[kind]}]"
+            counts[kind] += 1
+        entries.append((item, parent, page, lang, label))
+    return entries
+
+
+def _shown(annot: Dictionary, crop) -> bool:
+    """Whether an annotation is seen: not hidden (flag 2) and not outside the crop box."""
+    try:
+        flags = int(annot.get("/F", 0))
+    except (TypeError, ValueError):
+        flags = 0
+    return not (flags & 2 or _outside(annot.get("/Rect"), crop))
 
 
 def _outside(rect, crop) -> bool:

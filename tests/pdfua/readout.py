@@ -104,127 +104,149 @@ def _decode_string(value: pikepdf.Object) -> str:
     return str(value)
 
 
+class _MarkedContent:
+    """The walk of one page's content stream: the open marked-content sequences (innermost
+    last, each [MCID or None, ActualText or None]), the current font, the text of each MCID."""
+
+    def __init__(self, page: pikepdf.Page):
+        resources = page.obj.get("/Resources", pikepdf.Dictionary())
+        self.font_dict = resources.get("/Font", pikepdf.Dictionary())
+        self.fonts: dict[str, _Font] = {}
+        self.font: _Font | None = None
+        self.texts: dict[int, str] = {}
+        self.languages: dict[int, str] = {}
+        self.stack: list[list] = []
+
+    def begin(self, op: str, operands) -> None:
+        """BDC or BMC: a sequence opens, with its MCID, ActualText and Lang."""
+        mcid = actual = None
+        if op == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
+            properties = operands[1]
+            if "/MCID" in properties:
+                mcid = int(properties.MCID)
+            if "/ActualText" in properties:
+                actual = _decode_string(properties.ActualText)
+            if "/Lang" in properties and mcid is not None:
+                self.languages[mcid] = str(properties.Lang)
+        self.stack.append([mcid, actual])
+        if mcid is not None:
+            self.texts.setdefault(mcid, "")
+        if actual is not None:
+            self.to_nearest_mcid(actual)  # the ActualText belongs to this MCID or an enclosing one
+
+    def to_nearest_mcid(self, text: str) -> None:
+        for entry in reversed(self.stack):
+            if entry[0] is not None:
+                self.texts[entry[0]] = self.texts.get(entry[0], "") + text
+                return
+
+    def emit(self, text: str) -> None:
+        """Shown text, unless an ActualText further out replaces it."""
+        if all(entry[1] is None for entry in self.stack):
+            self.to_nearest_mcid(text)
+
+    def use_font(self, name: str) -> None:
+        if name not in self.fonts and name in self.font_dict:
+            self.fonts[name] = _Font(self.font_dict[name])
+        self.font = self.fonts.get(name)
+
+    def read(self, operands, op: str) -> None:
+        if op in ("BDC", "BMC"):
+            self.begin(op, operands)
+        elif op == "EMC":
+            if self.stack:
+                self.stack.pop()
+        elif op == "Tf":
+            self.use_font(str(operands[0]))
+        elif op in ("Tj", "'", '"') and self.font is not None:
+            self.emit(self.font.decode(bytes(operands[-1])))
+        elif op == "TJ" and self.font is not None:
+            font = self.font
+            self.emit("".join(font.decode(bytes(item)) for item in operands[0] if isinstance(item, pikepdf.String)))
+
+
 def marked_content(page: pikepdf.Page) -> dict[int, tuple[str, str | None]]:
     """MCID -> the text of its marked-content sequence on ``page`` (ActualText if it has one) and
     the language its property list gives (or None)."""
-    fonts: dict[str, _Font] = {}
-    resources = page.obj.get("/Resources", pikepdf.Dictionary())
-    font_dict = resources.get("/Font", pikepdf.Dictionary())
-    texts: dict[int, str] = {}
-    languages: dict[int, str] = {}
-    # stack of [mcid or None, ActualText or None]
-    stack: list[list] = []
-    font: _Font | None = None
-
-    def emit(text: str) -> None:
-        for entry in reversed(stack):
-            if entry[1] is not None:
-                return  # replaced by an ActualText further out
-        for entry in reversed(stack):
-            if entry[0] is not None:
-                texts[entry[0]] = texts.get(entry[0], "") + text
-                return
-
+    walk = _MarkedContent(page)
     for operands, operator in pikepdf.parse_content_stream(page):
-        op = str(operator)
-        if op in ("BDC", "BMC"):
-            mcid = actual = None
-            if op == "BDC" and isinstance(operands[1], pikepdf.Dictionary):
-                properties = operands[1]
-                if "/MCID" in properties:
-                    mcid = int(properties.MCID)
-                if "/ActualText" in properties:
-                    actual = _decode_string(properties.ActualText)
-                if "/Lang" in properties and mcid is not None:
-                    languages[mcid] = str(properties.Lang)
-            stack.append([mcid, actual])
-            if mcid is not None:
-                texts.setdefault(mcid, "")
-            if actual is not None:
-                # the ActualText belongs to the nearest MCID (this one or an enclosing one)
-                for entry in reversed(stack):
-                    if entry[0] is not None:
-                        texts[entry[0]] = texts.get(entry[0], "") + actual
-                        break
-        elif op == "EMC":
-            if stack:
-                stack.pop()
-        elif op == "Tf":
-            name = str(operands[0])
-            if name not in fonts and name in font_dict:
-                fonts[name] = _Font(font_dict[name])
-            font = fonts.get(name)
-        elif op in ("Tj", "'", '"') and font is not None:
-            emit(font.decode(bytes(operands[-1])))
-        elif op == "TJ" and font is not None:
-            emit("".join(font.decode(bytes(item)) for item in operands[0] if isinstance(item, pikepdf.String)))
-    return {mcid: (text, languages.get(mcid)) for mcid, text in texts.items()}
+        walk.read(operands, str(operator))
+    return {mcid: (text, walk.languages.get(mcid)) for mcid, text in walk.texts.items()}
 
 
 # ----------------------------------------------------------------------------- structure
 
 
+def _kids(element: pikepdf.Object) -> list:
+    k = element.get("/K")
+    if k is None:
+        return []
+    return list(k) if isinstance(k, pikepdf.Array) else [k]
+
+
+class _Readout:
+    """The structure tree of one PDF read out passage by passage (a block element opens one;
+    an inline element's text joins the passage around it)."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pages = {page.obj.objgen: page for page in pdf.pages}
+        self.cache: dict[tuple[int, int], dict[int, tuple[str, str | None]]] = {}
+        self.out: list[Passage] = []
+
+    def content(self, page_ref: pikepdf.Object | None, mcid: int) -> tuple[str, str | None]:
+        if page_ref is None:
+            return "", None
+        key = page_ref.objgen
+        if key not in self.cache:
+            self.cache[key] = marked_content(self.pages[key]) if key in self.pages else {}
+        return self.cache[key].get(mcid, ("", None))
+
+    def add(self, passage: Passage, page_ref: pikepdf.Object | None, mcid: int, lang: str) -> None:
+        text, own = self.content(page_ref, mcid)
+        passage.add(text, own or lang)
+
+    def read_inline(self, element: pikepdf.Object, passage: Passage, lang: str) -> None:
+        lang = str(element.get("/Lang", lang))
+        if "/ActualText" in element:
+            passage.add(str(element.ActualText), lang)
+            return
+        page = element.get("/Pg")
+        for kid in _kids(element):
+            self.read_kid(kid, page, passage, lang)
+
+    def read_kid(self, kid, page, passage: Passage, lang: str) -> None:
+        """An MCID, a marked-content reference or an element (an annotation's OBJR has no text)."""
+        if isinstance(kid, int):
+            self.add(passage, page, kid, lang)
+        elif not isinstance(kid, pikepdf.Dictionary):
+            return
+        elif kid.get("/Type") == "/MCR":
+            self.add(passage, kid.get("/Pg", page), int(kid.MCID), lang)
+        elif kid.get("/Type") != "/OBJR" and "/S" in kid:
+            if str(kid.S) in INLINE:
+                self.read_inline(kid, passage, lang)
+            else:
+                self.walk(kid, lang)
+
+    def walk(self, element: pikepdf.Object, lang: str) -> None:
+        lang = str(element.get("/Lang", lang))
+        passage = Passage(str(element.get("/S", "/?"))[1:])
+        self.out.append(passage)
+        self.read_inline(element, passage, lang)
+        if not passage.runs:
+            self.out.remove(passage)
+
+
 def passages(path: Path) -> list[Passage]:
     """The read-out of a tagged PDF, passage by passage, in structure order."""
     with pikepdf.open(path) as pdf:
-        pages = {page.obj.objgen: page for page in pdf.pages}
-        cache: dict[tuple[int, int], dict[int, tuple[str, str | None]]] = {}
-
-        def content(page_ref: pikepdf.Object | None, mcid: int) -> tuple[str, str | None]:
-            if page_ref is None:
-                return "", None
-            key = page_ref.objgen
-            if key not in cache:
-                cache[key] = marked_content(pages[key]) if key in pages else {}
-            return cache[key].get(mcid, ("", None))
-
-        def add(passage: Passage, page_ref: pikepdf.Object | None, mcid: int, lang: str) -> None:
-            text, own = content(page_ref, mcid)
-            passage.add(text, own or lang)
-
-        out: list[Passage] = []
-        root = pdf.Root.StructTreeRoot
+        readout = _Readout(pdf)
         lang = str(pdf.Root.get("/Lang", ""))
-
-        def kids(element: pikepdf.Object) -> list:
-            k = element.get("/K")
-            if k is None:
-                return []
-            return list(k) if isinstance(k, pikepdf.Array) else [k]
-
-        def read_inline(element: pikepdf.Object, passage: Passage, lang: str) -> None:
-            lang = str(element.get("/Lang", lang))
-            if "/ActualText" in element:
-                passage.add(str(element.ActualText), lang)
-                return
-            page = element.get("/Pg")
-            for kid in kids(element):
-                if isinstance(kid, int):
-                    add(passage, page, kid, lang)
-                elif isinstance(kid, pikepdf.Dictionary):
-                    if kid.get("/Type") == "/MCR":
-                        add(passage, kid.get("/Pg", page), int(kid.MCID), lang)
-                    elif kid.get("/Type") == "/OBJR":
-                        continue
-                    elif "/S" in kid:
-                        if str(kid.S) in INLINE:
-                            read_inline(kid, passage, lang)
-                        else:
-                            walk(kid, lang)
-
-        def walk(element: pikepdf.Object, lang: str) -> None:
-            lang = str(element.get("/Lang", lang))
-            passage = Passage(str(element.get("/S", "/?"))[1:])
-            out.append(passage)
-            read_inline(element, passage, lang)
-            if not passage.runs:
-                out.remove(passage)
-
-        for kid in kids(root):
+        for kid in _kids(pdf.Root.StructTreeRoot):
             if isinstance(kid, pikepdf.Dictionary):
-                walk(kid, lang)
+                readout.walk(kid, lang)
         # a passage read after its nested passages (a P around a list) stays where it ended
-        return out
+        return readout.out
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ text, no leader dots."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -15,7 +16,7 @@ from .checker import check, format_failures
 from .conftest import GROUP
 from support import REPO
 
-pytestmark = GROUP
+pytestmark = [GROUP, pytest.mark.slow, pytest.mark.tools]  # the repository's PDFs; poppler
 
 
 @pytest.fixture
@@ -81,7 +82,8 @@ def _link_descriptions(path: Path) -> list[str]:
 def test_links_are_described_in_the_language_of_the_output(built):
     for lang, page_word in (("en", r", page \d+$"), ("ja", r"、\d+ページ$")):
         descriptions = _link_descriptions(built / f"handbook-{lang}.pdf")
-        assert descriptions and all(d.strip() for d in descriptions)
+        assert descriptions
+        assert all(d.strip() for d in descriptions)
         assert not [d for d in descriptions if re.fullmatch(r"(org|reading|section)-[a-z0-9-]+", d)]
         assert not [d for d in descriptions if "\u2060" in d]  # break hints are not read
         with_pages = [d for d in descriptions if re.search(page_word, d)]
@@ -97,7 +99,9 @@ def test_qr_codes_have_alt_text_that_does_not_repeat_their_address(built):
             assert figures
             for figure in figures:
                 alt = str(figure.get("/Alt", ""))
-                assert alt.strip() and "QR" in alt and "http" not in alt, alt
+                assert alt.strip(), alt
+                assert "QR" in alt, alt
+                assert "http" not in alt, alt
 
 
 def test_contents_and_index_read_as_words_not_dots(built):
@@ -108,7 +112,8 @@ def test_contents_and_index_read_as_words_not_dots(built):
             text=True,
             check=True,
         ).stdout
-        assert "..." not in text and "…" not in text
+        assert "..." not in text
+        assert "…" not in text
         assert re.search(r"\d", text)  # the page numbers are still there
 
 
@@ -164,7 +169,7 @@ def test_no_katakana_word_is_broken_across_lines(built):
     for pdf in pdfs:
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         lines = [line.replace("\u2060", "").strip() for line in text.splitlines() if line.strip()]
-        for above, below in zip(lines, lines[1:]):
+        for above, below in itertools.pairwise(lines):
             assert not below.startswith("\u30fc"), (pdf.name, above, below)
             end = re.search("[\u30a1-\u30fa\u30fc]+$", above)
             start = re.match("[\u30a1-\u30fa\u30fc]+", below)

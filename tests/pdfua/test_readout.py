@@ -4,6 +4,7 @@ contents read title first."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 from pathlib import Path
@@ -45,11 +46,13 @@ def _read(passage: Passage) -> str:
     return passage.text.replace("\u00ad", "")  # a soft hyphen is not read
 
 
+@pytest.mark.slow
 def test_the_first_heading_reads_as_printed(readouts):
     first = next(p for p in readouts["handbook-en.pdf"] if p.tag == "H1")
     assert _read(first) == "Refugees and Asylum Seekers in Japan"
 
 
+@pytest.mark.slow
 def test_no_joined_words_and_no_hyphens_inside_words(readouts):
     """Every word read from the tags is a word of the content: none joined at a line end
     ("AsylumSeekers"), none split by a line-end hyphen ("applic-ants")."""
@@ -68,6 +71,7 @@ def test_no_joined_words_and_no_hyphens_inside_words(readouts):
     assert checked > 5000
 
 
+@pytest.mark.slow
 def test_japanese_runs_are_read_in_japanese(readouts):
     """Every run mostly in Japanese script is under a Japanese /Lang: the handouts' Japanese
     column, the Japanese handbook, and a Japanese address in an English entry."""
@@ -85,15 +89,18 @@ def test_japanese_runs_are_read_in_japanese(readouts):
         for text, lang in passage.runs
         if "東京都新宿区" in text  # CCRMW's address
     ]
-    assert address and set(address) == {"ja"}
+    assert address
+    assert set(address) == {"ja"}
 
 
+@pytest.mark.slow
 def test_contents_lines_read_title_then_page(readouts):
     for name in ("handbook-en.pdf", "handbook-ja.pdf"):
         read = readouts[name]
         start = next(i for i, p in enumerate(read) if p.tag == "H1" and _read(p) in ("Contents", "目次"))
         lines = [_read(p).strip() for p in read[start + 1 :] if p.tag != "H1"][:4]
-        assert lines and all(re.fullmatch(r"\D.*\S \d+", line) for line in lines), lines
+        assert lines, lines
+        assert all(re.fullmatch(r"\D.*\S \d+", line) for line in lines), lines
 
 
 def _line_words(pdf: Path) -> list[list[tuple[str, float, float, float]]]:
@@ -126,7 +133,7 @@ def test_latin_beside_japanese_is_spaced_by_layout_and_read_without_a_space(buil
     assert len(touching) > 50
     gaps = []
     for words in _line_words(built / "handbook-ja.pdf"):
-        for a, b in zip(words, words[1:]):
+        for a, b in itertools.pairwise(words):
             if not a[0] or not b[0]:
                 continue
             if JAPANESE.match(a[0][-1]) and latin.match(b[0][0]):
@@ -153,19 +160,23 @@ def _elements(pdf: pikepdf.Pdf):
         stack.extend(kid for kid in kids if isinstance(kid, pikepdf.Dictionary) and "/S" in kid)
 
 
+@pytest.mark.slow
 def test_contacts_are_read_as_label_then_value(readouts):
     """The handbook's contacts (a description list): "Phone", then the number, in one list item."""
     labels = {"Website", "Email", "Phone", "Address", "ウェブサイト", "メール", "電話", "住所"}
     for name in ("handbook-en.pdf", "handbook-ja.pdf"):
         read = readouts[name]
         pairs = [
-            (a.text, b.tag) for a, b in zip(read, read[1:]) if a.tag == "Lbl" and a.text in labels and b.tag == "LBody"
+            (a.text, b.tag)
+            for a, b in itertools.pairwise(read)
+            if a.tag == "Lbl" and a.text in labels and b.tag == "LBody"
         ]
         assert pairs, name
         # no label read as a list item of its own
         assert not [p.text for p in read if p.tag == "LBody" and p.text in labels], name
 
 
+@pytest.mark.slow
 def test_a_link_is_one_element_and_no_span_is_empty(built):
     wrapped = 0
     for path in sorted(built.glob("*.pdf")):
@@ -179,7 +190,7 @@ def test_a_link_is_one_element_and_no_span_is_empty(built):
                     objrs = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"]
                     wrapped += len(objrs) > 1
                 siblings = [k for k in kids if isinstance(k, pikepdf.Dictionary) and k.get("/S") == "/Link"]
-                for a, b in zip(siblings, siblings[1:]):
+                for a, b in itertools.pairwise(siblings):
                     target = [
                         tuple(
                             str(k.Obj.get("/A", {}).get("/URI", k.Obj.get("/Dest", "")))
@@ -219,16 +230,19 @@ def test_a_passage_in_japanese_script_is_japanese_in_every_output(good):
     with zipfile.ZipFile(out / "reader-en.epub") as book:
         page = etree.fromstring(book.read("EPUB/organisations.xhtml"))
     (dd,) = [e for e in page.iter("{http://www.w3.org/1999/xhtml}dd") if "".join(e.itertext()) == address]
-    assert dd.get("lang") == "ja" and dd.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
+    assert dd.get("lang") == "ja"
+    assert dd.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
 
     web = lxml_html.parse(str(out / "web" / "en" / "org" / "jar" / "index.html"))
     (dd,) = [e for e in web.iter("dd") if e.text_content() == address]
     assert dd.get("lang") == "ja"
 
     runs = [(t, lang) for p in passages(out / "handbook-en.pdf") for t, lang in p.runs if "東京都" in t]
-    assert runs and {lang for _, lang in runs} == {"ja"}
+    assert runs
+    assert {lang for _, lang in runs} == {"ja"}
 
 
+@pytest.mark.tools
 @pytest.mark.parametrize("width", ["9em", "4em"])
 def test_a_paragraph_reads_as_its_source_however_its_lines_break(tmp_path, width):
     """Lines broken at spaces, by hyphenation (once or more inside a long word), and inside a

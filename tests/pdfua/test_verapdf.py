@@ -19,8 +19,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from .conftest import GROUP, build_pdfs
-from support import REPO, ROOTS
+from .conftest import GROUP
+from support import REPO
 
 TOOL = REPO / ".tools" / "verapdf"
 JAR = TOOL / "verapdf.jar"
@@ -45,7 +45,7 @@ SOURCES: dict[str, str | None] = {
     },
 }
 BROKEN = "broken-no-lang.pdf"
-pytestmark = GROUP
+pytestmark = [GROUP, pytest.mark.slow, pytest.mark.tools]  # the repository's PDFs, veraPDF and Java
 
 
 def verapdf_command() -> list[str]:
@@ -84,16 +84,14 @@ def _failed_rules(report: dict) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="session")
-def verapdf_results(tmp_path_factory, repository_pdfs) -> dict[str, dict[str, list[str]]]:
+def verapdf_results(tmp_path_factory, repository_pdfs, shared_builds) -> dict[str, dict[str, list[str]]]:
     """source -> {PDF name -> failed rules}, from one veraPDF run over every PDF."""
     command = verapdf_command()
     base = tmp_path_factory.mktemp("verapdf")
     pdfs: dict[str, list[Path]] = {"repository": sorted(repository_pdfs.glob("*.pdf"))}
     for source, root in SOURCES.items():
         if root is not None:
-            project = base / root
-            shutil.copytree(ROOTS / root, project)
-            pdfs[source] = sorted(build_pdfs(project, base / f"{source}-out").glob("*.pdf"))
+            pdfs[source] = sorted(shared_builds(root, only=("handbook", "handouts")).out.glob("*.pdf"))
     # A copy of a handout without its document language, which PDF/UA-1 (7.2) requires.
     broken = base / BROKEN
     with pikepdf.open(pdfs["repository"][-1]) as pdf:

@@ -3,8 +3,6 @@ readings to kanji, the project's reading dictionary and the school-grade levels.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from refpub.views.furigana import Segment, align, kanji_within, reading, segments
+
+from support import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 WORDS = REPO / "tests" / "data" / "furigana" / "ja-words.tsv"
@@ -120,9 +120,7 @@ def test_a_bad_reading_dictionary_gives_located_errors(tmp_path):
     (root / "content" / "furigana.yaml").write_text(
         "牛久: うしく\nうしく: うしく\n入管: nyukan\n難民: 難民\n", encoding="utf-8"
     )
-    run = subprocess.run(
-        [sys.executable, "-m", "refpub", "check", str(root)], capture_output=True, text=True, check=False
-    )
+    run = run_cli("check", str(root))
     assert run.returncode != 0
     assert "Traceback" not in run.stderr
     out = run.stdout + run.stderr

@@ -3,6 +3,12 @@
 The build reads the ``.po`` files directly with Babel (no compiled ``.mo`` is needed, so a
 translator's edit shows in the next build). Fuzzy and empty translations are not used: the
 source text is shown instead, marked as a fallback, and counted.
+
+Interface strings come in two layers, as in Sphinx and MkDocs: refpub's own translation
+(``refpub/locale/<lang>/LC_MESSAGES/messages.po``, shipped with the package) and the project's
+``locales/<lang>/LC_MESSAGES/messages.po``, which overrides it message by message. A message the
+project has not translated (missing, empty or fuzzy) takes refpub's translation; one neither
+translates falls back to the source text.
 """
 
 from __future__ import annotations
@@ -221,11 +227,22 @@ def usable_interface_messages(messages: dict) -> dict:
     return {key: value for key, value in messages.items() if usable(key[1], value)}
 
 
+def interface_messages(root: Path, lang: str) -> dict:
+    """The interface translations a page in ``lang`` is rendered with: refpub's shipped ones,
+    overridden message by message by the project's own (each layer without the translations
+    :func:`usable_interface_messages` leaves out, so a project's broken translation gives way to
+    refpub's rather than to the source text)."""
+    shipped = usable_interface_messages(read_messages(shipped_catalog_path(lang), lang))
+    own = usable_interface_messages(read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang))
+    return {**shipped, **own}
+
+
 def load_translations(root: Path, lang: str, source_lang: str) -> Translations:
-    """Read ``locales/<lang>/LC_MESSAGES/{messages,content}.po`` of a project."""
+    """Read ``locales/<lang>/LC_MESSAGES/{messages,content}.po`` of a project (the interface
+    on top of refpub's own translation, see :func:`interface_messages`)."""
     if lang == source_lang:
         return Translations(lang, source_lang)
-    messages = usable_interface_messages(read_messages(catalog_path(root, lang, MESSAGES_DOMAIN), lang))
+    messages = interface_messages(root, lang)
     content = read_messages(catalog_path(root, lang, CONTENT_DOMAIN), lang)
     try:
         plural = c2py(get_plural(cldr_code(lang)).plural_expr)

@@ -36,6 +36,8 @@ from .catalogs import (
     CONTENT_DOMAIN,
     MESSAGES_DOMAIN,
     catalog_path,
+    read_messages,
+    shipped_catalog_path,
     stray_catalog_folders,
     template_path,
     unpublished_languages,
@@ -552,7 +554,8 @@ def _check_language_catalog(
     path = catalog_path(root, lang, domain)
     rel = path.relative_to(root).as_posix()
     if not path.is_file():
-        if progress:
+        if progress and not (domain == MESSAGES_DOMAIN and shipped_catalog_path(lang).is_file()):
+            # (a language refpub translates itself needs no interface catalog of the project's)
             reporter.warning(
                 f"no {domain} catalog for '{lang}': its strings fall back to {language.source_language}; "
                 f"create it with `refpub i18n init {lang}`",
@@ -576,6 +579,9 @@ def _check_language_catalog(
         report_fuzzy=progress,
     )
     missing = wanted.missing(domain, {message_key(m) for m in po.messages})
+    if domain == MESSAGES_DOMAIN:  # an interface string refpub translates itself needs no entry of the project's
+        shipped = read_messages(shipped_catalog_path(lang), lang)
+        missing = [key for key in missing if key not in shipped]
     if missing and progress:
         first = f" (first: {missing[0][0]}:{missing[0][1]})" if domain == CONTENT_DOMAIN else ""
         reporter.warning(

@@ -284,12 +284,15 @@ def init(root: Path, lang: str, reporter: Reporter, start_from: str | None = Non
 
 
 def _fill(po: PoFile, start: PoFile) -> None:
-    """Give the untranslated messages of ``po`` refpub's own translations of the same messages."""
+    """Give the untranslated messages of ``po`` refpub's own translations of the same messages,
+    with their "needs review" mark (refpub's machine-assisted translations keep it)."""
     known = {message_key(m): m for m in start.messages if is_translated(m) and not m.fuzzy}
     for m in po.messages:
         source = known.get(message_key(m))
         if source is not None and not is_translated(m):
             m.string = list(source.string) if isinstance(source.string, list) else source.string
+            marks = [c for c in source.user_comments if REVIEW_MARK in c.lower() and c not in m.user_comments]
+            m.user_comments = [*m.user_comments, *marks]
 
 
 def _start_from(path: Path, start: PoFile, start_lang: str, references: str) -> None:
