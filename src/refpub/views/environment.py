@@ -203,22 +203,29 @@ def _join_within(seg: Segment, pos: int, starts: frozenset[int]) -> str:
     return soften_long_words("".join(chars))
 
 
+def _text_to_mark(value) -> str | None:
+    """The text of a printed value that furigana or spacing may mark up: text, or an escaped
+    interface string (unless it holds an element: an isolate on screens); None for anything
+    else, such as markup made by a template (a link, an element)."""
+    if not value or not isinstance(value, str):
+        return None
+    if isinstance(value, UiText):
+        return None if "<" in value.markup else str.__str__(value)
+    if isinstance(value, Markup):
+        return None
+    return str(value)
+
+
 def _ruby(env: jinja2.Environment, value):
     """``value`` with furigana when its language asks for them (content/publication.yaml's
     ``furigana``); anything else unchanged. Text and escaped interface strings only: markup
     made by a template (a link, an element) is never touched."""
     furigana = env.globals.get("furigana")
-    if not isinstance(furigana, Furigana) or not value or not isinstance(value, str):
+    if not isinstance(furigana, Furigana):
         return value
-    if isinstance(value, UiText):
-        # an interface string: its text, unless it holds an element (an isolate on screens)
-        if "<" in value.markup:
-            return value
-        text = str.__str__(value)
-    elif isinstance(value, Markup):
-        return value  # markup made by a template (a link, an element)
-    else:
-        text = str(value)
+    text = _text_to_mark(value)
+    if text is None:
+        return value
     lang = getattr(value, "lang", None) or env.globals["page_lang"]
     level = furigana.level(str(lang))
     if level == "none":
@@ -329,16 +336,9 @@ def _paged_text(env: jinja2.Environment, value):
 def _autospaced(env: jinja2.Environment, value):
     """Japanese text of a Japanese page with its Latin runs spaced by layout (views/autospace.py);
     anything else unchanged. An interface string too, unless it holds an element."""
-    if not env.globals["autospace"] or not value or not isinstance(value, str):
+    text = _text_to_mark(value) if env.globals["autospace"] else None
+    if text is None:
         return value
-    if isinstance(value, UiText):
-        if "<" in value.markup:
-            return value
-        text = str.__str__(value)
-    elif isinstance(value, Markup):
-        return value
-    else:
-        text = str(value)
     if base_language(str(getattr(value, "lang", None) or env.globals["page_lang"])) != "ja":
         return value
     return autospace(text) or value
