@@ -63,7 +63,19 @@ def _owner_alive(name: str) -> bool:
         return False
     except PermissionError:  # alive, another user's
         return True
-    return True
+    return not _is_zombie(pid)
+
+
+def _is_zombie(pid: int) -> bool:
+    """A process that has ended but was not reaped yet (a killed build's worker, whose parent
+    died too, waits for init): it will never finish its write. Linux only; elsewhere False."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return bool(fields) and fields[0] in ("Z", "X")
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, durable: bool = True) -> None:
