@@ -9,7 +9,7 @@ A publication language is a BCP 47 tag (``en``, ``pt-BR``, ``ja-x-easy``). A pri
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 # Names of the private-use varieties refpub knows, in English and in the language itself.
 PRIVATE_USE_NAMES = {
@@ -108,9 +108,15 @@ def _script(char: str) -> str:
 
 def _letters_by_script(text: str) -> dict[str, int]:
     """How many letters of ``text`` each script has (signs common to several scripts, such as
-    Japanese's prolonged-sound mark, count for none)."""
+    Japanese's prolonged-sound mark, count for none). The same titles and names are asked about
+    in every part of a book and on every page of the web edition: counted once each."""
+    return dict(_script_counts(str.__str__(text)))  # its characters, whatever str subclass it is
+
+
+@lru_cache(maxsize=65536)
+def _script_counts(text: str) -> tuple[tuple[str, int], ...]:
     if text.isascii():
-        return {"Latn": sum(char.isalpha() for char in text)}
+        return (("Latn", sum(char.isalpha() for char in text)),)
     counts: dict[str, int] = {}
     for char in text:
         if char.isalpha():
@@ -118,7 +124,7 @@ def _letters_by_script(text: str) -> dict[str, int]:
             counts[script] = counts.get(script, 0) + 1
     counts.pop("Zyyy", None)
     counts.pop("Zinh", None)
-    return counts
+    return tuple(counts.items())
 
 
 def script_language(text: str, lang: str, languages: Iterable[str] = SCRIPT_LANGUAGES) -> str | None:

@@ -59,6 +59,13 @@ def join_phrases(text: str) -> str:
     """Text with breaks allowed only between Japanese phrases; non-Japanese text unchanged."""
     if not text or not _JAPANESE.search(text):
         return text
+    return _joined(str.__str__(text))  # its characters (an interface string's __str__ is its markup)
+
+
+@lru_cache(maxsize=16384)
+def _joined(text: str) -> str:
+    """:func:`join_phrases` of plain text, once per text: a book's parts and the web edition's
+    pages print the same titles and names many times (BudouX takes most of the time)."""
     out: list[str] = []
     for char, allowed in zip(text, break_opportunities(text)):
         if out and not allowed:
