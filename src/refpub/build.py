@@ -451,10 +451,14 @@ def _render_targets(
     _WORKER_STATE.clear()
     _WORKER_STATE.update(project=project, out_dir=out_dir, session=session, registry=registry, books=books)
     by_name = {t.filename: t for t in targets}
+    dropped: set[str] = set()  # handbooks a unit of which failed (reported once)
 
     def done(job: queue.Job, result) -> bool:
         if job.function is _unit_in_worker:
+            if job.output in dropped:  # another unit, running when the first one failed
+                return False
             if result.get("errors"):  # the handbook failed: its other jobs are dropped
+                dropped.add(job.output)
                 target = by_name[job.output]
                 finished(OutputResult(target, out_dir / target.filename, "failed", errors=result["errors"]))
                 return False
@@ -540,7 +544,11 @@ def _render_in_worker(target) -> dict:
     # The session was made in the parent and inherited; each worker then keeps its own copy,
     # with the Jinja environments it makes, for every output it renders.
     session = _WORKER_STATE["session"]
-    result = _build_one(_WORKER_STATE["registry"][target.kind], target, session, _WORKER_STATE["out_dir"])
+    return _summary(_build_one(_WORKER_STATE["registry"][target.kind], target, session, _WORKER_STATE["out_dir"]))
+
+
+def _summary(result: OutputResult) -> dict:
+    """What a worker sends back of an output's result: picklable, small (no target, no path)."""
     return {
         "state": result.state,
         "seconds": result.seconds,
@@ -601,16 +609,11 @@ def _finish_in_worker(target, *units: dict) -> dict:
     session = _WORKER_STATE["session"]
     book = _WORKER_STATE["books"][target.filename]
     result = _build_one(_Finishing(book, units), target, session, _WORKER_STATE["out_dir"])
+    summary = _summary(result)
+    summary["seconds"] += sum(unit["seconds"] for unit in units)  # the whole handbook's, for the next build's order
     warnings = [w for unit in units for w in unit["warnings"]]
-    return {
-        "state": result.state,
-        "seconds": result.seconds + sum(unit["seconds"] for unit in units),
-        "size": result.size,
-        "fallbacks": result.fallbacks,
-        "pages": result.pages,
-        "errors": list(dict.fromkeys(warnings + result.errors)),
-        "notes": result.notes,
-    }
+    summary["errors"] = list(dict.fromkeys(warnings + result.errors))
+    return summary
 
 
 def _result_from_worker(target, out_dir: Path, summary: dict) -> OutputResult:

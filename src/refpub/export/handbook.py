@@ -90,7 +90,7 @@ class HandbookExporter:
 
     def render(self, target: Target, session: RenderSession) -> Rendered:
         book = self.plan(target, session)
-        return book.finish(book.renderer._chapters([c for c in book.chapters if not c.back], None))
+        return book.finish(book.renderer.lay_out_body(book.chapters))
 
     def plan(self, target: Target, session: RenderSession) -> BookPlan:
         """The handbook ready to be laid out in stages (the build's work queue, building/queue.py):

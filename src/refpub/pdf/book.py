@@ -265,13 +265,15 @@ class BookRenderer:
 
     # ------------------------------------------------------------------ the book
 
-    def render(self, chapters: Sequence[Chapter]) -> PdfResult:
-        return self.finish(chapters, self._chapters([c for c in chapters if not c.back], None))
+    def lay_out_body(self, chapters: Sequence[Chapter]) -> list[_Written]:
+        """The body (every chapter but the back matter) laid out here, in ``workers`` processes
+        when there are several; then :meth:`finish`."""
+        return self._chapters(_body(chapters), None)
 
     def body_units(self, chapters: Sequence[Chapter]) -> list[list[Chapter]]:
         """The body's units (see :meth:`_units`), which can be laid out in any order, in any
         process: :meth:`lay_out_unit` each, then :meth:`finish` with their parts in order."""
-        return self._units([c for c in chapters if not c.back])
+        return self._units(_body(chapters))
 
     def lay_out_unit(self, unit: list[Chapter]) -> list[_Written]:
         return self._unit(unit, None)
@@ -307,6 +309,10 @@ class BookRenderer:
         del parts, body, back, front, furniture
         release_memory(force=True)  # the join's copies of every page
         return PdfResult(data, len(runnings))
+
+
+def _body(chapters: Sequence[Chapter]) -> list[Chapter]:
+    return [c for c in chapters if not c.back]
 
 
 def _set_runnings(parts: list[_Written]) -> None:
