@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # Schemes a reader can follow safely from a PDF or an e-book. `tel:` links are made by the
@@ -16,6 +17,7 @@ _FORBIDDEN = re.compile(r'[<>"`{}|\\^]')
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
+@lru_cache(maxsize=65536)  # every link is checked in every part, page and format that prints it
 def check_url(url: str, schemes: tuple[str, ...] = SAFE_SCHEMES) -> str | None:
     """Return why ``url`` is not an acceptable link, or None when it is."""
     if not url:

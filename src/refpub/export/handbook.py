@@ -23,6 +23,10 @@ from .protocol import Inputs, Target, whole_book
 # out, so an edit lays out about 50 entries again. The join embeds each font once, however
 # many parts there are, and WeasyPrint lays small documents out no slower than large ones.
 PART_BUDGET = 50
+# An organisation's entry (description, services, contacts, hours) is about as long as one and a
+# half readings: its parts hold 33 entries, so that every part is about ten pages long and an
+# edited organisation lays out no more pages again than an edited reading.
+ORGANISATION_WEIGHT = 1.5
 
 
 def chapters(pub: PublicationView, env, gettext) -> list[Chapter]:
@@ -34,7 +38,9 @@ def chapters(pub: PublicationView, env, gettext) -> list[Chapter]:
         for s in pub.sections
     ]
     organisations = gettext("Support organisations")
-    found.append(Chapter("organisations", "organisations", organisations, pub.organisations))
+    found.append(
+        Chapter("organisations", "organisations", organisations, pub.organisations, weight=ORGANISATION_WEIGHT)
+    )
     index = gettext("Organisations by service")
     found.append(Chapter("index", "service-index", index, pub.service_index, back=True))
     return found
@@ -126,9 +132,9 @@ class BookPlan:
         self.units = renderer.body_units(chapters)
         self.missing: dict[str, set] = {}  # interface strings its views lacked (the build's work queue)
 
-    def unit_sizes(self) -> list[int]:
-        """How many items each unit holds: a measure of its cost."""
-        return [sum(len(c.items) for c in unit) for unit in self.units]
+    def unit_sizes(self) -> list[float]:
+        """How much each unit holds (items times their weight): a measure of its cost."""
+        return [sum(len(c.items) * c.weight for c in unit) for unit in self.units]
 
     def lay_out(self, index: int) -> list:
         return self.renderer.lay_out_unit(self.units[index])

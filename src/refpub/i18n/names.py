@@ -133,7 +133,13 @@ def script_language(text: str, lang: str, languages: Iterable[str] = SCRIPT_LANG
     ICU's character scripts). A Japanese address in an English entry is tagged Japanese, so
     that it is read by a Japanese voice and set with Japanese fonts and line breaking (the web
     pages' and e-book's ``lang``, the PDF's marked content). None when ``lang`` fits the text,
-    when a word of another script stands in a sentence of ``lang``'s, or when no language fits."""
+    when a word of another script stands in a sentence of ``lang``'s, or when no language fits.
+    The same titles and names are asked about many times in a build: answered once each."""
+    return _script_language(str.__str__(text), str(lang), tuple(languages))
+
+
+@lru_cache(maxsize=65536)
+def _script_language(text: str, lang: str, languages: tuple[str, ...]) -> str | None:
     counts = _letters_by_script(text)
     total = sum(counts.values())
 

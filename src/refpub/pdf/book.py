@@ -56,6 +56,7 @@ class Chapter:
     items: Sequence  # each has an ``anchor``
     data: object = None  # anything else the template needs (e.g. the section's view)
     back: bool = False  # back matter: printed after the front matter knows the page numbers
+    weight: float = 1.0  # how much of a part's budget each item takes (parts of about equal length)
 
 
 @dataclass(frozen=True)
@@ -189,26 +190,31 @@ class BookRenderer:
 
     def _units(self, chapters: Sequence[Chapter]) -> list[list[Chapter]]:
         """``chapters`` in units laid out independently of each other, in order: consecutive
-        chapters of ``budget`` items at most (one part), or one longer chapter (cut into parts
-        as it is laid out). Chapters start on a new page, so nothing carries over between units.
+        chapters of ``budget`` items at most (each counted with its chapter's weight: one part),
+        or one longer chapter (cut into parts as it is laid out). Chapters start on a new page,
+        so nothing carries over between units.
         """
         units: list[list[Chapter]] = []
         current: list[Chapter] = []
-        count = 0
+        count = 0.0
         for chapter in chapters:
-            size = len(chapter.items)
+            size = len(chapter.items) * chapter.weight
             if current and (count + size > self.budget or size > self.budget):
                 units.append(current)
-                current, count = [], 0
+                current, count = [], 0.0
             current.append(chapter)
             count += size
         if current:
             units.append(current)
         return units
 
+    def _step(self, chapter: Chapter) -> int:
+        """How many of ``chapter``'s items a part of it holds."""
+        return max(1, round(self.budget / chapter.weight))
+
     def _unit(self, unit: list[Chapter], pages: Mapping[str, int] | None) -> list[_Written]:
         """Lay out one unit; a chapter longer than the budget is cut between items."""
-        if len(unit) > 1 or len(unit[0].items) <= self.budget:
+        if len(unit) > 1 or len(unit[0].items) <= self._step(unit[0]):
             slices = [Slice(chapter, 0, len(chapter.items)) for chapter in unit]
             part = self._lay_out_slices(slices, pages)
             part.openings = {c.anchor: c.running for c in unit}
@@ -217,7 +223,7 @@ class BookRenderer:
         written: list[_Written] = []
         start = 0
         while start < len(chapter.items):
-            slices = [Slice(chapter, start, min(len(chapter.items), start + self.budget))]
+            slices = [Slice(chapter, start, min(len(chapter.items), start + self._step(chapter)))]
             part = self._lay_out_slices(slices, pages)
             part.openings = {chapter.anchor: chapter.running} if start == 0 else {}
             written.append(part)
@@ -254,7 +260,8 @@ class BookRenderer:
             part = self._part(self.render_part(Part(slices=tuple(slices), pages=pages)), keep)
             if part is not None:
                 return part
-            slices[-1] = Slice(last.chapter, last.start, min(len(last.chapter.items), last.stop + self.budget))
+            step = self._step(last.chapter)
+            slices[-1] = Slice(last.chapter, last.start, min(len(last.chapter.items), last.stop + step))
 
     def _front(self, pages: Mapping[str, int]) -> _Written:
         """The front matter numbered with ``pages``."""
