@@ -19,8 +19,8 @@ from ..views.environment import display_path
 from .base import Rendered, RenderSession, interface_glyph_problems, publication_glyph_problems
 from .protocol import Inputs, Target, whole_book
 
-# Entries per part (about 15 pages): a part is what the part cache keeps and what a worker lays
-# out, so an edit lays out about 50 entries again. The join embeds each font once, however
+# Readings per part (about ten pages): a part is what the part cache keeps and what a worker
+# lays out, so an edit lays out about ten pages again. The join embeds each font once, however
 # many parts there are, and WeasyPrint lays small documents out no slower than large ones.
 PART_BUDGET = 50
 # An organisation's entry (description, services, contacts, hours) is about as long as one and a
