@@ -16,7 +16,9 @@ times, as the median of ``--repeat`` runs, each in a fresh process:
 * ``parts``: the English handbook alone, cold (an empty output folder), with ``--jobs 1`` and
   ``--jobs 2``: its parts laid out in one process or two (``parts_parallel_speedup``);
 * ``weasyprint``: plain ``weasyprint.HTML(...).write_pdf()``, default options, of comparable HTML
-  (baselines.py), once per language, one after the other;
+  (baselines.py), once per language, one after the other; each run right after a cold build,
+  so that drift in the machine's speed slows both alike (``cold_speedup_vs_weasyprint_runs``:
+  the ratio of each pair);
 * ``typst`` + ``pandoc``: the peer pipeline, a PDF (Typst) and an EPUB (pandoc) per language;
 * ``breakdown`` (up to 1,000 entries): where a cold build's time goes, phase by phase, and
   plain WeasyPrint on refpub's own handbook HTML, a page's cost in each (breakdown.py).
@@ -185,11 +187,19 @@ def bench_size(n: int, repeat: int, work: Path, peers: bool, log, save) -> dict:
     env = _env()
     result: dict = {"entries": n, **{k: v for k, v in info.items()}}
 
-    cold = []
+    pdfs = [str(base / f"handbook-{lang}.html") for lang in ("en", "ja")]
+    out = base / "out"
+    out.mkdir(exist_ok=True)
+    weasy_cmd = [sys.executable, "-c", baselines.WEASYPRINT_SCRIPT, str(out), *pdfs]
+    # A cold build and plain WeasyPrint in turns, so that a machine whose speed drifts over the
+    # minutes of a run (a shared host's does, by up to a fifth) slows both alike.
+    cold, weasy = [], []
     for i in range(repeat):
         shutil.rmtree(project / "build", ignore_errors=True)
         cold.append(measure(_refpub_build(project), env=env))
         log(f"  {n}: cold build {i + 1}/{repeat}: {cold[-1]['seconds']:.2f} s")
+        weasy.append(measure(weasy_cmd, env=env))
+        log(f"  {n}: plain WeasyPrint, 2 PDFs {i + 1}/{repeat}: {weasy[-1]['seconds']:.2f} s")
     shutil.rmtree(project / "build", ignore_errors=True)
     cold_memory = measure(_refpub_build(project), env=env, memory=True)
     log(f"  {n}: cold build, memory sampled: {cold_memory['rss_mb']:.0f} MB ({cold_memory['seconds']:.2f} s)")
@@ -199,14 +209,6 @@ def bench_size(n: int, repeat: int, work: Path, peers: bool, log, save) -> dict:
     noop = [measure(_refpub_build(project), env=env) for _ in range(max(repeat, 3))]
     log(f"  {n}: no-op rebuild: {_median(noop):.3f} s")
 
-    pdfs = [str(base / f"handbook-{lang}.html") for lang in ("en", "ja")]
-    out = base / "out"
-    out.mkdir(exist_ok=True)
-    weasy = []
-    weasy_cmd = [sys.executable, "-c", baselines.WEASYPRINT_SCRIPT, str(out), *pdfs]
-    for i in range(repeat):
-        weasy.append(measure(weasy_cmd, env=env))
-        log(f"  {n}: plain WeasyPrint, 2 PDFs {i + 1}/{repeat}: {weasy[-1]['seconds']:.2f} s")
     # Its memory too (a run of its own), except at the largest sizes where one run takes minutes.
     weasy_memory = measure(weasy_cmd, env=env, memory=True) if n <= 1000 else None
 
@@ -223,6 +225,9 @@ def bench_size(n: int, repeat: int, work: Path, peers: bool, log, save) -> dict:
         weasyprint_rss_mb=weasy_memory["rss_mb"] if weasy_memory else None,
     )
     result["cold_speedup_vs_weasyprint"] = result["weasyprint_seconds"] / result["cold_seconds"]
+    # The same ratio run by run (each cold build against the WeasyPrint run beside it): its spread
+    # shows how much the machine drifted.
+    result["cold_speedup_vs_weasyprint_runs"] = [round(w["seconds"] / c["seconds"], 3) for c, w in zip(cold, weasy)]
 
     if peers:
         typ = [str(base / f"handbook-{lang}.typ") for lang in ("en", "ja")]
