@@ -51,7 +51,6 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 
-SOURCE_DATE_EPOCH = "1764115200"
 INTERVAL = 0.002  # seconds between samples (the interpreter switches threads every 5 ms at most)
 
 PHASES = (
@@ -200,7 +199,7 @@ def plain_weasyprint(project: Path, work: Path) -> dict:
         files.append(str(path))
     src = Path(__import__("refpub").__file__).resolve().parent.parent
     roots = json.dumps([str(p) for p in session.resource_roots])
-    env = dict(os.environ, SOURCE_DATE_EPOCH=SOURCE_DATE_EPOCH)
+    env = dict(os.environ, SOURCE_DATE_EPOCH=synth.SOURCE_DATE_EPOCH)
     started = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-c", PLAIN_SCRIPT, str(src), roots, str(project), *files],
@@ -260,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=HERE / "work")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args(argv)
-    os.environ["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    os.environ["SOURCE_DATE_EPOCH"] = synth.SOURCE_DATE_EPOCH
     project = args.work / f"p{args.entries}"
     synth.generate(project, args.entries)
     sampled = sample_build(project, args.work / f"p{args.entries}-breakdown")

@@ -54,7 +54,6 @@ import baselines  # noqa: E402
 import synth  # noqa: E402
 
 DEFAULT_SIZES = (100, 1000, 10_000)
-SOURCE_DATE_EPOCH = "1764115200"  # reproducible outputs: the same bytes on every run
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 # Targets at 1,000 entries (issue 20; issue 9's far goal for the WeasyPrint ratio is 1.4).
@@ -155,7 +154,7 @@ def _median(runs: list[dict], key: str = "seconds") -> float:
 
 def _env() -> dict:
     env = dict(os.environ)
-    env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    env["SOURCE_DATE_EPOCH"] = synth.SOURCE_DATE_EPOCH
     env.pop("PYTHONDEVMODE", None)
     return env
 

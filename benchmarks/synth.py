@@ -18,6 +18,7 @@ from refpub.content import schema
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 20261126
+SOURCE_DATE_EPOCH = "1764115200"  # every build of a synthetic project: the same bytes on every run
 READING_SHARE = 0.75  # the curated publication has 70 readings and 24 organisations
 HANDOUTS = 6
 

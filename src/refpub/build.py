@@ -466,12 +466,13 @@ def _render_targets(
         finished(_result_from_worker(by_name[job.output], out_dir, result))
         return True
 
+    pool_size = min(jobs, len(work))
     try:
         with ProcessPoolExecutor(
-            max_workers=min(jobs, len(work)), mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+            max_workers=pool_size, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
             try:
-                queue.run(pool, work, min(jobs, len(work)), done)
+                queue.run(pool, work, pool_size, done)
             except BaseException:
                 stop_pool(pool)
                 raise

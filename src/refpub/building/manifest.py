@@ -190,10 +190,11 @@ def fingerprint(root: Path, env: Environment, options: dict) -> str:
     Includes every file under content/ and locales/ and today's date (``refpub check``'s
     warnings about stale contacts depend on it).
     """
+    paths = ProjectPaths.at(root)
     return _sha(
         env.digest,
-        _tree_digest(ProjectPaths.at(root).content_dir, "content"),
-        _tree_digest(ProjectPaths.at(root).locales_dir, "locales"),
+        _tree_digest(paths.content_dir, "content"),
+        _tree_digest(paths.locales_dir, "locales"),
         json.dumps(options, sort_keys=True),
         _dt.date.today().isoformat(),
     )

@@ -108,15 +108,9 @@ def _script(char: str) -> str:
 
 def _letters_by_script(text: str) -> dict[str, int]:
     """How many letters of ``text`` each script has (signs common to several scripts, such as
-    Japanese's prolonged-sound mark, count for none). The same titles and names are asked about
-    in every part of a book and on every page of the web edition: counted once each."""
-    return dict(_script_counts(str.__str__(text)))  # its characters, whatever str subclass it is
-
-
-@lru_cache(maxsize=65536)
-def _script_counts(text: str) -> tuple[tuple[str, int], ...]:
+    Japanese's prolonged-sound mark, count for none)."""
     if text.isascii():
-        return (("Latn", sum(char.isalpha() for char in text)),)
+        return {"Latn": sum(char.isalpha() for char in text)}
     counts: dict[str, int] = {}
     for char in text:
         if char.isalpha():
@@ -124,7 +118,7 @@ def _script_counts(text: str) -> tuple[tuple[str, int], ...]:
             counts[script] = counts.get(script, 0) + 1
     counts.pop("Zyyy", None)
     counts.pop("Zinh", None)
-    return tuple(counts.items())
+    return counts
 
 
 def script_language(text: str, lang: str, languages: Iterable[str] = SCRIPT_LANGUAGES) -> str | None:
@@ -134,7 +128,8 @@ def script_language(text: str, lang: str, languages: Iterable[str] = SCRIPT_LANG
     that it is read by a Japanese voice and set with Japanese fonts and line breaking (the web
     pages' and e-book's ``lang``, the PDF's marked content). None when ``lang`` fits the text,
     when a word of another script stands in a sentence of ``lang``'s, or when no language fits.
-    The same titles and names are asked about many times in a build: answered once each."""
+    The same titles and names are asked about in every part of a book and on every page of the
+    web edition: answered once each (for its characters, whatever str subclass it is)."""
     return _script_language(str.__str__(text), str(lang), tuple(languages))
 
 
